@@ -1,0 +1,40 @@
+import type { Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AccessTokens } from '../auth/access-tokens.ts';
+import type { SessionService } from '../auth/session-service.ts';
+import type { Config } from '../config/env.ts';
+import type { Database } from '../db/database.ts';
+import type { Principal } from '../db/principal.ts';
+import type { StoreService } from '../domain/stores/store-service.ts';
+import type { KeyRing } from '../security/key-ring.ts';
+import { UnauthorizedError } from './errors.ts';
+
+/** Everything a route may use, built once at start-up. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  keyRing: KeyRing;
+  logger: Logger;
+  redis: Redis | undefined;
+  accessTokens: AccessTokens;
+  sessions: SessionService;
+  stores: StoreService;
+  version: string;
+  startedAt: number;
+}
+
+export interface RequestLocals {
+  requestId: string;
+  principal?: Principal;
+}
+
+export function requestIdOf(res: Response): string {
+  return (res.locals as RequestLocals).requestId;
+}
+
+export function principalOf(res: Response): Principal {
+  const principal = (res.locals as RequestLocals).principal;
+  if (!principal) throw new UnauthorizedError();
+  return principal;
+}

@@ -1,0 +1,30 @@
+import type { RequestHandler } from 'express';
+import { InvalidAccessTokenError, type AccessTokens } from '../../auth/access-tokens.ts';
+import type { Role } from '../../db/principal.ts';
+import { principalOf, type RequestLocals } from '../context.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+
+/** Resolves `Authorization: Bearer <token>` to the request's principal. */
+export function authenticate(tokens: AccessTokens): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization');
+    const match = header ? /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header) : null;
+    if (!match) throw new UnauthorizedError('Send Authorization: Bearer <access token>');
+    try {
+      (res.locals as RequestLocals).principal = await tokens.verify(match[1]!);
+    } catch (error) {
+      if (error instanceof InvalidAccessTokenError) {
+        throw new UnauthorizedError(error.message, { reason: error.reason });
+      }
+      throw error;
+    }
+    next();
+  };
+}
+
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (_req, res, next) => {
+    if (!roles.includes(principalOf(res).role)) throw new ForbiddenError();
+    next();
+  };
+}

@@ -1,0 +1,165 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { REFRESH_TOKEN_TTL_SECONDS, totpContext, type IssuedSession } from '../../auth/session-service.ts';
+import { checkTotp, newTotpSecret } from '../../auth/totp.ts';
+import { withPrincipal } from '../../db/principal.ts';
+import { recordAudit } from '../../domain/audit/audit-log.ts';
+import { principalOf, requestIdOf, type AppContext } from '../context.ts';
+import { BadRequestError, ConflictError, RateLimitedError, UnauthorizedError } from '../errors.ts';
+import { authenticate } from '../middleware/authenticate.ts';
+import { dataOf, documentRoute } from '../openapi.ts';
+import { parseInput } from '../validate.ts';
+
+export const REFRESH_COOKIE = 'dh_refresh';
+const COOKIE_PATH = '/v1/auth';
+
+const loginBody = z
+  .object({
+    email: z.email().max(320),
+    password: z.string().min(1).max(1024),
+    totp: z.string().regex(/^\d{6}$/, 'must be 6 digits').optional(),
+  })
+  .meta({ id: 'LoginRequest' });
+
+const sessionUser = z
+  .object({
+    id: z.uuid(),
+    orgId: z.uuid(),
+    email: z.string(),
+    displayName: z.string().nullable(),
+    role: z.enum(['owner', 'admin', 'staff', 'merchant']),
+    storeIds: z.union([z.literal('all'), z.array(z.uuid())]),
+    totpEnabled: z.boolean(),
+  })
+  .meta({ id: 'SessionUser' });
+
+const sessionResponse = dataOf(
+  z.object({ accessToken: z.string(), expiresIn: z.number().int(), user: sessionUser }),
+).meta({ id: 'Session' });
+const totpCode = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
+
+documentRoute({ method: 'post', path: '/v1/auth/login', summary: 'Sign in; sets the refresh cookie', tags: ['auth'], auth: false, body: loginBody, response: sessionResponse });
+documentRoute({ method: 'post', path: '/v1/auth/refresh', summary: 'Rotate the refresh cookie and get a new access token', tags: ['auth'], auth: false, response: sessionResponse });
+documentRoute({ method: 'post', path: '/v1/auth/logout', summary: 'Revoke the refresh token family and clear the cookie', tags: ['auth'], auth: false, status: 204 });
+documentRoute({ method: 'get', path: '/v1/auth/me', summary: 'The signed-in user', tags: ['auth'], response: dataOf(sessionUser) });
+documentRoute({ method: 'post', path: '/v1/auth/totp/enroll', summary: 'Start TOTP enrolment: returns the secret and otpauth URI', tags: ['auth'], response: dataOf(z.object({ secret: z.string(), uri: z.string() })) });
+documentRoute({ method: 'post', path: '/v1/auth/totp/verify', summary: 'Confirm TOTP enrolment with a current code; sign-in then requires a code', tags: ['auth'], body: totpCode, response: dataOf(z.object({ totpEnabled: z.boolean() })) });
+
+function readCookie(req: Request, name: string): string | undefined {
+  const header = req.get('cookie');
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const separator = part.indexOf('=');
+    if (separator > 0 && part.slice(0, separator).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(separator + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function sendSession(res: Response, session: IssuedSession): void {
+  res.cookie(REFRESH_COOKIE, session.refreshToken, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'strict',
+    path: COOKIE_PATH,
+    maxAge: REFRESH_TOKEN_TTL_SECONDS * 1000,
+  });
+  res.setHeader('Cache-Control', 'no-store');
+  res.json({ data: { accessToken: session.accessToken, expiresIn: session.expiresIn, user: session.user } });
+}
+
+function clearRefreshCookie(res: Response): void {
+  res.clearCookie(REFRESH_COOKIE, { httpOnly: true, secure: true, sameSite: 'strict', path: COOKIE_PATH });
+}
+
+export function authRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.post('/login', async (req, res) => {
+    const body = parseInput(loginBody, req.body);
+    const outcome = await ctx.sessions.login(body, requestIdOf(res));
+    switch (outcome.kind) {
+      case 'ok':
+        return sendSession(res, outcome.session);
+      case 'locked':
+        throw new RateLimitedError('Too many failed sign-ins; try again later', outcome.retryAfterSeconds);
+      case 'totp_required':
+        throw new UnauthorizedError('A one-time code is required', { totpRequired: true });
+      case 'invalid':
+        throw new UnauthorizedError('Invalid email, password or code');
+    }
+  });
+
+  router.post('/refresh', async (req, res) => {
+    const token = readCookie(req, REFRESH_COOKIE);
+    if (!token) throw new UnauthorizedError('No refresh token');
+    const outcome = await ctx.sessions.refresh(token, requestIdOf(res));
+    if (outcome.kind === 'ok') return sendSession(res, outcome.session);
+    clearRefreshCookie(res);
+    throw new UnauthorizedError(
+      outcome.kind === 'reused' ? 'This refresh token was already used; the session has been revoked' : 'The refresh token is not valid',
+      { reason: outcome.kind },
+    );
+  });
+
+  router.post('/logout', async (req, res) => {
+    const token = readCookie(req, REFRESH_COOKIE);
+    if (token) await ctx.sessions.logout(token, requestIdOf(res));
+    clearRefreshCookie(res);
+    res.status(204).end();
+  });
+
+  const authed = authenticate(ctx.accessTokens);
+
+  router.get('/me', authed, async (_req, res) => {
+    const principal = principalOf(res);
+    const user = await withPrincipal(ctx.db, principal, (tx) => ctx.sessions.userSummary(tx, principal.userId!));
+    if (!user) throw new UnauthorizedError('This user no longer exists');
+    res.json({ data: user });
+  });
+
+  router.post('/totp/enroll', authed, async (_req, res) => {
+    const principal = principalOf(res);
+    const data = await withPrincipal(ctx.db, principal, async (tx) => {
+      const [user] = await tx<{ email: string; totp_enabled: boolean }[]>`
+        select email, totp_enabled from users where id = ${principal.userId!} for update`;
+      if (!user) throw new UnauthorizedError('This user no longer exists');
+      if (user.totp_enabled) throw new ConflictError('Two-factor sign-in is already on');
+      const { secret, uri } = newTotpSecret(user.email);
+      const sealed = ctx.keyRing.seal(secret, totpContext(principal.orgId, principal.userId!));
+      await tx`
+        update users set totp_secret_ciphertext = ${sealed.ciphertext}, totp_secret_key_id = ${sealed.keyId}, updated_at = now()
+        where id = ${principal.userId!}`;
+      return { secret, uri };
+    });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ data });
+  });
+
+  router.post('/totp/verify', authed, async (req, res) => {
+    const { code } = parseInput(totpCode, req.body);
+    const principal = principalOf(res);
+    await withPrincipal(ctx.db, principal, async (tx) => {
+      const [user] = await tx<{ totp_secret_ciphertext: Buffer | null; totp_secret_key_id: string | null; totp_enabled: boolean }[]>`
+        select totp_secret_ciphertext, totp_secret_key_id, totp_enabled from users where id = ${principal.userId!} for update`;
+      if (!user?.totp_secret_ciphertext || !user.totp_secret_key_id) {
+        throw new BadRequestError('Start enrolment with POST /v1/auth/totp/enroll first');
+      }
+      const secret = ctx.keyRing.open(
+        { ciphertext: user.totp_secret_ciphertext, keyId: user.totp_secret_key_id },
+        totpContext(principal.orgId, principal.userId!),
+      );
+      if (!checkTotp(secret, code)) throw new BadRequestError('The code does not match', { field: 'code' });
+      await tx`update users set totp_enabled = true, updated_at = now() where id = ${principal.userId!}`;
+      await recordAudit(tx, principal, { action: 'auth.totp_enabled', subjectType: 'user', subjectId: principal.userId!, requestId: requestIdOf(res) });
+    });
+    res.json({ data: { totpEnabled: true } });
+  });
+
+  return router;
+}

@@ -1,0 +1,111 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { isUuid, withPrincipal } from '../../db/principal.ts';
+import { StoreExistsError } from '../../domain/stores/store-service.ts';
+import { principalOf, requestIdOf, type AppContext } from '../context.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { requireRole } from '../middleware/authenticate.ts';
+import { dataOf, documentRoute, pageOf } from '../openapi.ts';
+import { decodeCursor, pageQuery, toPage } from '../pagination.ts';
+import { parseInput } from '../validate.ts';
+
+const SHOP_DOMAIN = /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.myshopify\.(com|io)$/;
+
+const store = z
+  .object({
+    id: z.uuid(),
+    platform: z.enum(['shopify', 'woocommerce']),
+    name: z.string(),
+    shopDomain: z.string().nullable(),
+    siteUrl: z.string().nullable(),
+    status: z.enum(['pending', 'active', 'disconnected', 'uninstalled']),
+    hasCredentials: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Store' });
+
+const createStore = z
+  .discriminatedUnion('platform', [
+    z.object({
+      platform: z.literal('shopify'),
+      name: z.string().min(1).max(200),
+      shopDomain: z.string().regex(SHOP_DOMAIN, 'must be a *.myshopify.com domain'),
+      credentials: z.object({ accessToken: z.string().min(1).max(4096) }).optional(),
+    }),
+    z.object({
+      platform: z.literal('woocommerce'),
+      name: z.string().min(1).max(200),
+      siteUrl: z.url({ protocol: /^https?$/ }).max(2048),
+      credentials: z
+        .object({ consumerKey: z.string().regex(/^ck_[A-Za-z0-9]+$/), consumerSecret: z.string().regex(/^cs_[A-Za-z0-9]+$/) })
+        .optional(),
+      webhookSecret: z.string().min(16).max(256).optional(),
+    }),
+  ])
+  .meta({ id: 'CreateStore' });
+const updateStore = z
+  .object({ name: z.string().min(1).max(200).optional(), status: z.enum(['pending', 'active']).optional() })
+  .meta({ id: 'UpdateStore' });
+const idParams = z.object({ id: z.string() });
+
+documentRoute({ method: 'get', path: '/v1/stores', summary: 'List stores (merchants see only their own)', tags: ['stores'], query: pageQuery, response: pageOf(store) });
+documentRoute({ method: 'post', path: '/v1/stores', summary: 'Add a store by hand (the install flows add them too)', tags: ['stores'], body: createStore, response: dataOf(store), status: 201 });
+documentRoute({ method: 'get', path: '/v1/stores/:id', summary: 'One store', tags: ['stores'], params: idParams, response: dataOf(store) });
+documentRoute({ method: 'patch', path: '/v1/stores/:id', summary: 'Rename or reactivate a store', tags: ['stores'], params: idParams, body: updateStore, response: dataOf(store) });
+documentRoute({ method: 'delete', path: '/v1/stores/:id', summary: 'Disconnect a store and forget its credentials', tags: ['stores'], params: idParams, response: dataOf(store) });
+
+export function storeRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const admin = requireRole('owner', 'admin');
+
+  router.get('/', async (req, res) => {
+    const query = parseInput(pageQuery, req.query, 'query');
+    const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : undefined;
+    const rows = await withPrincipal(ctx.db, principalOf(res), (tx) => ctx.stores.list(tx, { limit: query.limit, after }));
+    res.json(toPage(rows, query.limit, (row) => [row.createdAt, row.id]));
+  });
+
+  router.post('/', admin, async (req, res) => {
+    const body = parseInput(createStore, req.body);
+    const principal = principalOf(res);
+    const created = await withPrincipal(ctx.db, principal, (tx) =>
+      ctx.stores.create(tx, principal, body, requestIdOf(res)).catch((error: unknown) => {
+        if (error instanceof StoreExistsError) throw new ConflictError(error.message);
+        throw error;
+      }),
+    );
+    res.status(201).json({ data: created });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const id = req.params['id']!;
+    // Another organization's id, or a malformed one, is simply not found: nothing leaks.
+    const found = isUuid(id) ? await withPrincipal(ctx.db, principalOf(res), (tx) => ctx.stores.get(tx, id)) : undefined;
+    if (!found) throw new NotFoundError('Store');
+    res.json({ data: found });
+  });
+
+  router.patch('/:id', admin, async (req, res) => {
+    const id = req.params['id']!;
+    const body = parseInput(updateStore, req.body);
+    const principal = principalOf(res);
+    const updated = isUuid(id)
+      ? await withPrincipal(ctx.db, principal, (tx) => ctx.stores.update(tx, principal, id, body, requestIdOf(res)))
+      : undefined;
+    if (!updated) throw new NotFoundError('Store');
+    res.json({ data: updated });
+  });
+
+  router.delete('/:id', admin, async (req, res) => {
+    const id = req.params['id']!;
+    const principal = principalOf(res);
+    const updated = isUuid(id)
+      ? await withPrincipal(ctx.db, principal, (tx) => ctx.stores.disconnect(tx, principal, id, requestIdOf(res)))
+      : undefined;
+    if (!updated) throw new NotFoundError('Store');
+    res.json({ data: updated });
+  });
+
+  return router;
+}

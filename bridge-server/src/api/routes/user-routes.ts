@@ -1,0 +1,141 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../../auth/passwords.ts';
+import { isUuid, withPrincipal } from '../../db/principal.ts';
+import { recordAudit } from '../../domain/audit/audit-log.ts';
+import { EmailTakenError, getUser, insertUser, listUsers } from '../../domain/users/user-service.ts';
+import { principalOf, requestIdOf, type AppContext } from '../context.ts';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { requireRole } from '../middleware/authenticate.ts';
+import { dataOf, documentRoute, pageOf } from '../openapi.ts';
+import { decodeCursor, pageQuery, toPage } from '../pagination.ts';
+import { parseInput } from '../validate.ts';
+
+const role = z.enum(['owner', 'admin', 'staff', 'merchant']);
+const user = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    displayName: z.string().nullable(),
+    role,
+    storeIds: z.array(z.uuid()),
+    totpEnabled: z.boolean(),
+    disabled: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'User' });
+const password = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
+const createUser = z
+  .object({
+    email: z.email().max(320),
+    password,
+    role,
+    displayName: z.string().min(1).max(200).optional(),
+    storeIds: z.array(z.uuid()).max(500).optional(),
+  })
+  .meta({ id: 'CreateUser' });
+const updateUser = z
+  .object({
+    role: role.optional(),
+    displayName: z.string().min(1).max(200).optional(),
+    disabled: z.boolean().optional(),
+    password: password.optional(),
+    storeIds: z.array(z.uuid()).max(500).optional(),
+  })
+  .meta({ id: 'UpdateUser' });
+const idParams = z.object({ id: z.string() });
+
+documentRoute({ method: 'get', path: '/v1/users', summary: 'List the organization’s users', tags: ['users'], query: pageQuery, response: pageOf(user) });
+documentRoute({ method: 'post', path: '/v1/users', summary: 'Create a user', tags: ['users'], body: createUser, response: dataOf(user), status: 201 });
+documentRoute({ method: 'get', path: '/v1/users/:id', summary: 'One user', tags: ['users'], params: idParams, response: dataOf(user) });
+documentRoute({ method: 'patch', path: '/v1/users/:id', summary: 'Change a user’s role, name, password, stores or disable them', tags: ['users'], params: idParams, body: updateUser, response: dataOf(user) });
+
+export function userRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.use(requireRole('owner', 'admin'));
+
+  router.get('/', async (req, res) => {
+    const query = parseInput(pageQuery, req.query, 'query');
+    const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : undefined;
+    const rows = await withPrincipal(ctx.db, principalOf(res), (tx) => listUsers(tx, { limit: query.limit, after }));
+    res.json(toPage(rows, query.limit, (row) => [row.createdAt, row.id]));
+  });
+
+  router.post('/', async (req, res) => {
+    const body = parseInput(createUser, req.body);
+    const principal = principalOf(res);
+    if (body.role === 'owner' && principal.role !== 'owner') throw new ForbiddenError('Only an owner can create owners');
+    if (body.role === 'merchant' && !body.storeIds?.length) {
+      throw new BadRequestError('A merchant needs at least one store', { field: 'storeIds' });
+    }
+    const created = await withPrincipal(ctx.db, principal, async (tx) => {
+      await assertStoresExist(tx, body.storeIds ?? []);
+      const userId = await insertUser(tx, { ...body, orgId: principal.orgId }).catch((error: unknown) => {
+        if (error instanceof EmailTakenError) throw new ConflictError(error.message, { field: 'email' });
+        throw error;
+      });
+      await recordAudit(tx, principal, { action: 'user.created', subjectType: 'user', subjectId: userId, details: { role: body.role }, requestId: requestIdOf(res) });
+      return getUser(tx, userId);
+    });
+    res.status(201).json({ data: created });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const id = req.params['id']!;
+    const found = isUuid(id) ? await withPrincipal(ctx.db, principalOf(res), (tx) => getUser(tx, id)) : undefined;
+    if (!found) throw new NotFoundError('User');
+    res.json({ data: found });
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const id = req.params['id']!;
+    const body = parseInput(updateUser, req.body);
+    const principal = principalOf(res);
+    if (!isUuid(id)) throw new NotFoundError('User');
+    const updated = await withPrincipal(ctx.db, principal, async (tx) => {
+      const current = await getUser(tx, id);
+      if (!current) throw new NotFoundError('User');
+      if ((current.role === 'owner' || body.role === 'owner') && principal.role !== 'owner') {
+        throw new ForbiddenError('Only an owner can change an owner');
+      }
+      if (id === principal.userId && (body.disabled || (body.role && body.role !== current.role))) {
+        throw new BadRequestError('You cannot disable yourself or change your own role');
+      }
+      const passwordHash = body.password ? await hashPassword(body.password) : null;
+      await tx`
+        update users set
+          role = coalesce(${body.role ?? null}, role),
+          display_name = coalesce(${body.displayName ?? null}, display_name),
+          password_hash = coalesce(${passwordHash}, password_hash),
+          disabled_at = case when ${body.disabled ?? null}::boolean is null then disabled_at
+                             when ${body.disabled ?? null}::boolean then coalesce(disabled_at, now()) else null end,
+          updated_at = now()
+        where id = ${id}`;
+      if (body.disabled || body.password) {
+        // Disabling or resetting a password ends every session of that user.
+        await tx`update refresh_token_families set revoked_at = now(), revoked_reason = 'user changed' where user_id = ${id} and revoked_at is null`;
+      }
+      if (body.storeIds) {
+        await assertStoresExist(tx, body.storeIds);
+        await tx`delete from user_stores where user_id = ${id}`;
+        for (const storeId of body.storeIds) {
+          await tx`insert into user_stores (org_id, user_id, store_id) values (${principal.orgId}, ${id}, ${storeId})`;
+        }
+      }
+      const { password: _omitted, ...changes } = body;
+      await recordAudit(tx, principal, { action: 'user.updated', subjectType: 'user', subjectId: id, details: { ...changes, passwordChanged: Boolean(body.password) }, requestId: requestIdOf(res) });
+      return getUser(tx, id);
+    });
+    res.json({ data: updated });
+  });
+
+  return router;
+}
+
+async function assertStoresExist(tx: Parameters<Parameters<typeof withPrincipal>[2]>[0], storeIds: string[]): Promise<void> {
+  if (storeIds.length === 0) return;
+  const rows = await tx<{ id: string }[]>`select id from stores where id = any(${storeIds}::uuid[])`;
+  const found = new Set(rows.map((row) => row.id));
+  const missing = storeIds.filter((id) => !found.has(id));
+  if (missing.length > 0) throw new BadRequestError('Unknown store ids', { field: 'storeIds', missing });
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), 'must be a postgres:// URL');
+
+const keyRingSpec = z
+  .string()
+  .refine((value) => {
+    try {
+      parseKeyRingSpec(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a comma-separated list of KEYID:BASE64KEY entries, each key 32 bytes (the first one encrypts)');
+
+/** One schema for the whole environment; the source of both the checks and the type. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_APP_URL: postgresUrl.optional(),
+  REDIS_URL: z
+    .string()
+    .refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), 'must be a redis:// URL')
+    .optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  DOCKHAND_KEYS: keyRingSpec,
+  DOCKHAND_JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  DOCKHAND_DATA_DIR: z.string().min(1).default('.dockhand'),
+  DOCKHAND_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 1mb or 512kb').default('1mb'),
+  SHOPIFY_API_KEY: z.string().min(1).optional(),
+  SHOPIFY_API_SECRET: z.string().min(1).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  databaseUrl: string | undefined;
+  appDatabaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  port: number;
+  host: string;
+  publicUrl: string;
+  keyRing: string;
+  jwtSecret: string;
+  dataDir: string;
+  bodyLimit: string;
+  shopify: { apiKey: string; apiSecret: string } | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseKeyRingSpec(spec: string): Array<{ id: string; key: Buffer }> {
+  const entries = spec
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) throw new Error('empty key ring');
+  const seen = new Set<string>();
+  return entries.map((entry) => {
+    const separator = entry.indexOf(':');
+    const id = entry.slice(0, separator);
+    const key = Buffer.from(entry.slice(separator + 1), 'base64');
+    if (separator < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new Error(`bad key id in ${id}`);
+    if (key.length !== 32) throw new Error(`key ${id} is not 32 bytes`);
+    if (seen.has(id)) throw new Error(`duplicate key id ${id}`);
+    seen.add(id);
+    return { id, key };
+  });
+}
+
+/** Validates the environment; every problem becomes one line naming the variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const blankless = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(blankless);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || 'environment';
+      const missing = issue.code === 'invalid_type' && blankless[name] === undefined;
+      return missing ? `${name} is required but not set` : `${name} ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(env.SHOPIFY_API_KEY) !== Boolean(env.SHOPIFY_API_SECRET)) {
+    problems.push('SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set together');
+  }
+  if (env.DATABASE_APP_URL && !env.DATABASE_URL) problems.push('DATABASE_APP_URL needs DATABASE_URL (the owner) too');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    databaseUrl: env.DATABASE_URL,
+    appDatabaseUrl: env.DATABASE_APP_URL,
+    redisUrl: env.REDIS_URL,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    keyRing: env.DOCKHAND_KEYS,
+    jwtSecret: env.DOCKHAND_JWT_SECRET,
+    dataDir: env.DOCKHAND_DATA_DIR,
+    bodyLimit: env.DOCKHAND_BODY_LIMIT.toLowerCase(),
+    shopify:
+      env.SHOPIFY_API_KEY && env.SHOPIFY_API_SECRET
+        ? { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }
+        : undefined,
+  };
+}

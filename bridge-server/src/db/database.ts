@@ -1,0 +1,77 @@
+import postgres, { type Options, type Sql } from 'postgres';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
+
+export const APP_ROLE = 'dockhand_app';
+
+export interface Database {
+  /** The owner's connection: migrations and operator tooling. Never used for request-time work. */
+  readonly owner: Sql;
+  /** The app role's pool: every request-time query runs here, through withPrincipal. */
+  readonly app: Sql;
+  readonly kind: 'postgres' | 'pglite';
+  /** Where the data lives, for messages (the URL without password, or the PGlite folder). */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** The owner's URL. Without it an embedded PGlite under `dataDir` is used. */
+  databaseUrl?: string | undefined;
+  /** The app role's URL; by default the owner's URL with the user changed to dockhand_app. */
+  appDatabaseUrl?: string | undefined;
+  dataDir: string;
+  appPoolSize?: number;
+  onNotice?: (message: string) => void;
+}
+
+const commonOptions = (onNotice: DatabaseOptions['onNotice']): Options<Record<string, never>> => ({
+  onnotice: (notice) => onNotice?.(String(notice['message'] ?? '')),
+  connection: { application_name: 'dockhand' },
+});
+
+export function appUrlFor(ownerUrl: string): string {
+  const url = new URL(ownerUrl);
+  url.username = APP_ROLE;
+  url.password = '';
+  return url.toString();
+}
+
+export function redactUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const owner = postgres(options.databaseUrl, { ...commonOptions(options.onNotice), max: 2 });
+    const app = postgres(options.appDatabaseUrl ?? appUrlFor(options.databaseUrl), {
+      ...commonOptions(options.onNotice),
+      max: options.appPoolSize ?? 10,
+    });
+    return {
+      owner,
+      app,
+      kind: 'postgres',
+      description: redactUrl(options.databaseUrl),
+      close: async () => {
+        await Promise.all([owner.end({ timeout: 5 }), app.end({ timeout: 5 })]);
+      },
+    };
+  }
+  const embedded: EmbeddedPostgres = await startEmbeddedPostgres(options.dataDir);
+  // PGlite runs one backend: with several client connections it would interleave the
+  // statements of different transactions, so the whole process shares one connection.
+  // withPrincipal() still drops to the app role inside every transaction.
+  const sql = postgres(embedded.url, { ...commonOptions(options.onNotice), max: 1 });
+  return {
+    owner: sql,
+    app: sql,
+    kind: 'pglite',
+    description: `PGlite at ${embedded.dataDir}`,
+    close: async () => {
+      await sql.end({ timeout: 5 });
+      await embedded.stop();
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { TransactionSql } from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { APP_ROLE } from './database.ts';
+import { MIGRATIONS_TABLE } from './migrator.ts';
+import { systemPrincipal, withPrincipal, type Principal } from './principal.ts';
+
+/** Tables allowed to go without FORCED row-level security, and why. */
+const RLS_ALLOWLIST: Record<string, string> = {
+  [MIGRATIONS_TABLE]: 'migration bookkeeping, owner only; the app role has no grant on it',
+};
+
+let t: TestDatabase;
+const orgA = randomUUID();
+const orgB = randomUUID();
+let storeA1: string;
+let storeA2: string;
+let storeB1: string;
+
+async function seedOrg(tx: TransactionSql, orgId: string, name: string, storeCount: number): Promise<string[]> {
+  await tx`insert into organizations (id, name) values (${orgId}, ${name})`;
+  const storeIds: string[] = [];
+  for (let s = 0; s < storeCount; s++) {
+    const [store] = await tx<{ id: string }[]>`
+      insert into stores (org_id, platform, name, shop_domain, status)
+      values (${orgId}, 'shopify', ${`${name} store ${s}`}, ${`${name.toLowerCase()}-${s}.myshopify.com`}, 'active')
+      returning id`;
+    storeIds.push(store!.id);
+    for (let o = 0; o < 3; o++) {
+      await tx`
+        insert into orders (org_id, store_id, platform_id, number, status, currency, total, placed_at, platform_updated_at)
+        values (${orgId}, ${store!.id}, ${`${9007199254740993n + BigInt(o)}`}, ${`#${1000 + o}`}, 'open', 'USD', 10.5, now(), now())`;
+    }
+  }
+  return storeIds;
+}
+
+const adminOf = (orgId: string): Principal => ({
+  orgId,
+  kind: 'console',
+  role: 'admin',
+  storeIds: 'all',
+  subject: 'admin',
+  capabilities: [],
+});
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  [storeA1, storeA2] = (await withPrincipal(t.db, systemPrincipal(orgA), (tx) => seedOrg(tx, orgA, 'Alpha', 2))) as [string, string];
+  [storeB1] = (await withPrincipal(t.db, systemPrincipal(orgB), (tx) => seedOrg(tx, orgB, 'Beta', 1))) as [string];
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+describe('row-level security, at the database level', () => {
+  it('returns only the caller’s rows from a query with no org filter', async () => {
+    const rows = await withPrincipal(t.db, adminOf(orgA), (tx) => tx<{ org_id: string }[]>`select * from orders`);
+    expect(rows).toHaveLength(6);
+    expect(new Set(rows.map((row) => row.org_id))).toEqual(new Set([orgA]));
+    const other = await withPrincipal(t.db, adminOf(orgB), (tx) => tx<{ org_id: string }[]>`select * from orders`);
+    expect(other).toHaveLength(3);
+    expect(other.every((row) => row.org_id === orgB)).toBe(true);
+  });
+
+  it('keeps platform ids above 2^53 exact', async () => {
+    const rows = await withPrincipal(t.db, adminOf(orgB), (tx) => tx<{ platform_id: string }[]>`select platform_id from orders order by platform_id`);
+    expect(rows[0]!.platform_id).toBe('9007199254740993');
+  });
+
+  it('refuses to insert a row carrying another organization’s id', async () => {
+    await expect(
+      withPrincipal(t.db, adminOf(orgA), (tx) => tx`
+        insert into orders (org_id, store_id, platform_id, number, status, currency, total, placed_at, platform_updated_at)
+        values (${orgB}, ${storeB1}, 'x1', '#1', 'open', 'USD', 1, now(), now())`),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('refuses to move a row into another organization', async () => {
+    await expect(
+      withPrincipal(t.db, adminOf(orgA), (tx) => tx`update orders set org_id = ${orgB} where store_id = ${storeA1}`),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('cannot update or delete another organization’s rows: they are invisible', async () => {
+    const result = await withPrincipal(t.db, adminOf(orgA), async (tx) => {
+      const updated = await tx`update orders set status = 'hacked' where org_id = ${orgB}`;
+      const deleted = await tx`delete from stores where id = ${storeB1}`;
+      return [updated.count, deleted.count];
+    });
+    expect(result).toEqual([0, 0]);
+    const still = await withPrincipal(t.db, adminOf(orgB), (tx) => tx<{ status: string }[]>`select status from orders`);
+    expect(still.every((row) => row.status === 'open')).toBe(true);
+  });
+
+  it('limits a merchant principal to its stores', async () => {
+    const merchant: Principal = { orgId: orgA, kind: 'console', role: 'merchant', storeIds: [storeA2], subject: 'm', capabilities: [] };
+    const [orders, stores] = await withPrincipal(t.db, merchant, async (tx) => [
+      await tx<{ store_id: string }[]>`select store_id from orders`,
+      await tx<{ id: string }[]>`select id from stores`,
+    ]);
+    expect(orders).toHaveLength(3);
+    expect(orders.every((row) => row.store_id === storeA2)).toBe(true);
+    expect(stores.map((row) => row.id)).toEqual([storeA2]);
+    await expect(
+      withPrincipal(t.db, merchant, (tx) => tx`
+        insert into orders (org_id, store_id, platform_id, number, status, currency, total, placed_at, platform_updated_at)
+        values (${orgA}, ${storeA1}, 'm1', '#1', 'open', 'USD', 1, now(), now())`),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('shows nothing to a merchant with no stores', async () => {
+    const merchant: Principal = { orgId: orgA, kind: 'console', role: 'merchant', storeIds: [], subject: 'm', capabilities: [] };
+    const rows = await withPrincipal(t.db, merchant, (tx) => tx`select * from orders`);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('fails closed when no tenant context is set', async () => {
+    const rows = await t.db.app`select * from orders`;
+    expect(rows).toHaveLength(0);
+    const users = await t.db.app.begin(async (tx) => {
+      await tx`select set_config('dockhand.org_id', '', true)`;
+      return tx`select * from stores`;
+    });
+    expect(users).toHaveLength(0);
+  });
+
+  it('does not carry the context past the transaction', async () => {
+    await withPrincipal(t.db, adminOf(orgA), (tx) => tx`select 1`);
+    const [setting] = await t.db.app<{ org: string | null }[]>`select current_setting('dockhand.org_id', true) as org`;
+    expect(setting!.org ?? '').toBe('');
+  });
+
+  it('rejects a malformed principal before touching the database', async () => {
+    await expect(withPrincipal(t.db, { ...adminOf(orgA), storeIds: ["x') or true --"] }, (tx) => tx`select 1`)).rejects.toThrow(
+      /not a uuid/,
+    );
+    await expect(withPrincipal(t.db, { ...adminOf(orgA), orgId: 'nope' }, (tx) => tx`select 1`)).rejects.toThrow(/organization/);
+  });
+});
+
+describe('the schema', () => {
+  it('has FORCED row-level security on every table outside the allowlist', async () => {
+    const tables = await t.db.owner<{ name: string; enabled: boolean; forced: boolean }[]>`
+      select c.relname as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')`;
+    expect(tables.length).toBeGreaterThan(20);
+    const unprotected = tables.filter((table) => !(table.enabled && table.forced)).map((table) => table.name);
+    expect(unprotected.sort()).toEqual(Object.keys(RLS_ALLOWLIST).sort());
+  });
+
+  it('has an org_id column leading an index on every tenant table', async () => {
+    const rows = await t.db.owner<{ table_name: string }[]>`
+      select c.relname as table_name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind = 'r' and n.nspname = 'public' and c.relname not in (${MIGRATIONS_TABLE}, 'organizations')
+        and not exists (
+          select 1 from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+          where i.indrelid = c.oid and a.attname = 'org_id')`;
+    expect(rows.map((row) => row.table_name)).toEqual([]);
+  });
+
+  it('gives the server’s role no ownership, no superuser and no BYPASSRLS', async () => {
+    const [role] = await t.db.owner<{ rolsuper: boolean; rolbypassrls: boolean; rolcreaterole: boolean }[]>`
+      select rolsuper, rolbypassrls, rolcreaterole from pg_roles where rolname = ${APP_ROLE}`;
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false, rolcreaterole: false });
+    const owned = await t.db.owner`
+      select c.relname from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = ${APP_ROLE}
+      union all
+      select p.proname from pg_proc p join pg_roles r on r.oid = p.proowner where r.rolname = ${APP_ROLE}
+      union all
+      select n.nspname from pg_namespace n join pg_roles r on r.oid = n.nspowner where r.rolname = ${APP_ROLE}`;
+    expect(owned).toHaveLength(0);
+    const [me] = await t.db.app<{ current_user: string }[]>`select current_user`;
+    expect(me!.current_user).toBe(APP_ROLE);
+  });
+
+  it('gives the app role no access to the migration bookkeeping', async () => {
+    await expect(t.db.app`select * from ${t.db.app(MIGRATIONS_TABLE)}`).rejects.toThrow(/permission denied/);
+  });
+
+  describe('append-only tables', () => {
+    for (const table of ['inventory_ledger', 'audit_log'] as const) {
+      it(`rejects UPDATE, DELETE and TRUNCATE on ${table}, even for the owner`, async () => {
+        await withPrincipal(t.db, systemPrincipal(orgA), async (tx) => {
+          if (table === 'audit_log') {
+            await tx`insert into audit_log (org_id, actor_kind, action) values (${orgA}, 'system', 'test')`;
+          } else {
+            const [variant] = await tx<{ id: string }[]>`
+              with p as (insert into products (org_id, store_id, platform_id, title) values (${orgA}, ${storeA1}, 'p1', 'P') returning id)
+              insert into product_variants (org_id, store_id, product_id, platform_id) select ${orgA}, ${storeA1}, id, 'v1' from p returning id`;
+            const [location] = await tx<{ id: string }[]>`
+              insert into locations (org_id, store_id, platform_id, name) values (${orgA}, ${storeA1}, 'l1', 'Main') returning id`;
+            await tx`
+              insert into inventory_ledger (org_id, store_id, variant_id, location_id, delta, source)
+              values (${orgA}, ${storeA1}, ${variant!.id}, ${location!.id}, 5, 'platform')`;
+          }
+        });
+        const asApp = (statement: string) => withPrincipal(t.db, systemPrincipal(orgA), (tx) => tx.unsafe(statement));
+        await expect(asApp(`update ${table} set created_at = now()`)).rejects.toThrow(/permission denied|append-only/);
+        await expect(asApp(`delete from ${table}`)).rejects.toThrow(/permission denied|append-only/);
+        await expect(t.db.owner.unsafe(`update ${table} set created_at = now()`)).rejects.toThrow(/append-only/);
+        await expect(t.db.owner.unsafe(`delete from ${table}`)).rejects.toThrow(/append-only/);
+        await expect(t.db.owner.unsafe(`truncate ${table}`)).rejects.toThrow(/append-only/);
+        const [count] = await t.db.owner<{ n: number }[]>`select count(*)::int as n from ${t.db.owner(table)}`;
+        expect(count!.n).toBeGreaterThan(0);
+      });
+    }
+  });
+});

@@ -1,0 +1,202 @@
+import type { TransactionSql } from 'postgres';
+import type { Principal } from '../../db/principal.ts';
+import type { KeyRing } from '../../security/key-ring.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+
+export type Platform = 'shopify' | 'woocommerce';
+export type StoreStatus = 'pending' | 'active' | 'disconnected' | 'uninstalled';
+
+export interface StoreView {
+  id: string;
+  platform: Platform;
+  name: string;
+  shopDomain: string | null;
+  siteUrl: string | null;
+  status: StoreStatus;
+  hasCredentials: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface StoreRow {
+  id: string;
+  org_id: string;
+  platform: Platform;
+  name: string;
+  shop_domain: string | null;
+  site_url: string | null;
+  status: StoreStatus;
+  credentials_key_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, org_id, platform, name, shop_domain, site_url, status, credentials_key_id, created_at, updated_at';
+
+export const toStoreView = (row: StoreRow): StoreView => ({
+  id: row.id,
+  platform: row.platform,
+  name: row.name,
+  shopDomain: row.shop_domain,
+  siteUrl: row.site_url,
+  status: row.status,
+  hasCredentials: row.credentials_key_id !== null,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+});
+
+/** The associated data bound into sealed store secrets: a ciphertext opens only on its own row. */
+export const storeSecretContext = (orgId: string, storeId: string, field: 'credentials' | 'webhook_secret'): string =>
+  `store:${orgId}:${storeId}:${field}`;
+
+export class StoreExistsError extends Error {
+  constructor() {
+    super('This organization already has a store with that shop domain or site URL');
+    this.name = 'StoreExistsError';
+  }
+}
+
+export interface NewStore {
+  platform: Platform;
+  name: string;
+  shopDomain?: string | undefined;
+  siteUrl?: string | undefined;
+  status?: StoreStatus | undefined;
+  credentials?: Record<string, string> | undefined;
+  webhookSecret?: string | undefined;
+}
+
+export class StoreService {
+  constructor(private readonly keyRing: KeyRing) {}
+
+  async create(tx: TransactionSql, principal: Principal, input: NewStore, requestId?: string): Promise<StoreView> {
+    let row: StoreRow | undefined;
+    try {
+      [row] = await tx<StoreRow[]>`
+        insert into stores (org_id, platform, name, shop_domain, site_url, status)
+        values (${principal.orgId}, ${input.platform}, ${input.name}, ${input.shopDomain ?? null},
+                ${input.siteUrl ?? null}, ${input.status ?? 'pending'})
+        returning ${tx.unsafe(COLUMNS)}`;
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new StoreExistsError();
+      throw error;
+    }
+    const store = row!;
+    if (input.credentials) await this.setCredentials(tx, store.org_id, store.id, input.credentials);
+    if (input.webhookSecret) await this.setWebhookSecret(tx, store.org_id, store.id, input.webhookSecret);
+    await recordAudit(tx, principal, {
+      action: 'store.created',
+      subjectType: 'store',
+      subjectId: store.id,
+      details: { platform: store.platform },
+      requestId,
+    });
+    return (await this.get(tx, store.id))!;
+  }
+
+  async get(tx: TransactionSql, storeId: string): Promise<StoreView | undefined> {
+    const [row] = await tx<StoreRow[]>`select ${tx.unsafe(COLUMNS)} from stores where id = ${storeId}`;
+    return row ? toStoreView(row) : undefined;
+  }
+
+  async list(tx: TransactionSql, page: { limit: number; after?: [string, string] | undefined }): Promise<StoreView[]> {
+    const rows = await tx<StoreRow[]>`
+      select ${tx.unsafe(COLUMNS)} from stores
+      ${page.after ? tx`where (created_at, id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)` : tx``}
+      order by created_at, id
+      limit ${page.limit + 1}`;
+    return rows.map(toStoreView);
+  }
+
+  async update(
+    tx: TransactionSql,
+    principal: Principal,
+    storeId: string,
+    changes: { name?: string | undefined; status?: StoreStatus | undefined },
+    requestId?: string,
+  ): Promise<StoreView | undefined> {
+    const [row] = await tx<StoreRow[]>`
+      update stores set
+        name = coalesce(${changes.name ?? null}, name),
+        status = coalesce(${changes.status ?? null}, status),
+        updated_at = now()
+      where id = ${storeId}
+      returning ${tx.unsafe(COLUMNS)}`;
+    if (!row) return undefined;
+    await recordAudit(tx, principal, { action: 'store.updated', subjectType: 'store', subjectId: storeId, details: changes, requestId });
+    return toStoreView(row);
+  }
+
+  /** Disconnecting forgets the credentials; the synced data stays until the store is purged. */
+  async disconnect(tx: TransactionSql, principal: Principal, storeId: string, requestId?: string): Promise<StoreView | undefined> {
+    const [row] = await tx<StoreRow[]>`
+      update stores set status = 'disconnected', credentials_ciphertext = null, credentials_key_id = null,
+                        webhook_secret_ciphertext = null, webhook_secret_key_id = null, updated_at = now()
+      where id = ${storeId}
+      returning ${tx.unsafe(COLUMNS)}`;
+    if (!row) return undefined;
+    await recordAudit(tx, principal, { action: 'store.disconnected', subjectType: 'store', subjectId: storeId, requestId });
+    return toStoreView(row);
+  }
+
+  async setCredentials(tx: TransactionSql, orgId: string, storeId: string, credentials: Record<string, string>): Promise<void> {
+    const sealed = this.keyRing.seal(JSON.stringify(credentials), storeSecretContext(orgId, storeId, 'credentials'));
+    await tx`
+      update stores set credentials_ciphertext = ${sealed.ciphertext}, credentials_key_id = ${sealed.keyId}, updated_at = now()
+      where id = ${storeId}`;
+  }
+
+  async setWebhookSecret(tx: TransactionSql, orgId: string, storeId: string, secret: string): Promise<void> {
+    const sealed = this.keyRing.seal(secret, storeSecretContext(orgId, storeId, 'webhook_secret'));
+    await tx`
+      update stores set webhook_secret_ciphertext = ${sealed.ciphertext}, webhook_secret_key_id = ${sealed.keyId}, updated_at = now()
+      where id = ${storeId}`;
+  }
+
+  async readCredentials(tx: TransactionSql, storeId: string): Promise<Record<string, string> | undefined> {
+    const [row] = await tx<{ org_id: string; credentials_ciphertext: Buffer | null; credentials_key_id: string | null }[]>`
+      select org_id, credentials_ciphertext, credentials_key_id from stores where id = ${storeId}`;
+    if (!row?.credentials_ciphertext || !row.credentials_key_id) return undefined;
+    const json = this.keyRing.open(
+      { ciphertext: row.credentials_ciphertext, keyId: row.credentials_key_id },
+      storeSecretContext(row.org_id, storeId, 'credentials'),
+    );
+    return JSON.parse(json) as Record<string, string>;
+  }
+
+  /** Re-seals every store secret of the principal's organization that is not under the active key. */
+  async rotateSecrets(tx: TransactionSql): Promise<number> {
+    const rows = await tx<
+      {
+        id: string;
+        org_id: string;
+        credentials_ciphertext: Buffer | null;
+        credentials_key_id: string | null;
+        webhook_secret_ciphertext: Buffer | null;
+        webhook_secret_key_id: string | null;
+      }[]
+    >`
+      select id, org_id, credentials_ciphertext, credentials_key_id, webhook_secret_ciphertext, webhook_secret_key_id
+      from stores
+      where credentials_key_id <> ${this.keyRing.activeKeyId} or webhook_secret_key_id <> ${this.keyRing.activeKeyId}
+      for update`;
+    let resealed = 0;
+    for (const row of rows) {
+      if (row.credentials_ciphertext && row.credentials_key_id && this.keyRing.needsRotation(row.credentials_key_id)) {
+        const context = storeSecretContext(row.org_id, row.id, 'credentials');
+        const plain = this.keyRing.open({ ciphertext: row.credentials_ciphertext, keyId: row.credentials_key_id }, context);
+        const sealed = this.keyRing.seal(plain, context);
+        await tx`update stores set credentials_ciphertext = ${sealed.ciphertext}, credentials_key_id = ${sealed.keyId} where id = ${row.id}`;
+        resealed++;
+      }
+      if (row.webhook_secret_ciphertext && row.webhook_secret_key_id && this.keyRing.needsRotation(row.webhook_secret_key_id)) {
+        const context = storeSecretContext(row.org_id, row.id, 'webhook_secret');
+        const plain = this.keyRing.open({ ciphertext: row.webhook_secret_ciphertext, keyId: row.webhook_secret_key_id }, context);
+        const sealed = this.keyRing.seal(plain, context);
+        await tx`update stores set webhook_secret_ciphertext = ${sealed.ciphertext}, webhook_secret_key_id = ${sealed.keyId} where id = ${row.id}`;
+        resealed++;
+      }
+    }
+    return resealed;
+  }
+}

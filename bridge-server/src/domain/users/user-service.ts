@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { TransactionSql } from 'postgres';
+import { hashPassword } from '../../auth/passwords.ts';
+import type { Database } from '../../db/database.ts';
+import { systemPrincipal, withPrincipal, type Role } from '../../db/principal.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+
+export interface UserView {
+  id: string;
+  email: string;
+  displayName: string | null;
+  role: Role;
+  storeIds: string[];
+  totpEnabled: boolean;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export class EmailTakenError extends Error {
+  constructor(email: string) {
+    super(`A user with the email ${email} already exists`);
+    this.name = 'EmailTakenError';
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+const isUniqueViolation = (error: unknown, constraint: string): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { code?: string }).code === UNIQUE_VIOLATION &&
+  (error as { constraint_name?: string }).constraint_name === constraint;
+
+export async function insertUser(
+  tx: TransactionSql,
+  input: { orgId: string; email: string; password: string; role: Role; displayName?: string | undefined; storeIds?: string[] | undefined },
+): Promise<string> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const [row] = await tx<{ id: string }[]>`
+      insert into users (org_id, email, display_name, password_hash, role)
+      values (${input.orgId}, ${input.email}, ${input.displayName ?? null}, ${passwordHash}, ${input.role})
+      returning id`;
+    const userId = row!.id;
+    for (const storeId of input.storeIds ?? []) {
+      await tx`insert into user_stores (org_id, user_id, store_id) values (${input.orgId}, ${userId}, ${storeId})`;
+    }
+    return userId;
+  } catch (error) {
+    if (isUniqueViolation(error, 'users_email_key')) throw new EmailTakenError(input.email);
+    throw error;
+  }
+}
+
+/** Creates an organization and its first user (an owner). Used by `dockhand create-org`. */
+export async function createOrganization(
+  db: Database,
+  input: { name: string; adminEmail: string; adminPassword: string },
+): Promise<{ orgId: string; userId: string }> {
+  const orgId = randomUUID();
+  const principal = systemPrincipal(orgId, 'create-org');
+  return withPrincipal(db, principal, async (tx) => {
+    await tx`insert into organizations (id, name) values (${orgId}, ${input.name})`;
+    const userId = await insertUser(tx, { orgId, email: input.adminEmail, password: input.adminPassword, role: 'owner' });
+    await recordAudit(tx, principal, { action: 'org.created', subjectType: 'organization', subjectId: orgId });
+    return { orgId, userId };
+  });
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  display_name: string | null;
+  role: Role;
+  totp_enabled: boolean;
+  disabled_at: Date | null;
+  created_at: Date;
+  store_ids: string[] | null;
+}
+
+export const toUserView = (row: UserRow): UserView => ({
+  id: row.id,
+  email: row.email,
+  displayName: row.display_name,
+  role: row.role,
+  storeIds: row.store_ids ?? [],
+  totpEnabled: row.totp_enabled,
+  disabled: row.disabled_at !== null,
+  createdAt: row.created_at.toISOString(),
+});
+
+export async function listUsers(
+  tx: TransactionSql,
+  page: { limit: number; after?: [string, string] | undefined },
+): Promise<UserView[]> {
+  const rows = await tx<UserRow[]>`
+    select u.id, u.email, u.display_name, u.role, u.totp_enabled, u.disabled_at, u.created_at,
+           array(select s.store_id from user_stores s where s.user_id = u.id order by s.store_id) as store_ids
+    from users u
+    ${page.after ? tx`where (u.created_at, u.id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)` : tx``}
+    order by u.created_at, u.id
+    limit ${page.limit + 1}`;
+  return rows.map(toUserView);
+}
+
+export async function getUser(tx: TransactionSql, userId: string): Promise<UserView | undefined> {
+  const [row] = await tx<UserRow[]>`
+    select u.id, u.email, u.display_name, u.role, u.totp_enabled, u.disabled_at, u.created_at,
+           array(select s.store_id from user_stores s where s.user_id = u.id order by s.store_id) as store_ids
+    from users u where u.id = ${userId}`;
+  return row ? toUserView(row) : undefined;
+}

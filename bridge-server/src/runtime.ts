@@ -1,0 +1,96 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createApp, type AppOptions } from './api/app.ts';
+import type { AppContext } from './api/context.ts';
+import { AccessTokens } from './auth/access-tokens.ts';
+import { SessionService } from './auth/session-service.ts';
+import type { Config } from './config/env.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate } from './db/migrator.ts';
+import { StoreService } from './domain/stores/store-service.ts';
+import { createLogger } from './logger.ts';
+import { KeyRing } from './security/key-ring.ts';
+import { VERSION } from './version.ts';
+
+export interface Runtime {
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+/** Builds the shared context: database, Redis (when configured), key ring, services. */
+export async function createRuntime(
+  config: Config,
+  options: { logger?: Logger; migrate?: boolean; db?: Database } = {},
+): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db =
+    options.db ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      appDatabaseUrl: config.appDatabaseUrl,
+      dataDir: config.dataDir,
+      onNotice: (message) => logger.debug({ notice: message }, 'database notice'),
+    }));
+  try {
+    if (options.migrate) {
+      const result = await migrate(db.owner, { log: (line) => logger.info(line) });
+      logger.info({ applied: result.applied.length, total: result.applied.length + result.alreadyApplied.length }, 'migrations');
+    }
+    const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }) : undefined;
+    if (redis) {
+      redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+      await redis.connect();
+    }
+    const keyRing = new KeyRing(config.keyRing);
+    const accessTokens = new AccessTokens(config.jwtSecret);
+    const ctx: AppContext = {
+      config,
+      db,
+      keyRing,
+      logger,
+      redis,
+      accessTokens,
+      sessions: new SessionService(db, accessTokens, keyRing),
+      stores: new StoreService(keyRing),
+      version: VERSION,
+      startedAt: Date.now(),
+    };
+    return {
+      ctx,
+      close: async () => {
+        redis?.disconnect();
+        if (!options.db) await db.close();
+      },
+    };
+  } catch (error) {
+    if (!options.db) await db.close();
+    throw error;
+  }
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(ctx: AppContext, port: number, host: string, appOptions?: AppOptions): Promise<RunningServer> {
+  const server = createServer(createApp(ctx, appOptions));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return {
+    server,
+    url: `http://${shownHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { AppOptions } from '../../src/api/app.ts';
+import { loadConfig } from '../../src/config/env.ts';
+import { createOrganization } from '../../src/domain/users/user-service.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createRuntime, listen, type Runtime } from '../../src/runtime.ts';
+import { KeyRing } from '../../src/security/key-ring.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export interface TestServer {
+  url: string;
+  runtime: Runtime;
+  database: TestDatabase;
+  /** Every log line the server wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export const testSecrets = () => ({
+  DOCKHAND_KEYS: `k1:${KeyRing.generateKey()}`,
+  DOCKHAND_JWT_SECRET: randomBytes(32).toString('hex'),
+});
+
+/** A real server on a fresh, migrated database and a random port. */
+export async function startTestServer(
+  options: { env?: Record<string, string>; app?: AppOptions } = {},
+): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ ...testSecrets(), DATABASE_URL: database.ownerUrl, LOG_LEVEL: 'info', ...options.env });
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const runtime = await createRuntime(config, { db: database.db, logger: createLogger('info', sink) });
+  const server = await listen(runtime.ctx, 0, '127.0.0.1', options.app);
+  return {
+    url: server.url,
+    runtime,
+    database,
+    logs,
+    close: async () => {
+      await server.close();
+      await runtime.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface Api {
+  (method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string | Buffer }): Promise<{
+    status: number;
+    body: any;
+    headers: Headers;
+  }>;
+}
+
+/** A small fetch wrapper that answers status, parsed body and headers. */
+export function apiClient(baseUrl: string): Api {
+  return async (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+    let body: string | Buffer | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (e.g. /metrics)
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+}
+
+let counter = 0;
+export const uniqueEmail = (label: string) => `${label}-${Date.now().toString(36)}-${counter++}-${randomBytes(3).toString('hex')}@example.test`;
+export const PASSWORD = 'correct horse battery staple';
+
+/** Creates an organization with an owner and signs in; answers its ids and an access token. */
+export async function signedInOrg(server: TestServer, name = 'Org') {
+  const email = uniqueEmail(name.toLowerCase());
+  const { orgId, userId } = await createOrganization(server.runtime.ctx.db, { name, adminEmail: email, adminPassword: PASSWORD });
+  const api = apiClient(server.url);
+  const login = await api('POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  return { orgId, userId, email, token: login.body.data.accessToken as string, cookie: login.headers.get('set-cookie') ?? '' };
+}
