@@ -26,14 +26,16 @@ create function dockhand.current_user_id() returns uuid
   as $$ select nullif(current_setting('dockhand.user_id', true), '')::uuid $$;
 
 -- 'all' for organization-wide principals, else a comma-separated list of store ids.
-create function dockhand.store_visible(store uuid) returns boolean
+create function dockhand.all_stores() returns boolean
+  language sql stable parallel safe
+  as $$ select coalesce(current_setting('dockhand.store_ids', true) = 'all', false) $$;
+
+-- NULL (matches nothing) when unset or 'all'; callers check all_stores() first.
+create function dockhand.current_store_ids() returns uuid[]
   language sql stable parallel safe
   as $$
-    select case
-      when current_setting('dockhand.store_ids', true) = 'all' then true
-      when store is null then false
-      else store = any (string_to_array(nullif(current_setting('dockhand.store_ids', true), ''), ',')::uuid[])
-    end
+    select case when current_setting('dockhand.store_ids', true) = 'all' then null
+                else string_to_array(nullif(current_setting('dockhand.store_ids', true), ''), ',')::uuid[] end
   $$;
 
 -- Append-only tables reject UPDATE, DELETE and TRUNCATE for everyone, the owner included.
@@ -49,6 +51,9 @@ create function dockhand.reject_change() returns trigger
 -- Gives a tenant-owned table RLS ENABLED and FORCED, the organization policy (USING and
 -- WITH CHECK) and, when it has a store_id, a restrictive store-scope policy for principals
 -- limited to some stores. Grants the app role the listed privileges.
+-- The context functions are wrapped in scalar sub-selects so the planner evaluates them
+-- once per statement (an InitPlan) instead of once per row; org_id = (…) also stays an
+-- index condition.
 create function dockhand.protect_tenant_table(tbl regclass, has_store boolean, privileges text default 'select, insert, update, delete')
   returns void
   language plpgsql
@@ -57,11 +62,11 @@ create function dockhand.protect_tenant_table(tbl regclass, has_store boolean, p
     execute format('alter table %s enable row level security', tbl);
     execute format('alter table %s force row level security', tbl);
     execute format(
-      'create policy tenant_isolation on %s using (org_id = dockhand.current_org_id()) with check (org_id = dockhand.current_org_id())',
+      'create policy tenant_isolation on %s using (org_id = (select dockhand.current_org_id())) with check (org_id = (select dockhand.current_org_id()))',
       tbl);
     if has_store then
       execute format(
-        'create policy store_scope on %s as restrictive using (dockhand.store_visible(store_id)) with check (dockhand.store_visible(store_id))',
+        'create policy store_scope on %s as restrictive using ((select dockhand.all_stores()) or store_id = any ((select dockhand.current_store_ids())::uuid[])) with check ((select dockhand.all_stores()) or store_id = any ((select dockhand.current_store_ids())::uuid[]))',
         tbl);
     end if;
     execute format('grant %s on %s to dockhand_app', privileges, tbl);

@@ -13,7 +13,7 @@ create table organizations (
 alter table organizations enable row level security;
 alter table organizations force row level security;
 create policy tenant_isolation on organizations
-  using (id = dockhand.current_org_id()) with check (id = dockhand.current_org_id());
+  using (id = (select dockhand.current_org_id())) with check (id = (select dockhand.current_org_id()));
 grant select, insert, update on organizations to dockhand_app;
 
 create table users (
@@ -66,9 +66,10 @@ create unique index stores_site_url_key on stores (org_id, site_url) where site_
 alter table stores enable row level security;
 alter table stores force row level security;
 create policy tenant_isolation on stores
-  using (org_id = dockhand.current_org_id()) with check (org_id = dockhand.current_org_id());
+  using (org_id = (select dockhand.current_org_id())) with check (org_id = (select dockhand.current_org_id()));
 create policy store_scope on stores as restrictive
-  using (dockhand.store_visible(id)) with check (dockhand.store_visible(id));
+  using ((select dockhand.all_stores()) or id = any ((select dockhand.current_store_ids())::uuid[]))
+  with check ((select dockhand.all_stores()) or id = any ((select dockhand.current_store_ids())::uuid[]));
 grant select, insert, update, delete on stores to dockhand_app;
 
 -- Which stores a merchant user may see.

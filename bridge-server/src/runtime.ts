@@ -38,7 +38,9 @@ export async function createRuntime(
       const result = await migrate(db.owner, { log: (line) => logger.info(line) });
       logger.info({ applied: result.applied.length, total: result.applied.length + result.alreadyApplied.length }, 'migrations');
     }
-    const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true }) : undefined;
+    const redis = config.redisUrl
+      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true })
+      : undefined;
     if (redis) {
       redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
       await redis.connect();

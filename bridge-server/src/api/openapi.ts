@@ -26,7 +26,10 @@ const errorResponses = {
   400: { description: 'Invalid input', content: { 'application/json': { schema: errorEnvelope } } },
   401: { description: 'Not authenticated', content: { 'application/json': { schema: errorEnvelope } } },
   403: { description: 'Not allowed', content: { 'application/json': { schema: errorEnvelope } } },
-  404: { description: 'Not found (also for another organization’s ids)', content: { 'application/json': { schema: errorEnvelope } } },
+  404: {
+    description: 'Not found (also for another organization’s ids)',
+    content: { 'application/json': { schema: errorEnvelope } },
+  },
   429: { description: 'Rate limited', content: { 'application/json': { schema: errorEnvelope } } },
 };
 

@@ -129,7 +129,14 @@ export class SessionService {
     const principal = systemPrincipal(orgId, 'refresh');
     return withPrincipal(this.db, principal, async (tx) => {
       const [row] = await tx<
-        { token_hash: Buffer; rotated_at: Date | null; expires_at: Date; family_id: string; revoked_at: Date | null; user_id: string }[]
+        {
+          token_hash: Buffer;
+          rotated_at: Date | null;
+          expires_at: Date;
+          family_id: string;
+          revoked_at: Date | null;
+          user_id: string;
+        }[]
       >`
         select t.token_hash, t.rotated_at, t.expires_at, t.family_id, f.revoked_at, f.user_id
         from refresh_tokens t join refresh_token_families f on f.id = t.family_id

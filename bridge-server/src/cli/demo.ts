@@ -25,7 +25,11 @@ export async function runDemo(args: string[]): Promise<void> {
   const { ctx } = runtime;
   const [existing] = await ctx.db.app<{ org_id: string }[]>`select org_id from dockhand.login_lookup(${DEMO_ADMIN.email})`;
   if (!existing) {
-    await createOrganization(ctx.db, { name: 'Demo Fulfillment Co.', adminEmail: DEMO_ADMIN.email, adminPassword: DEMO_ADMIN.password });
+    await createOrganization(ctx.db, {
+      name: 'Demo Fulfillment Co.',
+      adminEmail: DEMO_ADMIN.email,
+      adminPassword: DEMO_ADMIN.password,
+    });
   }
   const server = await listen(ctx, config.port, config.host).catch(async (error: NodeJS.ErrnoException) => {
     await runtime.close();

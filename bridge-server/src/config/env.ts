@@ -4,16 +4,14 @@ const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), 'must be a postgres:// URL');
 
-const keyRingSpec = z
-  .string()
-  .refine((value) => {
-    try {
-      parseKeyRingSpec(value);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be a comma-separated list of KEYID:BASE64KEY entries, each key 32 bytes (the first one encrypts)');
+const keyRingSpec = z.string().refine((value) => {
+  try {
+    parseKeyRingSpec(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a comma-separated list of KEYID:BASE64KEY entries, each key 32 bytes (the first one encrypts)');
 
 /** One schema for the whole environment; the source of both the checks and the type. */
 export const envSchema = z.object({
@@ -31,7 +29,10 @@ export const envSchema = z.object({
   DOCKHAND_KEYS: keyRingSpec,
   DOCKHAND_JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   DOCKHAND_DATA_DIR: z.string().min(1).default('.dockhand'),
-  DOCKHAND_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 1mb or 512kb').default('1mb'),
+  DOCKHAND_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(kb|mb)$/i, 'must look like 1mb or 512kb')
+    .default('1mb'),
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { APP_ROLE } from './database.ts';
 import { MIGRATIONS_TABLE } from './migrator.ts';
-import { systemPrincipal, withPrincipal, type Principal } from './principal.ts';
+import { readWithPrincipal, systemPrincipal, withPrincipal, type Principal } from './principal.ts';
 
 /** Tables allowed to go without FORCED row-level security, and why. */
 const RLS_ALLOWLIST: Record<string, string> = {
@@ -47,7 +47,10 @@ const adminOf = (orgId: string): Principal => ({
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  [storeA1, storeA2] = (await withPrincipal(t.db, systemPrincipal(orgA), (tx) => seedOrg(tx, orgA, 'Alpha', 2))) as [string, string];
+  [storeA1, storeA2] = (await withPrincipal(t.db, systemPrincipal(orgA), (tx) => seedOrg(tx, orgA, 'Alpha', 2))) as [
+    string,
+    string,
+  ];
   [storeB1] = (await withPrincipal(t.db, systemPrincipal(orgB), (tx) => seedOrg(tx, orgB, 'Beta', 1))) as [string];
 });
 
@@ -65,16 +68,54 @@ describe('row-level security, at the database level', () => {
     expect(other.every((row) => row.org_id === orgB)).toBe(true);
   });
 
+  it('returns only the caller’s rows on the one-round-trip read path too', async () => {
+    const rows = await readWithPrincipal(t.db, adminOf(orgB), (sql) => sql<{ org_id: string }[]>`select org_id from orders`);
+    expect(rows).toHaveLength(3);
+    expect(rows.every((row) => row.org_id === orgB)).toBe(true);
+    const merchant: Principal = {
+      orgId: orgA,
+      kind: 'console',
+      role: 'merchant',
+      storeIds: [storeA1],
+      subject: 'm',
+      capabilities: [],
+    };
+    const scoped = await readWithPrincipal(t.db, merchant, (sql) => sql<{ store_id: string }[]>`select store_id from orders`);
+    expect(scoped.map((row) => row.store_id)).toEqual([storeA1, storeA1, storeA1]);
+  });
+
+  it('refuses writes on the read path and leaves the connection clean after an error', async () => {
+    await expect(
+      readWithPrincipal(t.db, adminOf(orgA), (sql) => sql`update orders set status = 'x' returning id`),
+    ).rejects.toThrow(/read-only transaction/);
+    await expect(readWithPrincipal(t.db, adminOf(orgA), (sql) => sql`select * from no_such_table`)).rejects.toThrow(
+      /no_such_table/,
+    );
+    const [state] = await t.db.app<{ org: string | null; who: string }[]>`
+      select current_setting('dockhand.org_id', true) as org, current_user as who`;
+    expect(state!.org ?? '').toBe('');
+    const rows = await readWithPrincipal(t.db, adminOf(orgA), (sql) => sql`select 1 as ok`);
+    expect(rows).toEqual([{ ok: 1 }]);
+  });
+
   it('keeps platform ids above 2^53 exact', async () => {
-    const rows = await withPrincipal(t.db, adminOf(orgB), (tx) => tx<{ platform_id: string }[]>`select platform_id from orders order by platform_id`);
+    const rows = await withPrincipal(
+      t.db,
+      adminOf(orgB),
+      (tx) => tx<{ platform_id: string }[]>`select platform_id from orders order by platform_id`,
+    );
     expect(rows[0]!.platform_id).toBe('9007199254740993');
   });
 
   it('refuses to insert a row carrying another organization’s id', async () => {
     await expect(
-      withPrincipal(t.db, adminOf(orgA), (tx) => tx`
+      withPrincipal(
+        t.db,
+        adminOf(orgA),
+        (tx) => tx`
         insert into orders (org_id, store_id, platform_id, number, status, currency, total, placed_at, platform_updated_at)
-        values (${orgB}, ${storeB1}, 'x1', '#1', 'open', 'USD', 1, now(), now())`),
+        values (${orgB}, ${storeB1}, 'x1', '#1', 'open', 'USD', 1, now(), now())`,
+      ),
     ).rejects.toThrow(/row-level security/);
   });
 
@@ -96,7 +137,14 @@ describe('row-level security, at the database level', () => {
   });
 
   it('limits a merchant principal to its stores', async () => {
-    const merchant: Principal = { orgId: orgA, kind: 'console', role: 'merchant', storeIds: [storeA2], subject: 'm', capabilities: [] };
+    const merchant: Principal = {
+      orgId: orgA,
+      kind: 'console',
+      role: 'merchant',
+      storeIds: [storeA2],
+      subject: 'm',
+      capabilities: [],
+    };
     const [orders, stores] = await withPrincipal(t.db, merchant, async (tx) => [
       await tx<{ store_id: string }[]>`select store_id from orders`,
       await tx<{ id: string }[]>`select id from stores`,
@@ -105,9 +153,13 @@ describe('row-level security, at the database level', () => {
     expect(orders.every((row) => row.store_id === storeA2)).toBe(true);
     expect(stores.map((row) => row.id)).toEqual([storeA2]);
     await expect(
-      withPrincipal(t.db, merchant, (tx) => tx`
+      withPrincipal(
+        t.db,
+        merchant,
+        (tx) => tx`
         insert into orders (org_id, store_id, platform_id, number, status, currency, total, placed_at, platform_updated_at)
-        values (${orgA}, ${storeA1}, 'm1', '#1', 'open', 'USD', 1, now(), now())`),
+        values (${orgA}, ${storeA1}, 'm1', '#1', 'open', 'USD', 1, now(), now())`,
+      ),
     ).rejects.toThrow(/row-level security/);
   });
 

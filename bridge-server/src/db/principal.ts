@@ -1,4 +1,4 @@
-import type { TransactionSql } from 'postgres';
+import type { PendingQuery, ReservedSql, TransactionSql } from 'postgres';
 import type { Database } from './database.ts';
 import { APP_ROLE } from './database.ts';
 import { InvalidPrincipalError } from './errors.ts';
@@ -38,32 +38,78 @@ function storeSetting(storeIds: Principal['storeIds']): string {
   return storeIds.join(',');
 }
 
+/** Validates a principal and renders the settings withPrincipal puts in the transaction. */
+interface TenantContext {
+  orgId: string;
+  stores: string;
+  userId: string;
+  kind: PrincipalKind;
+}
+
+function contextOf(principal: Principal): TenantContext {
+  if (!isUuid(principal.orgId)) throw new InvalidPrincipalError('principal has no valid organization id');
+  if (principal.userId !== undefined && !isUuid(principal.userId)) {
+    throw new InvalidPrincipalError('principal user id is not a uuid');
+  }
+  return {
+    orgId: principal.orgId,
+    stores: storeSetting(principal.storeIds),
+    userId: principal.userId ?? '',
+    kind: principal.kind,
+  };
+}
+
+/** Becomes the app role and sets the tenant context, both local to the current transaction. */
+function setContext(sql: TransactionSql | ReservedSql, context: TenantContext) {
+  return sql`
+    select set_config('role', ${APP_ROLE}, true),
+           set_config('dockhand.org_id', ${context.orgId}, true),
+           set_config('dockhand.store_ids', ${context.stores}, true),
+           set_config('dockhand.user_id', ${context.userId}, true),
+           set_config('dockhand.principal_kind', ${context.kind}, true)`;
+}
+
 /**
  * The only way to reach tenant data: opens a transaction on the app pool, becomes the app
  * role for it, and sets the tenant context with set_config(…, true) so it dies with the
  * transaction. Row-level security does the rest.
  */
-export async function withPrincipal<T>(
-  db: Database,
-  principal: Principal,
-  work: (tx: TransactionSql) => Promise<T>,
-): Promise<T> {
-  if (!isUuid(principal.orgId)) throw new InvalidPrincipalError('principal has no valid organization id');
-  if (principal.userId !== undefined && !isUuid(principal.userId)) {
-    throw new InvalidPrincipalError('principal user id is not a uuid');
-  }
-  const stores = storeSetting(principal.storeIds);
+export async function withPrincipal<T>(db: Database, principal: Principal, work: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  const context = contextOf(principal);
   const result = await db.app.begin(async (tx) => {
     // Sent without waiting: it runs first on this connection, and if it failed the
     // transaction would fail with it, so one round trip is saved on every request.
-    const context = tx`
-      select set_config('role', ${APP_ROLE}, true),
-             set_config('dockhand.org_id', ${principal.orgId}, true),
-             set_config('dockhand.store_ids', ${stores}, true),
-             set_config('dockhand.user_id', ${principal.userId ?? ''}, true),
-             set_config('dockhand.principal_kind', ${principal.kind}, true)`.execute();
-    const [, value] = await Promise.all([context, work(tx)]);
+    const applied = setContext(tx, context).execute();
+    const [, value] = await Promise.all([applied, work(tx)]);
     return value;
   });
   return result as T;
+}
+
+/**
+ * withPrincipal for one read statement, in one network round trip: BEGIN, the context, the
+ * statement and COMMIT are pipelined on a reserved connection. The hot path of list
+ * endpoints. If any step fails, the rest fail with it and the transaction is rolled back.
+ */
+export async function readWithPrincipal<T extends readonly object[]>(
+  db: Database,
+  principal: Principal,
+  statement: (sql: ReservedSql) => PendingQuery<T>,
+): Promise<T> {
+  const context = contextOf(principal);
+  const connection = await db.app.reserve();
+  try {
+    const steps = [connection`begin read only`.simple().execute(), setContext(connection, context).execute()] as const;
+    const result = statement(connection).execute();
+    const commit = connection`commit`.simple().execute();
+    const settled = await Promise.allSettled([...steps, result, commit]);
+    const failure = settled.find((step) => step.status === 'rejected');
+    if (failure) {
+      await connection`rollback`.catch(() => {});
+      throw failure.reason;
+    }
+    return (settled[2] as PromiseFulfilledResult<T>).value;
+  } finally {
+    connection.release();
+  }
 }

@@ -23,9 +23,7 @@ export const testSecrets = () => ({
 });
 
 /** A real server on a fresh, migrated database and a random port. */
-export async function startTestServer(
-  options: { env?: Record<string, string>; app?: AppOptions } = {},
-): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; app?: AppOptions } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig({ ...testSecrets(), DATABASE_URL: database.ownerUrl, LOG_LEVEL: 'info', ...options.env });
   const logs: Array<Record<string, unknown>> = [];
@@ -51,7 +49,11 @@ export async function startTestServer(
 }
 
 export interface Api {
-  (method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string | Buffer }): Promise<{
+  (
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string | Buffer },
+  ): Promise<{
     status: number;
     body: any;
     headers: Headers;
@@ -80,7 +82,8 @@ export function apiClient(baseUrl: string): Api {
 }
 
 let counter = 0;
-export const uniqueEmail = (label: string) => `${label}-${Date.now().toString(36)}-${counter++}-${randomBytes(3).toString('hex')}@example.test`;
+export const uniqueEmail = (label: string) =>
+  `${label}-${Date.now().toString(36)}-${counter++}-${randomBytes(3).toString('hex')}@example.test`;
 export const PASSWORD = 'correct horse battery staple';
 
 /** Creates an organization with an owner and signs in; answers its ids and an access token. */

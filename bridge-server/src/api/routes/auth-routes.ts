@@ -17,7 +17,10 @@ const loginBody = z
   .object({
     email: z.email().max(320),
     password: z.string().min(1).max(1024),
-    totp: z.string().regex(/^\d{6}$/, 'must be 6 digits').optional(),
+    totp: z
+      .string()
+      .regex(/^\d{6}$/, 'must be 6 digits')
+      .optional(),
   })
   .meta({ id: 'LoginRequest' });
 
@@ -33,17 +36,58 @@ const sessionUser = z
   })
   .meta({ id: 'SessionUser' });
 
-const sessionResponse = dataOf(
-  z.object({ accessToken: z.string(), expiresIn: z.number().int(), user: sessionUser }),
-).meta({ id: 'Session' });
+const sessionResponse = dataOf(z.object({ accessToken: z.string(), expiresIn: z.number().int(), user: sessionUser })).meta({
+  id: 'Session',
+});
 const totpCode = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
 
-documentRoute({ method: 'post', path: '/v1/auth/login', summary: 'Sign in; sets the refresh cookie', tags: ['auth'], auth: false, body: loginBody, response: sessionResponse });
-documentRoute({ method: 'post', path: '/v1/auth/refresh', summary: 'Rotate the refresh cookie and get a new access token', tags: ['auth'], auth: false, response: sessionResponse });
-documentRoute({ method: 'post', path: '/v1/auth/logout', summary: 'Revoke the refresh token family and clear the cookie', tags: ['auth'], auth: false, status: 204 });
-documentRoute({ method: 'get', path: '/v1/auth/me', summary: 'The signed-in user', tags: ['auth'], response: dataOf(sessionUser) });
-documentRoute({ method: 'post', path: '/v1/auth/totp/enroll', summary: 'Start TOTP enrolment: returns the secret and otpauth URI', tags: ['auth'], response: dataOf(z.object({ secret: z.string(), uri: z.string() })) });
-documentRoute({ method: 'post', path: '/v1/auth/totp/verify', summary: 'Confirm TOTP enrolment with a current code; sign-in then requires a code', tags: ['auth'], body: totpCode, response: dataOf(z.object({ totpEnabled: z.boolean() })) });
+documentRoute({
+  method: 'post',
+  path: '/v1/auth/login',
+  summary: 'Sign in; sets the refresh cookie',
+  tags: ['auth'],
+  auth: false,
+  body: loginBody,
+  response: sessionResponse,
+});
+documentRoute({
+  method: 'post',
+  path: '/v1/auth/refresh',
+  summary: 'Rotate the refresh cookie and get a new access token',
+  tags: ['auth'],
+  auth: false,
+  response: sessionResponse,
+});
+documentRoute({
+  method: 'post',
+  path: '/v1/auth/logout',
+  summary: 'Revoke the refresh token family and clear the cookie',
+  tags: ['auth'],
+  auth: false,
+  status: 204,
+});
+documentRoute({
+  method: 'get',
+  path: '/v1/auth/me',
+  summary: 'The signed-in user',
+  tags: ['auth'],
+  response: dataOf(sessionUser),
+});
+documentRoute({
+  method: 'post',
+  path: '/v1/auth/totp/enroll',
+  summary: 'Start TOTP enrolment: returns the secret and otpauth URI',
+  tags: ['auth'],
+  response: dataOf(z.object({ secret: z.string(), uri: z.string() })),
+});
+documentRoute({
+  method: 'post',
+  path: '/v1/auth/totp/verify',
+  summary: 'Confirm TOTP enrolment with a current code; sign-in then requires a code',
+  tags: ['auth'],
+  body: totpCode,
+  response: dataOf(z.object({ totpEnabled: z.boolean() })),
+});
 
 function readCookie(req: Request, name: string): string | undefined {
   const header = req.get('cookie');
@@ -102,7 +146,9 @@ export function authRoutes(ctx: AppContext): Router {
     if (outcome.kind === 'ok') return sendSession(res, outcome.session);
     clearRefreshCookie(res);
     throw new UnauthorizedError(
-      outcome.kind === 'reused' ? 'This refresh token was already used; the session has been revoked' : 'The refresh token is not valid',
+      outcome.kind === 'reused'
+        ? 'This refresh token was already used; the session has been revoked'
+        : 'The refresh token is not valid',
       { reason: outcome.kind },
     );
   });
@@ -145,7 +191,9 @@ export function authRoutes(ctx: AppContext): Router {
     const { code } = parseInput(totpCode, req.body);
     const principal = principalOf(res);
     await withPrincipal(ctx.db, principal, async (tx) => {
-      const [user] = await tx<{ totp_secret_ciphertext: Buffer | null; totp_secret_key_id: string | null; totp_enabled: boolean }[]>`
+      const [user] = await tx<
+        { totp_secret_ciphertext: Buffer | null; totp_secret_key_id: string | null; totp_enabled: boolean }[]
+      >`
         select totp_secret_ciphertext, totp_secret_key_id, totp_enabled from users where id = ${principal.userId!} for update`;
       if (!user?.totp_secret_ciphertext || !user.totp_secret_key_id) {
         throw new BadRequestError('Start enrolment with POST /v1/auth/totp/enroll first');
@@ -156,7 +204,12 @@ export function authRoutes(ctx: AppContext): Router {
       );
       if (!checkTotp(secret, code)) throw new BadRequestError('The code does not match', { field: 'code' });
       await tx`update users set totp_enabled = true, updated_at = now() where id = ${principal.userId!}`;
-      await recordAudit(tx, principal, { action: 'auth.totp_enabled', subjectType: 'user', subjectId: principal.userId!, requestId: requestIdOf(res) });
+      await recordAudit(tx, principal, {
+        action: 'auth.totp_enabled',
+        subjectType: 'user',
+        subjectId: principal.userId!,
+        requestId: requestIdOf(res),
+      });
     });
     res.json({ data: { totpEnabled: true } });
   });

@@ -1,13 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { isUuid, withPrincipal } from '../../db/principal.ts';
+import { withPrincipal } from '../../db/principal.ts';
 import { StoreExistsError } from '../../domain/stores/store-service.ts';
 import { principalOf, requestIdOf, type AppContext } from '../context.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { requireRole } from '../middleware/authenticate.ts';
 import { dataOf, documentRoute, pageOf } from '../openapi.ts';
 import { decodeCursor, pageQuery, toPage } from '../pagination.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput, uuidParam } from '../validate.ts';
 
 const SHOP_DOMAIN = /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.myshopify\.(com|io)$/;
 
@@ -49,11 +49,48 @@ const updateStore = z
   .meta({ id: 'UpdateStore' });
 const idParams = z.object({ id: z.string() });
 
-documentRoute({ method: 'get', path: '/v1/stores', summary: 'List stores (merchants see only their own)', tags: ['stores'], query: pageQuery, response: pageOf(store) });
-documentRoute({ method: 'post', path: '/v1/stores', summary: 'Add a store by hand (the install flows add them too)', tags: ['stores'], body: createStore, response: dataOf(store), status: 201 });
-documentRoute({ method: 'get', path: '/v1/stores/:id', summary: 'One store', tags: ['stores'], params: idParams, response: dataOf(store) });
-documentRoute({ method: 'patch', path: '/v1/stores/:id', summary: 'Rename or reactivate a store', tags: ['stores'], params: idParams, body: updateStore, response: dataOf(store) });
-documentRoute({ method: 'delete', path: '/v1/stores/:id', summary: 'Disconnect a store and forget its credentials', tags: ['stores'], params: idParams, response: dataOf(store) });
+documentRoute({
+  method: 'get',
+  path: '/v1/stores',
+  summary: 'List stores (merchants see only their own)',
+  tags: ['stores'],
+  query: pageQuery,
+  response: pageOf(store),
+});
+documentRoute({
+  method: 'post',
+  path: '/v1/stores',
+  summary: 'Add a store by hand (the install flows add them too)',
+  tags: ['stores'],
+  body: createStore,
+  response: dataOf(store),
+  status: 201,
+});
+documentRoute({
+  method: 'get',
+  path: '/v1/stores/:id',
+  summary: 'One store',
+  tags: ['stores'],
+  params: idParams,
+  response: dataOf(store),
+});
+documentRoute({
+  method: 'patch',
+  path: '/v1/stores/:id',
+  summary: 'Rename or reactivate a store',
+  tags: ['stores'],
+  params: idParams,
+  body: updateStore,
+  response: dataOf(store),
+});
+documentRoute({
+  method: 'delete',
+  path: '/v1/stores/:id',
+  summary: 'Disconnect a store and forget its credentials',
+  tags: ['stores'],
+  params: idParams,
+  response: dataOf(store),
+});
 
 export function storeRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -79,18 +116,18 @@ export function storeRoutes(ctx: AppContext): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    const id = req.params['id']!;
+    const id = uuidParam(req.params);
     // Another organization's id, or a malformed one, is simply not found: nothing leaks.
-    const found = isUuid(id) ? await withPrincipal(ctx.db, principalOf(res), (tx) => ctx.stores.get(tx, id)) : undefined;
+    const found = id ? await withPrincipal(ctx.db, principalOf(res), (tx) => ctx.stores.get(tx, id)) : undefined;
     if (!found) throw new NotFoundError('Store');
     res.json({ data: found });
   });
 
   router.patch('/:id', admin, async (req, res) => {
-    const id = req.params['id']!;
+    const id = uuidParam(req.params);
     const body = parseInput(updateStore, req.body);
     const principal = principalOf(res);
-    const updated = isUuid(id)
+    const updated = id
       ? await withPrincipal(ctx.db, principal, (tx) => ctx.stores.update(tx, principal, id, body, requestIdOf(res)))
       : undefined;
     if (!updated) throw new NotFoundError('Store');
@@ -98,9 +135,9 @@ export function storeRoutes(ctx: AppContext): Router {
   });
 
   router.delete('/:id', admin, async (req, res) => {
-    const id = req.params['id']!;
+    const id = uuidParam(req.params);
     const principal = principalOf(res);
-    const updated = isUuid(id)
+    const updated = id
       ? await withPrincipal(ctx.db, principal, (tx) => ctx.stores.disconnect(tx, principal, id, requestIdOf(res)))
       : undefined;
     if (!updated) throw new NotFoundError('Store');

@@ -15,7 +15,14 @@ const health = z
   })
   .meta({ id: 'Health' });
 
-documentRoute({ method: 'get', path: '/health', summary: 'Liveness and dependency checks', tags: ['system'], auth: false, response: health });
+documentRoute({
+  method: 'get',
+  path: '/health',
+  summary: 'Liveness and dependency checks',
+  tags: ['system'],
+  auth: false,
+  response: health,
+});
 documentRoute({ method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format)', tags: ['system'], auth: false });
 documentRoute({ method: 'get', path: '/v1/openapi.json', summary: 'This document', tags: ['system'], auth: false });
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../../auth/passwords.ts';
-import { isUuid, withPrincipal } from '../../db/principal.ts';
+import { withPrincipal } from '../../db/principal.ts';
 import { recordAudit } from '../../domain/audit/audit-log.ts';
 import { EmailTakenError, getUser, insertUser, listUsers } from '../../domain/users/user-service.ts';
 import { principalOf, requestIdOf, type AppContext } from '../context.ts';
@@ -9,7 +9,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '.
 import { requireRole } from '../middleware/authenticate.ts';
 import { dataOf, documentRoute, pageOf } from '../openapi.ts';
 import { decodeCursor, pageQuery, toPage } from '../pagination.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput, uuidParam } from '../validate.ts';
 
 const role = z.enum(['owner', 'admin', 'staff', 'merchant']);
 const user = z
@@ -45,10 +45,40 @@ const updateUser = z
   .meta({ id: 'UpdateUser' });
 const idParams = z.object({ id: z.string() });
 
-documentRoute({ method: 'get', path: '/v1/users', summary: 'List the organization’s users', tags: ['users'], query: pageQuery, response: pageOf(user) });
-documentRoute({ method: 'post', path: '/v1/users', summary: 'Create a user', tags: ['users'], body: createUser, response: dataOf(user), status: 201 });
-documentRoute({ method: 'get', path: '/v1/users/:id', summary: 'One user', tags: ['users'], params: idParams, response: dataOf(user) });
-documentRoute({ method: 'patch', path: '/v1/users/:id', summary: 'Change a user’s role, name, password, stores or disable them', tags: ['users'], params: idParams, body: updateUser, response: dataOf(user) });
+documentRoute({
+  method: 'get',
+  path: '/v1/users',
+  summary: 'List the organization’s users',
+  tags: ['users'],
+  query: pageQuery,
+  response: pageOf(user),
+});
+documentRoute({
+  method: 'post',
+  path: '/v1/users',
+  summary: 'Create a user',
+  tags: ['users'],
+  body: createUser,
+  response: dataOf(user),
+  status: 201,
+});
+documentRoute({
+  method: 'get',
+  path: '/v1/users/:id',
+  summary: 'One user',
+  tags: ['users'],
+  params: idParams,
+  response: dataOf(user),
+});
+documentRoute({
+  method: 'patch',
+  path: '/v1/users/:id',
+  summary: 'Change a user’s role, name, password, stores or disable them',
+  tags: ['users'],
+  params: idParams,
+  body: updateUser,
+  response: dataOf(user),
+});
 
 export function userRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -74,24 +104,30 @@ export function userRoutes(ctx: AppContext): Router {
         if (error instanceof EmailTakenError) throw new ConflictError(error.message, { field: 'email' });
         throw error;
       });
-      await recordAudit(tx, principal, { action: 'user.created', subjectType: 'user', subjectId: userId, details: { role: body.role }, requestId: requestIdOf(res) });
+      await recordAudit(tx, principal, {
+        action: 'user.created',
+        subjectType: 'user',
+        subjectId: userId,
+        details: { role: body.role },
+        requestId: requestIdOf(res),
+      });
       return getUser(tx, userId);
     });
     res.status(201).json({ data: created });
   });
 
   router.get('/:id', async (req, res) => {
-    const id = req.params['id']!;
-    const found = isUuid(id) ? await withPrincipal(ctx.db, principalOf(res), (tx) => getUser(tx, id)) : undefined;
+    const id = uuidParam(req.params);
+    const found = id ? await withPrincipal(ctx.db, principalOf(res), (tx) => getUser(tx, id)) : undefined;
     if (!found) throw new NotFoundError('User');
     res.json({ data: found });
   });
 
   router.patch('/:id', async (req, res) => {
-    const id = req.params['id']!;
+    const id = uuidParam(req.params);
     const body = parseInput(updateUser, req.body);
     const principal = principalOf(res);
-    if (!isUuid(id)) throw new NotFoundError('User');
+    if (!id) throw new NotFoundError('User');
     const updated = await withPrincipal(ctx.db, principal, async (tx) => {
       const current = await getUser(tx, id);
       if (!current) throw new NotFoundError('User');
@@ -123,7 +159,13 @@ export function userRoutes(ctx: AppContext): Router {
         }
       }
       const { password: _omitted, ...changes } = body;
-      await recordAudit(tx, principal, { action: 'user.updated', subjectType: 'user', subjectId: id, details: { ...changes, passwordChanged: Boolean(body.password) }, requestId: requestIdOf(res) });
+      await recordAudit(tx, principal, {
+        action: 'user.updated',
+        subjectType: 'user',
+        subjectId: id,
+        details: { ...changes, passwordChanged: Boolean(body.password) },
+        requestId: requestIdOf(res),
+      });
       return getUser(tx, id);
     });
     res.json({ data: updated });

@@ -102,8 +102,8 @@ export class StoreService {
   async list(tx: TransactionSql, page: { limit: number; after?: [string, string] | undefined }): Promise<StoreView[]> {
     const rows = await tx<StoreRow[]>`
       select ${tx.unsafe(COLUMNS)} from stores
-      ${page.after ? tx`where (created_at, id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)` : tx``}
-      order by created_at, id
+      ${page.after ? tx`where (date_trunc('milliseconds', created_at), id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)` : tx``}
+      order by date_trunc('milliseconds', created_at), id
       limit ${page.limit + 1}`;
     return rows.map(toStoreView);
   }
@@ -123,12 +123,23 @@ export class StoreService {
       where id = ${storeId}
       returning ${tx.unsafe(COLUMNS)}`;
     if (!row) return undefined;
-    await recordAudit(tx, principal, { action: 'store.updated', subjectType: 'store', subjectId: storeId, details: changes, requestId });
+    await recordAudit(tx, principal, {
+      action: 'store.updated',
+      subjectType: 'store',
+      subjectId: storeId,
+      details: changes,
+      requestId,
+    });
     return toStoreView(row);
   }
 
   /** Disconnecting forgets the credentials; the synced data stays until the store is purged. */
-  async disconnect(tx: TransactionSql, principal: Principal, storeId: string, requestId?: string): Promise<StoreView | undefined> {
+  async disconnect(
+    tx: TransactionSql,
+    principal: Principal,
+    storeId: string,
+    requestId?: string,
+  ): Promise<StoreView | undefined> {
     const [row] = await tx<StoreRow[]>`
       update stores set status = 'disconnected', credentials_ciphertext = null, credentials_key_id = null,
                         webhook_secret_ciphertext = null, webhook_secret_key_id = null, updated_at = now()

@@ -32,7 +32,14 @@ const isUniqueViolation = (error: unknown, constraint: string): boolean =>
 
 export async function insertUser(
   tx: TransactionSql,
-  input: { orgId: string; email: string; password: string; role: Role; displayName?: string | undefined; storeIds?: string[] | undefined },
+  input: {
+    orgId: string;
+    email: string;
+    password: string;
+    role: Role;
+    displayName?: string | undefined;
+    storeIds?: string[] | undefined;
+  },
 ): Promise<string> {
   const passwordHash = await hashPassword(input.password);
   try {
@@ -96,8 +103,8 @@ export async function listUsers(
     select u.id, u.email, u.display_name, u.role, u.totp_enabled, u.disabled_at, u.created_at,
            array(select s.store_id from user_stores s where s.user_id = u.id order by s.store_id) as store_ids
     from users u
-    ${page.after ? tx`where (u.created_at, u.id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)` : tx``}
-    order by u.created_at, u.id
+    ${page.after ? tx`where (date_trunc('milliseconds', u.created_at), u.id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)` : tx``}
+    order by date_trunc('milliseconds', u.created_at), u.id
     limit ${page.limit + 1}`;
   return rows.map(toUserView);
 }

@@ -1,0 +1,303 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiClient,
+  PASSWORD,
+  signedInOrg,
+  startTestServer,
+  uniqueEmail,
+  type Api,
+  type TestServer,
+} from '../../test/support/test-server.ts';
+import { currentTotp } from './totp.ts';
+
+let server: TestServer;
+let api: Api;
+
+const cookieOf = (setCookie: string | null) => {
+  const match = /dh_refresh=([^;]+)/.exec(setCookie ?? '');
+  if (!match) throw new Error(`no refresh cookie in ${setCookie}`);
+  return `dh_refresh=${match[1]}`;
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = apiClient(server.url);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('signing in', () => {
+  it('answers an access token, the user, and a Secure httpOnly SameSite=Strict refresh cookie', async () => {
+    const org = await signedInOrg(server, 'Login');
+    const login = await api('POST', '/v1/auth/login', { body: { email: org.email, password: PASSWORD } });
+    expect(login.status).toBe(200);
+    expect(login.body.data).toMatchObject({
+      expiresIn: 900,
+      user: { id: org.userId, orgId: org.orgId, role: 'owner', storeIds: 'all' },
+    });
+    const claims = decodeJwt(login.body.data.accessToken);
+    expect(claims.exp! - claims.iat!).toBe(900);
+    expect(claims.sub).toBe(org.userId);
+    const cookie = login.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Secure/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).toMatch(/Path=\/v1\/auth/);
+    const me = await api('GET', '/v1/auth/me', { token: login.body.data.accessToken });
+    expect(me.body.data.email).toBe(org.email);
+  });
+
+  it('stores passwords as argon2id hashes', async () => {
+    const org = await signedInOrg(server, 'Hash');
+    const [row] = await server.database.db.owner<
+      { password_hash: string }[]
+    >`select password_hash from users where id = ${org.userId}`;
+    expect(row!.password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('answers the same 401 for an unknown email and a wrong password', async () => {
+    const org = await signedInOrg(server, 'Same');
+    const unknown = await api('POST', '/v1/auth/login', { body: { email: uniqueEmail('ghost'), password: PASSWORD } });
+    const wrong = await api('POST', '/v1/auth/login', { body: { email: org.email, password: 'wrong password!' } });
+    expect(unknown.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(unknown.body.error.message).toBe(wrong.body.error.message);
+  });
+
+  describe('when a password is wrong five times', () => {
+    it('locks the account: the sixth attempt is 429 with retryAfter, even with the right password', async () => {
+      const org = await signedInOrg(server, 'Lock');
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const response = await api('POST', '/v1/auth/login', { body: { email: org.email, password: `wrong ${attempt}` } });
+        expect(response.status).toBe(401);
+      }
+      const sixth = await api('POST', '/v1/auth/login', { body: { email: org.email, password: 'wrong 6' } });
+      expect(sixth.status).toBe(429);
+      expect(sixth.body.error.code).toBe('RATE_LIMITED');
+      expect(sixth.body.error.details.retryAfter).toBeGreaterThan(14 * 60);
+      expect(sixth.body.error.details.retryAfter).toBeLessThanOrEqual(15 * 60);
+      expect(sixth.headers.get('retry-after')).toBe(String(sixth.body.error.details.retryAfter));
+      const right = await api('POST', '/v1/auth/login', { body: { email: org.email, password: PASSWORD } });
+      expect(right.status).toBe(429);
+      const audit = await server.database.db.owner<{ action: string }[]>`
+        select action from audit_log where org_id = ${org.orgId} and action = 'auth.locked'`;
+      expect(audit).toHaveLength(1);
+    });
+
+    it('lets the user in again once the lock has passed', async () => {
+      const org = await signedInOrg(server, 'Unlock');
+      await server.database.db.owner`update users set locked_until = now() - interval '1 second' where id = ${org.userId}`;
+      const response = await api('POST', '/v1/auth/login', { body: { email: org.email, password: PASSWORD } });
+      expect(response.status).toBe(200);
+    });
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotate: each refresh answers a new access token and a new cookie', async () => {
+    const org = await signedInOrg(server, 'Rotate');
+    const first = await api('POST', '/v1/auth/refresh', { headers: { cookie: cookieOf(org.cookie) } });
+    expect(first.status).toBe(200);
+    expect(first.body.data.accessToken).toEqual(expect.any(String));
+    expect(cookieOf(first.headers.get('set-cookie'))).not.toBe(cookieOf(org.cookie));
+    const second = await api('POST', '/v1/auth/refresh', { headers: { cookie: cookieOf(first.headers.get('set-cookie')) } });
+    expect(second.status).toBe(200);
+  });
+
+  describe('when an old refresh token is replayed', () => {
+    it('revokes the whole family, so the newest token stops working too', async () => {
+      const org = await signedInOrg(server, 'Replay');
+      const original = cookieOf(org.cookie);
+      const rotated = await api('POST', '/v1/auth/refresh', { headers: { cookie: original } });
+      expect(rotated.status).toBe(200);
+      const newest = cookieOf(rotated.headers.get('set-cookie'));
+
+      const replay = await api('POST', '/v1/auth/refresh', { headers: { cookie: original } });
+      expect(replay.status).toBe(401);
+      expect(replay.body.error.details.reason).toBe('reused');
+
+      const afterRevoke = await api('POST', '/v1/auth/refresh', { headers: { cookie: newest } });
+      expect(afterRevoke.status).toBe(401);
+      const [family] = await server.database.db.owner<{ revoked_reason: string }[]>`
+        select revoked_reason from refresh_token_families where user_id = ${org.userId}`;
+      expect(family!.revoked_reason).toBe('reuse');
+    });
+  });
+
+  it('lets exactly one of two simultaneous refreshes with the same token win', async () => {
+    const org = await signedInOrg(server, 'Race');
+    const cookie = cookieOf(org.cookie);
+    const results = await Promise.all([1, 2].map(() => api('POST', '/v1/auth/refresh', { headers: { cookie } })));
+    expect(results.map((result) => result.status).sort()).toEqual([200, 401]);
+  });
+
+  it('rejects a tampered, malformed or missing refresh token', async () => {
+    const org = await signedInOrg(server, 'Tamper');
+    const [, value] = cookieOf(org.cookie).split('=');
+    const [id] = value!.split('.');
+    const tampered = await api('POST', '/v1/auth/refresh', {
+      headers: { cookie: `dh_refresh=${id}.${randomBytes(32).toString('base64url')}` },
+    });
+    expect(tampered.status).toBe(401);
+    expect((await api('POST', '/v1/auth/refresh', { headers: { cookie: 'dh_refresh=garbage' } })).status).toBe(401);
+    expect((await api('POST', '/v1/auth/refresh')).status).toBe(401);
+    // A guessed token id must not revoke the real family.
+    expect((await api('POST', '/v1/auth/refresh', { headers: { cookie: cookieOf(org.cookie) } })).status).toBe(200);
+  });
+
+  it('stop working after logout', async () => {
+    const org = await signedInOrg(server, 'Logout');
+    const cookie = cookieOf(org.cookie);
+    const logout = await api('POST', '/v1/auth/logout', { headers: { cookie } });
+    expect(logout.status).toBe(204);
+    expect(logout.headers.get('set-cookie')).toMatch(/dh_refresh=;/);
+    expect((await api('POST', '/v1/auth/refresh', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('are not stored in plaintext', async () => {
+    const org = await signedInOrg(server, 'Hashed');
+    const secret = cookieOf(org.cookie).split('.')[1]!;
+    const rows = await server.database.db.owner<
+      { token_hash: Buffer }[]
+    >`select token_hash from refresh_tokens where org_id = ${org.orgId}`;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.some((row) => row.token_hash.toString('utf8').includes(secret))).toBe(false);
+  });
+});
+
+describe('two-factor sign-in (TOTP)', () => {
+  it('once enrolled and verified, is required at sign-in', async () => {
+    const org = await signedInOrg(server, 'Totp');
+    const enroll = await api('POST', '/v1/auth/totp/enroll', { token: org.token });
+    expect(enroll.status).toBe(200);
+    expect(enroll.body.data.uri).toMatch(/^otpauth:\/\/totp\//);
+    const secret: string = enroll.body.data.secret;
+
+    const wrong = await api('POST', '/v1/auth/totp/verify', {
+      token: org.token,
+      body: { code: currentTotp(secret) === '000000' ? '111111' : '000000' },
+    });
+    expect(wrong.status).toBe(400);
+    const verify = await api('POST', '/v1/auth/totp/verify', { token: org.token, body: { code: currentTotp(secret) } });
+    expect(verify.status).toBe(200);
+
+    const withoutCode = await api('POST', '/v1/auth/login', { body: { email: org.email, password: PASSWORD } });
+    expect(withoutCode.status).toBe(401);
+    expect(withoutCode.body.error.details.totpRequired).toBe(true);
+    const badCode = await api('POST', '/v1/auth/login', {
+      body: { email: org.email, password: PASSWORD, totp: '123456' === currentTotp(secret) ? '654321' : '123456' },
+    });
+    expect(badCode.status).toBe(401);
+    const good = await api('POST', '/v1/auth/login', {
+      body: { email: org.email, password: PASSWORD, totp: currentTotp(secret) },
+    });
+    expect(good.status).toBe(200);
+    expect(good.body.data.user.totpEnabled).toBe(true);
+
+    const [row] = await server.database.db.owner<
+      { totp_secret_ciphertext: Buffer }[]
+    >`select totp_secret_ciphertext from users where id = ${org.userId}`;
+    expect(row!.totp_secret_ciphertext.toString('latin1')).not.toContain(secret);
+  });
+});
+
+describe('user management', () => {
+  it('lets an admin create, list and disable users; a disabled user cannot sign in', async () => {
+    const org = await signedInOrg(server, 'Users');
+    const email = uniqueEmail('staff');
+    const created = await api('POST', '/v1/users', {
+      token: org.token,
+      body: { email, password: 'staff password 1', role: 'staff' },
+    });
+    expect(created.status).toBe(201);
+    const list = await api('GET', '/v1/users', { token: org.token });
+    expect(list.body.data.map((user: { email: string }) => user.email).sort()).toEqual([org.email, email].sort());
+    const staffLogin = await api('POST', '/v1/auth/login', { body: { email, password: 'staff password 1' } });
+    expect(staffLogin.status).toBe(200);
+    expect((await api('GET', '/v1/users', { token: staffLogin.body.data.accessToken })).status).toBe(403);
+
+    const disabled = await api('PATCH', `/v1/users/${created.body.data.id}`, { token: org.token, body: { disabled: true } });
+    expect(disabled.body.data.disabled).toBe(true);
+    expect((await api('POST', '/v1/auth/login', { body: { email, password: 'staff password 1' } })).status).toBe(401);
+    expect(
+      (await api('POST', '/v1/auth/refresh', { headers: { cookie: cookieOf(staffLogin.headers.get('set-cookie')) } })).status,
+    ).toBe(401);
+  });
+
+  it('refuses a taken email with 409 and a short password with 400', async () => {
+    const org = await signedInOrg(server, 'Dupe');
+    const taken = await api('POST', '/v1/users', {
+      token: org.token,
+      body: { email: org.email, password: 'long enough pw', role: 'staff' },
+    });
+    expect(taken.status).toBe(409);
+    const short = await api('POST', '/v1/users', {
+      token: org.token,
+      body: { email: uniqueEmail('s'), password: 'short', role: 'staff' },
+    });
+    expect(short.status).toBe(400);
+  });
+
+  it('does not let an admin create an owner', async () => {
+    const org = await signedInOrg(server, 'Owner');
+    const email = uniqueEmail('admin');
+    await api('POST', '/v1/users', { token: org.token, body: { email, password: 'admin password 1', role: 'admin' } });
+    const admin = await api('POST', '/v1/auth/login', { body: { email, password: 'admin password 1' } });
+    const response = await api('POST', '/v1/users', {
+      token: admin.body.data.accessToken,
+      body: { email: uniqueEmail('o'), password: 'owner password 1', role: 'owner' },
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('answers 404 for another organization’s user id', async () => {
+    const [a, b] = await Promise.all([signedInOrg(server, 'UA'), signedInOrg(server, 'UB')]);
+    expect((await api('GET', `/v1/users/${b.userId}`, { token: a.token })).status).toBe(404);
+    expect((await api('PATCH', `/v1/users/${b.userId}`, { token: a.token, body: { displayName: 'x' } })).status).toBe(404);
+  });
+});
+
+describe('rate limiting', () => {
+  it('limits requests per IP, Redis-backed, shared by every instance with the same prefix', async () => {
+    const prefix = `dockhand-test:${randomBytes(6).toString('hex')}`;
+    const env = { REDIS_URL: process.env['DOCKHAND_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379' };
+    const [one, two] = await Promise.all([
+      startTestServer({ env, app: { rateLimits: { perIp: 5, prefix } } }),
+      startTestServer({ env, app: { rateLimits: { perIp: 5, prefix } } }),
+    ]);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const target = apiClient(i % 2 === 0 ? one.url : two.url);
+        statuses.push((await target('POST', '/v1/auth/login', { body: { email: 'a@b.cd', password: 'x' } })).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+      const health = await apiClient(one.url)('GET', '/health');
+      expect(health.body.checks.queue).toBe('ok');
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+      const redis = new Redis(env.REDIS_URL);
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+
+  it('limits requests per principal', async () => {
+    const limited = await startTestServer({ app: { rateLimits: { perPrincipal: 3 } } });
+    try {
+      const org = await signedInOrg(limited, 'Limited');
+      const client = apiClient(limited.url);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await client('GET', '/v1/stores', { token: org.token })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { cp, mkdtemp, rm, writeFile, appendFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { openDatabase } from './database.ts';
+import { MigrationChecksumError } from './errors.ts';
+import { migrate, MIGRATIONS_TABLE, readMigrations } from './migrator.ts';
+import { migrationsDir } from './paths.ts';
+import { systemPrincipal, withPrincipal } from './principal.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function freshDatabase(): Promise<TestDatabase> {
+  const t = await createTestDatabase({ migrate: false });
+  cleanups.push(() => t.drop());
+  return t;
+}
+
+async function copyOfMigrations(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dockhand-migrations-'));
+  await cp(migrationsDir, dir, { recursive: true });
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('migrate', () => {
+  it('applies every file once and records a checksum for each', async () => {
+    const t = await freshDatabase();
+    const files = await readMigrations();
+    const first = await migrate(t.db.owner);
+    expect(first.applied).toEqual(files.map((file) => file.name));
+    const again = await migrate(t.db.owner);
+    expect(again.applied).toEqual([]);
+    const rows = await t.db.owner<
+      { name: string; checksum: string }[]
+    >`select name, checksum from ${t.db.owner(MIGRATIONS_TABLE)} order by name`;
+    expect(rows).toEqual(files.map((file) => ({ name: file.name, checksum: file.checksum })));
+  });
+
+  describe('when several processes migrate at once', () => {
+    it('applies each file exactly once and all of them succeed', async () => {
+      const t = await freshDatabase();
+      const others = await Promise.all([1, 2].map(() => openDatabase({ databaseUrl: t.ownerUrl, dataDir: '' })));
+      cleanups.push(async () => {
+        await Promise.all(others.map((db) => db.close()));
+      });
+      const results = await Promise.allSettled([migrate(t.db.owner), ...others.map((db) => migrate(db.owner))]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      const appliedCounts = results.map((result) => (result.status === 'fulfilled' ? result.value.applied.length : -1));
+      const files = await readMigrations();
+      expect(appliedCounts.sort()).toEqual([0, 0, files.length]);
+    });
+  });
+
+  describe('when an applied file was edited', () => {
+    it('refuses to run, naming the file, and changes nothing', async () => {
+      const t = await freshDatabase();
+      const dir = await copyOfMigrations();
+      await migrate(t.db.owner, { dir });
+      const [first] = await readMigrations(dir);
+      await appendFile(join(dir, first!.name), '\n-- sneaky edit\n');
+      await writeFile(join(dir, '0999_later.sql'), 'create table later_table (id int);');
+      const error = await migrate(t.db.owner, { dir }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(MigrationChecksumError);
+      expect((error as Error).message).toContain(first!.name);
+      const [later] = await t.db.owner<{ exists: boolean }[]>`select to_regclass('later_table') is not null as exists`;
+      expect(later!.exists).toBe(false);
+    });
+  });
+
+  it('rolls back a failing migration and reports which file failed', async () => {
+    const t = await freshDatabase();
+    const dir = await copyOfMigrations();
+    await writeFile(join(dir, '0998_broken.sql'), 'create table half_done (id int);\nselect * from no_such_table;');
+    await expect(migrate(t.db.owner, { dir })).rejects.toThrow(/0998_broken\.sql failed/);
+    const [half] = await t.db.owner<{ exists: boolean }[]>`select to_regclass('half_done') is not null as exists`;
+    expect(half!.exists).toBe(false);
+  });
+
+  it('rejects a badly named migration file', async () => {
+    const dir = await copyOfMigrations();
+    await writeFile(join(dir, 'add-things.sql'), 'select 1;');
+    await expect(readMigrations(dir)).rejects.toThrow(/must look like 0001_description\.sql/);
+  });
+});
+
+describe('the same migrations on PGlite', () => {
+  let dataDir: string;
+  afterAll(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('apply, enforce row-level security, and keep data across a restart', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'dockhand-pglite-'));
+    const orgA = randomUUID();
+    const orgB = randomUUID();
+    let db = await openDatabase({ dataDir });
+    try {
+      expect(db.kind).toBe('pglite');
+      const result = await migrate(db.owner);
+      expect(result.applied.length).toBe((await readMigrations()).length);
+      for (const [org, name] of [
+        [orgA, 'A'],
+        [orgB, 'B'],
+      ] as const) {
+        await withPrincipal(db, systemPrincipal(org), (tx) => tx`insert into organizations (id, name) values (${org}, ${name})`);
+      }
+      const visible = await withPrincipal(
+        db,
+        systemPrincipal(orgA),
+        (tx) => tx<{ name: string; who: string }[]>`
+        select name, current_user as who from organizations`,
+      );
+      expect(visible).toEqual([{ name: 'A', who: 'dockhand_app' }]);
+      await expect(
+        withPrincipal(
+          db,
+          systemPrincipal(orgA),
+          (tx) => tx`insert into audit_log (org_id, actor_kind, action) values (${orgB}, 'system', 'x')`,
+        ),
+      ).rejects.toThrow(/row-level security/);
+    } finally {
+      await db.close();
+    }
+    db = await openDatabase({ dataDir });
+    try {
+      expect((await migrate(db.owner)).applied).toEqual([]);
+      const names = await withPrincipal(
+        db,
+        systemPrincipal(orgB),
+        (tx) => tx<{ name: string }[]>`select name from organizations`,
+      );
+      expect(names).toEqual([{ name: 'B' }]);
+    } finally {
+      await db.close();
+    }
+  });
+});

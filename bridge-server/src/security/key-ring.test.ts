@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { systemPrincipal, withPrincipal } from '../db/principal.ts';
+import { StoreService } from '../domain/stores/store-service.ts';
+import { KeyRing, UnknownKeyError } from './key-ring.ts';
+
+const oldKey = `old:${KeyRing.generateKey()}`;
+const newKey = `new:${KeyRing.generateKey()}`;
+
+describe('KeyRing', () => {
+  it('opens what it sealed, and only with the same context', () => {
+    const ring = new KeyRing(oldKey);
+    const sealed = ring.seal('shpat_secret', 'store:1');
+    expect(sealed.keyId).toBe('old');
+    expect(sealed.ciphertext.toString('latin1')).not.toContain('shpat_secret');
+    expect(ring.open(sealed, 'store:1')).toBe('shpat_secret');
+    expect(() => ring.open(sealed, 'store:2')).toThrow();
+  });
+
+  it('detects a flipped byte', () => {
+    const ring = new KeyRing(oldKey);
+    const sealed = ring.seal('value', 'ctx');
+    sealed.ciphertext[sealed.ciphertext.length - 1]! ^= 1;
+    expect(() => ring.open(sealed, 'ctx')).toThrow();
+  });
+
+  it('names a key that is not in the ring', () => {
+    const sealed = new KeyRing(oldKey).seal('value', 'ctx');
+    expect(() => new KeyRing(newKey).open(sealed, 'ctx')).toThrow(UnknownKeyError);
+  });
+});
+
+describe('store credentials at rest', () => {
+  let t: TestDatabase;
+  const orgId = randomUUID();
+  let storeId: string;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    const principal = systemPrincipal(orgId);
+    const stores = new StoreService(new KeyRing(oldKey));
+    storeId = await withPrincipal(t.db, principal, async (tx) => {
+      await tx`insert into organizations (id, name) values (${orgId}, 'Keys')`;
+      const store = await stores.create(tx, principal, {
+        platform: 'woocommerce',
+        name: 'Woo',
+        siteUrl: 'https://woo.example',
+        credentials: { consumerKey: 'ck_plainkey', consumerSecret: 'cs_plainsecret' },
+        webhookSecret: 'whsec-plaintext-value',
+      });
+      return store.id;
+    });
+  });
+
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('are not readable in plaintext in the raw columns', async () => {
+    const [row] = await t.db.owner`select * from stores where id = ${storeId}`;
+    const raw = JSON.stringify(row, (_key, value) =>
+      value?.type === 'Buffer' ? Buffer.from(value.data).toString('latin1') : value,
+    );
+    expect(raw).not.toContain('cs_plainsecret');
+    expect(raw).not.toContain('whsec-plaintext-value');
+    expect(row!['credentials_key_id']).toBe('old');
+  });
+
+  it('are re-encrypted under the new key when the ring rotates', async () => {
+    const rotated = new StoreService(new KeyRing(`${newKey},${oldKey}`));
+    const count = await withPrincipal(t.db, systemPrincipal(orgId), (tx) => rotated.rotateSecrets(tx));
+    expect(count).toBe(2);
+    const [row] = await t.db.owner<{ credentials_key_id: string; webhook_secret_key_id: string }[]>`
+      select credentials_key_id, webhook_secret_key_id from stores where id = ${storeId}`;
+    expect(row).toEqual({ credentials_key_id: 'new', webhook_secret_key_id: 'new' });
+    // The old key can now leave the ring.
+    const newOnly = new StoreService(new KeyRing(newKey));
+    const credentials = await withPrincipal(t.db, systemPrincipal(orgId), (tx) => newOnly.readCredentials(tx, storeId));
+    expect(credentials).toEqual({ consumerKey: 'ck_plainkey', consumerSecret: 'cs_plainsecret' });
+    expect(await withPrincipal(t.db, systemPrincipal(orgId), (tx) => rotated.rotateSecrets(tx))).toBe(0);
+  });
+
+  it('cannot be moved to another store row and opened there', async () => {
+    const ring = new KeyRing(newKey);
+    const [row] = await t.db.owner<{ credentials_ciphertext: Buffer; credentials_key_id: string }[]>`
+      select credentials_ciphertext, credentials_key_id from stores where id = ${storeId}`;
+    expect(() =>
+      ring.open(
+        { ciphertext: row!.credentials_ciphertext, keyId: row!.credentials_key_id },
+        `store:${orgId}:${randomUUID()}:credentials`,
+      ),
+    ).toThrow();
+  });
+});
