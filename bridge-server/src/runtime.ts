@@ -10,6 +10,7 @@ import type { Config } from './config/env.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { StoreService } from './domain/stores/store-service.ts';
+import { StoreDirectory } from './ingest/store-directory.ts';
 import { createLogger } from './logger.ts';
 import { KeyRing } from './security/key-ring.ts';
 import { VERSION } from './version.ts';
@@ -22,7 +23,12 @@ export interface Runtime {
 /** Builds the shared context: database, Redis (when configured), key ring, services. */
 export async function createRuntime(
   config: Config,
-  options: { logger?: Logger; migrate?: boolean; db?: Database } = {},
+  options: {
+    logger?: Logger;
+    migrate?: boolean;
+    db?: Database;
+    enqueueApply?: AppContext['ingest']['enqueueApply'];
+  } = {},
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db =
@@ -56,6 +62,11 @@ export async function createRuntime(
       accessTokens,
       sessions: new SessionService(db, accessTokens, keyRing),
       stores: new StoreService(keyRing),
+      ingest: {
+        directory: new StoreDirectory(db, keyRing),
+        // Until a queue is attached, stored events wait in the inbox for the sweeper.
+        enqueueApply: options.enqueueApply ?? (async () => {}),
+      },
       version: VERSION,
       startedAt: Date.now(),
     };

@@ -10,6 +10,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { storeRoutes } from './routes/store-routes.ts';
 import { systemRoutes } from './routes/system-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
+import { webhookRoutes } from '../ingest/webhook-routes.ts';
 
 export interface AppOptions {
   rateLimits?: Partial<RateLimitOptions>;
@@ -45,7 +46,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.use(helmet());
   app.use(systemRoutes(ctx, metrics));
 
-  // Webhook routes (raw bodies, signatures) mount here, before any JSON parser.
+  // Raw bodies and signatures: mounted before any JSON parser.
+  app.use('/webhooks', webhookRoutes(ctx));
 
   const limits = rateLimits(ctx.redis, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
   app.use('/v1', limits.perIp, express.json({ limit: ctx.config.bodyLimit, strict: true }));

@@ -7,6 +7,7 @@ import type { Config } from '../config/env.ts';
 import type { Database } from '../db/database.ts';
 import type { Principal } from '../db/principal.ts';
 import type { StoreService } from '../domain/stores/store-service.ts';
+import type { StoreDirectory } from '../ingest/store-directory.ts';
 import type { KeyRing } from '../security/key-ring.ts';
 import { UnauthorizedError } from './errors.ts';
 
@@ -20,6 +21,11 @@ export interface AppContext {
   accessTokens: AccessTokens;
   sessions: SessionService;
   stores: StoreService;
+  ingest: {
+    directory: StoreDirectory;
+    /** Hands a stored webhook to the apply queue (job id = inbox row id). */
+    enqueueApply(job: { orgId: string; eventId: string }): Promise<void>;
+  };
   version: string;
   startedAt: number;
 }

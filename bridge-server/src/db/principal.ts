@@ -87,19 +87,21 @@ export async function withPrincipal<T>(db: Database, principal: Principal, work:
 }
 
 /**
- * withPrincipal for one read statement, in one network round trip: BEGIN, the context, the
- * statement and COMMIT are pipelined on a reserved connection. The hot path of list
- * endpoints. If any step fails, the rest fail with it and the transaction is rolled back.
+ * withPrincipal for one statement, in one network round trip: BEGIN, the context, the
+ * statement and COMMIT are pipelined on a reserved connection. For hot paths (list pages,
+ * webhook inbox inserts). If any step fails, the rest fail with it and nothing is committed.
  */
-export async function readWithPrincipal<T extends readonly object[]>(
+async function singleStatement<T extends readonly object[]>(
   db: Database,
   principal: Principal,
   statement: (sql: ReservedSql) => PendingQuery<T>,
+  readOnly: boolean,
 ): Promise<T> {
   const context = contextOf(principal);
   const connection = await db.app.reserve();
   try {
-    const steps = [connection`begin read only`.simple().execute(), setContext(connection, context).execute()] as const;
+    const begin = readOnly ? connection`begin read only` : connection`begin`;
+    const steps = [begin.simple().execute(), setContext(connection, context).execute()] as const;
     const result = statement(connection).execute();
     const commit = connection`commit`.simple().execute();
     const settled = await Promise.allSettled([...steps, result, commit]);
@@ -112,4 +114,22 @@ export async function readWithPrincipal<T extends readonly object[]>(
   } finally {
     connection.release();
   }
+}
+
+/** One read statement under a principal, in one round trip (read-only transaction). */
+export function readWithPrincipal<T extends readonly object[]>(
+  db: Database,
+  principal: Principal,
+  statement: (sql: ReservedSql) => PendingQuery<T>,
+): Promise<T> {
+  return singleStatement(db, principal, statement, true);
+}
+
+/** One write statement under a principal, in one round trip. */
+export function writeWithPrincipal<T extends readonly object[]>(
+  db: Database,
+  principal: Principal,
+  statement: (sql: ReservedSql) => PendingQuery<T>,
+): Promise<T> {
+  return singleStatement(db, principal, statement, false);
 }

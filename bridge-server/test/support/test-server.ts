@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { AppOptions } from '../../src/api/app.ts';
+import type { AppContext } from '../../src/api/context.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { createOrganization } from '../../src/domain/users/user-service.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -23,7 +24,9 @@ export const testSecrets = () => ({
 });
 
 /** A real server on a fresh, migrated database and a random port. */
-export async function startTestServer(options: { env?: Record<string, string>; app?: AppOptions } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { env?: Record<string, string>; app?: AppOptions; enqueueApply?: AppContext['ingest']['enqueueApply'] } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig({ ...testSecrets(), DATABASE_URL: database.ownerUrl, LOG_LEVEL: 'info', ...options.env });
   const logs: Array<Record<string, unknown>> = [];
@@ -33,7 +36,11 @@ export async function startTestServer(options: { env?: Record<string, string>; a
       done();
     },
   });
-  const runtime = await createRuntime(config, { db: database.db, logger: createLogger('info', sink) });
+  const runtime = await createRuntime(config, {
+    db: database.db,
+    logger: createLogger('info', sink),
+    ...(options.enqueueApply ? { enqueueApply: options.enqueueApply } : {}),
+  });
   const server = await listen(runtime.ctx, 0, '127.0.0.1', options.app);
   return {
     url: server.url,

@@ -1,0 +1,83 @@
+import type { Database } from '../db/database.ts';
+import { isUuid, systemPrincipal, withPrincipal } from '../db/principal.ts';
+import { storeSecretContext } from '../domain/stores/store-service.ts';
+import type { KeyRing } from '../security/key-ring.ts';
+
+export interface StoreHome {
+  orgId: string;
+  storeId: string;
+  platform: 'shopify' | 'woocommerce';
+  status: string;
+}
+
+export interface WooStore extends StoreHome {
+  webhookSecret: string | undefined;
+}
+
+interface Entry<T> {
+  value: T | undefined;
+  expires: number;
+}
+
+/**
+ * Finds the store a webhook belongs to, before any principal exists. Answers are cached
+ * briefly (unknown stores for less long) so a burst of deliveries costs one look-up.
+ */
+export class StoreDirectory {
+  private readonly shopify = new Map<string, Entry<StoreHome>>();
+  private readonly woo = new Map<string, Entry<WooStore>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly keyRing: KeyRing,
+    private readonly ttlMs = 30_000,
+    private readonly missTtlMs = 5_000,
+  ) {}
+
+  async shopifyByDomain(domain: string): Promise<StoreHome | undefined> {
+    const key = domain.toLowerCase();
+    return this.cached(this.shopify, key, async () => {
+      const [row] = await this.db.app<{ org_id: string; store_id: string; status: string }[]>`
+        select org_id, store_id, status from dockhand.shopify_store_by_domain(${key})`;
+      return row ? { orgId: row.org_id, storeId: row.store_id, platform: 'shopify', status: row.status } : undefined;
+    });
+  }
+
+  async wooStore(storeId: string): Promise<WooStore | undefined> {
+    if (!isUuid(storeId)) return undefined;
+    return this.cached(this.woo, storeId, async () => {
+      const [home] = await this.db.app<{ org_id: string; platform: 'shopify' | 'woocommerce'; status: string }[]>`
+        select org_id, platform, status from dockhand.store_home(${storeId})`;
+      if (!home || home.platform !== 'woocommerce') return undefined;
+      const [row] = await withPrincipal(
+        this.db,
+        systemPrincipal(home.org_id, 'ingest'),
+        (tx) => tx<{ webhook_secret_ciphertext: Buffer | null; webhook_secret_key_id: string | null }[]>`
+          select webhook_secret_ciphertext, webhook_secret_key_id from stores where id = ${storeId}`,
+      );
+      const webhookSecret =
+        row?.webhook_secret_ciphertext && row.webhook_secret_key_id
+          ? this.keyRing.open(
+              { ciphertext: row.webhook_secret_ciphertext, keyId: row.webhook_secret_key_id },
+              storeSecretContext(home.org_id, storeId, 'webhook_secret'),
+            )
+          : undefined;
+      return { orgId: home.org_id, storeId, platform: 'woocommerce', status: home.status, webhookSecret };
+    });
+  }
+
+  /** Forget what is known of a store (its secret or status changed). */
+  forget(storeId: string): void {
+    this.woo.delete(storeId);
+    for (const [domain, entry] of this.shopify) if (entry.value?.storeId === storeId) this.shopify.delete(domain);
+  }
+
+  private async cached<T>(cache: Map<string, Entry<T>>, key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const hit = cache.get(key);
+    if (hit && hit.expires > Date.now()) return hit.value;
+    const value = await load();
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, { value, expires: Date.now() + (value ? this.ttlMs : this.missTtlMs) });
+    return value;
+  }
+}
