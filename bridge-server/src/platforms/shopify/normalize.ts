@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import {
+  isoTimestamp,
+  money,
+  parseWith,
+  platformId,
+  type NormalizedCustomer,
+  type NormalizedInventoryLevel,
+  type NormalizedOrder,
+  type NormalizedProduct,
+} from '../model.ts';
+
+/** Shopify's REST shapes, as webhooks deliver them. Only what Dockhand reads is checked. */
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
+
+const restOrder = z.object({
+  id: platformId,
+  name: z.string(),
+  email: nullableString,
+  created_at: isoTimestamp,
+  updated_at: isoTimestamp,
+  cancelled_at: nullableString,
+  closed_at: nullableString,
+  currency: z.string().length(3),
+  financial_status: nullableString,
+  fulfillment_status: nullableString,
+  total_price: money,
+  customer: z.object({ id: platformId }).nullish(),
+  line_items: z.array(
+    z.object({
+      id: platformId,
+      variant_id: platformId.nullish(),
+      sku: nullableString,
+      title: z.string(),
+      quantity: z.number().int(),
+      price: money,
+    }),
+  ),
+});
+
+export function shopifyOrderStatus(order: { cancelled_at: string | null; closed_at: string | null }): string {
+  if (order.cancelled_at) return 'cancelled';
+  if (order.closed_at) return 'closed';
+  return 'open';
+}
+
+export function normalizeShopifyOrder(payload: unknown): NormalizedOrder {
+  const order = parseWith(restOrder, payload, 'Shopify order');
+  return {
+    platformId: order.id,
+    number: order.name,
+    email: order.email,
+    customerPlatformId: order.customer?.id ?? null,
+    status: shopifyOrderStatus(order),
+    financialStatus: order.financial_status,
+    fulfillmentStatus: order.fulfillment_status,
+    currency: order.currency,
+    total: order.total_price,
+    placedAt: order.created_at,
+    updatedAt: order.updated_at,
+    lines: order.line_items.map((line) => ({
+      platformId: line.id,
+      variantPlatformId: line.variant_id ?? null,
+      sku: line.sku,
+      title: line.title,
+      quantity: line.quantity,
+      price: line.price,
+    })),
+  };
+}
+
+const restProduct = z.object({
+  id: platformId,
+  title: z.string(),
+  status: nullableString,
+  updated_at: isoTimestamp,
+  variants: z
+    .array(
+      z.object({
+        id: platformId,
+        inventory_item_id: platformId.nullish(),
+        sku: nullableString,
+        title: nullableString,
+        price: money.nullish(),
+      }),
+    )
+    .default([]),
+});
+
+export function normalizeShopifyProduct(payload: unknown): NormalizedProduct {
+  const product = parseWith(restProduct, payload, 'Shopify product');
+  return {
+    platformId: product.id,
+    title: product.title,
+    status: product.status,
+    updatedAt: product.updated_at,
+    variants: product.variants.map((variant) => ({
+      platformId: variant.id,
+      inventoryItemId: variant.inventory_item_id ?? null,
+      sku: variant.sku,
+      title: variant.title,
+      price: variant.price ?? null,
+    })),
+  };
+}
+
+const restCustomer = z.object({
+  id: platformId,
+  email: nullableString,
+  first_name: nullableString,
+  last_name: nullableString,
+  phone: nullableString,
+  updated_at: isoTimestamp,
+});
+
+export function normalizeShopifyCustomer(payload: unknown): NormalizedCustomer {
+  const customer = parseWith(restCustomer, payload, 'Shopify customer');
+  return {
+    platformId: customer.id,
+    email: customer.email,
+    firstName: customer.first_name,
+    lastName: customer.last_name,
+    phone: customer.phone,
+    updatedAt: customer.updated_at,
+  };
+}
+
+const restInventoryLevel = z.object({
+  inventory_item_id: platformId,
+  location_id: platformId,
+  available: z.number().int().nullable(),
+  updated_at: isoTimestamp,
+});
+
+export function normalizeShopifyInventoryLevel(payload: unknown): NormalizedInventoryLevel {
+  const level = parseWith(restInventoryLevel, payload, 'Shopify inventory level');
+  return {
+    variant: { inventoryItemId: level.inventory_item_id },
+    locationPlatformId: level.location_id,
+    available: level.available ?? 0,
+    updatedAt: level.updated_at,
+  };
+}

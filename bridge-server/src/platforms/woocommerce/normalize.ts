@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import {
+  money,
+  parseWith,
+  platformId,
+  type NormalizedCustomer,
+  type NormalizedInventoryLevel,
+  type NormalizedOrder,
+  type NormalizedProduct,
+} from '../model.ts';
+
+/** WooCommerce keeps one stock figure per product; Dockhand files it under this location. */
+export const WOO_LOCATION = { platformId: 'default', name: 'Store stock' } as const;
+
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((value) => (value ? value : null));
+/** `date_*_gmt` fields are UTC without a zone designator. */
+const gmt = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(`${value}Z`)), 'not a timestamp')
+  .transform((value) => new Date(`${value.replace(/Z$/, '')}Z`).toISOString());
+
+const restOrder = z.object({
+  id: platformId,
+  number: z.union([z.string(), z.number()]).transform(String),
+  status: z.string(),
+  currency: z.string().length(3),
+  total: money,
+  customer_id: z.number().int(),
+  date_created_gmt: gmt,
+  date_modified_gmt: gmt,
+  date_paid_gmt: nullableString,
+  billing: z.object({ email: nullableString }).partial().default({}),
+  line_items: z.array(
+    z.object({
+      id: platformId,
+      product_id: z.number().int(),
+      variation_id: z.number().int(),
+      sku: nullableString,
+      name: z.string(),
+      quantity: z.number().int(),
+      price: money,
+    }),
+  ),
+});
+
+const FINANCIAL: Record<string, string> = { refunded: 'refunded', failed: 'failed', cancelled: 'voided', pending: 'pending' };
+
+export function normalizeWooOrder(payload: unknown): NormalizedOrder {
+  const order = parseWith(restOrder, payload, 'WooCommerce order');
+  return {
+    platformId: order.id,
+    number: `#${order.number}`,
+    email: order.billing.email ?? null,
+    customerPlatformId: order.customer_id > 0 ? String(order.customer_id) : null,
+    status: order.status,
+    financialStatus: FINANCIAL[order.status] ?? (order.date_paid_gmt ? 'paid' : 'pending'),
+    fulfillmentStatus: order.status === 'completed' ? 'fulfilled' : null,
+    currency: order.currency,
+    total: order.total,
+    placedAt: order.date_created_gmt,
+    updatedAt: order.date_modified_gmt,
+    lines: order.line_items.map((line) => ({
+      platformId: line.id,
+      variantPlatformId: String(line.variation_id > 0 ? line.variation_id : line.product_id),
+      sku: line.sku,
+      title: line.name,
+      quantity: line.quantity,
+      price: line.price,
+    })),
+  };
+}
+
+const restProduct = z.object({
+  id: platformId,
+  name: z.string(),
+  status: nullableString,
+  type: z.string().default('simple'),
+  sku: nullableString,
+  price: z.union([z.string(), z.number()]).nullish(),
+  manage_stock: z.union([z.boolean(), z.literal('parent')]).default(false),
+  stock_quantity: z.number().int().nullable().default(null),
+  date_modified_gmt: gmt,
+});
+
+/** A simple product is its own single variant (the variant's platform id is the product's). */
+export function normalizeWooProduct(payload: unknown): NormalizedProduct {
+  const product = parseWith(restProduct, payload, 'WooCommerce product');
+  return {
+    platformId: product.id,
+    title: product.name,
+    status: product.status,
+    updatedAt: product.date_modified_gmt,
+    variants: [
+      {
+        platformId: product.id,
+        inventoryItemId: null,
+        sku: product.sku,
+        title: null,
+        price:
+          product.price === undefined || product.price === null || product.price === '' ? null : Number(product.price).toFixed(2),
+      },
+    ],
+  };
+}
+
+/** The stock level a product payload carries, when WooCommerce manages its stock. */
+export function wooStockLevel(payload: unknown): NormalizedInventoryLevel | undefined {
+  const product = parseWith(restProduct, payload, 'WooCommerce product');
+  if (product.manage_stock !== true || product.stock_quantity === null) return undefined;
+  return {
+    variant: { platformId: product.id },
+    locationPlatformId: WOO_LOCATION.platformId,
+    locationName: WOO_LOCATION.name,
+    available: product.stock_quantity,
+    updatedAt: product.date_modified_gmt,
+  };
+}
+
+const restCustomer = z.object({
+  id: platformId,
+  email: nullableString,
+  first_name: nullableString,
+  last_name: nullableString,
+  billing: z.object({ phone: nullableString }).partial().default({}),
+  date_modified_gmt: gmt,
+});
+
+export function normalizeWooCustomer(payload: unknown): NormalizedCustomer {
+  const customer = parseWith(restCustomer, payload, 'WooCommerce customer');
+  return {
+    platformId: customer.id,
+    email: customer.email,
+    firstName: customer.first_name,
+    lastName: customer.last_name,
+    phone: customer.billing.phone ?? null,
+    updatedAt: customer.date_modified_gmt,
+  };
+}

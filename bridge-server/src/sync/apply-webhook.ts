@@ -1,0 +1,235 @@
+import type { TransactionSql } from 'postgres';
+import type { Database } from '../db/database.ts';
+import { systemPrincipal, withPrincipal, type Principal } from '../db/principal.ts';
+import { recordAudit } from '../domain/audit/audit-log.ts';
+import { upsertCustomer, upsertProduct } from '../domain/catalog/catalog-sync.ts';
+import { applyInventoryLevel } from '../domain/inventory/inventory-sync.ts';
+import { upsertOrder } from '../domain/orders/order-sync.ts';
+import { parsePlatformJson, parseWith, platformId, UnsupportedPayloadError } from '../platforms/model.ts';
+import {
+  normalizeShopifyCustomer,
+  normalizeShopifyInventoryLevel,
+  normalizeShopifyOrder,
+  normalizeShopifyProduct,
+} from '../platforms/shopify/normalize.ts';
+import {
+  normalizeWooCustomer,
+  normalizeWooOrder,
+  normalizeWooProduct,
+  wooStockLevel,
+} from '../platforms/woocommerce/normalize.ts';
+import { z } from 'zod';
+
+/** applied: it changed something; unchanged: it was older than what we have, or a no-op. */
+export type ApplyOutcome = 'applied' | 'unchanged' | 'ignored' | 'already_done' | 'missing';
+
+/** The event cannot be applied yet (e.g. stock for a product not synced yet): retry later. */
+export class RetryLaterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
+export const MAX_APPLY_ATTEMPTS = 10;
+
+interface EventRow {
+  id: string;
+  org_id: string;
+  store_id: string;
+  platform: 'shopify' | 'woocommerce';
+  topic: string;
+  body: string;
+  status: string;
+}
+
+type Target = { orgId: string; storeId: string };
+type Handler = (tx: TransactionSql, target: Target, payload: unknown, event: EventRow, principal: Principal) => Promise<boolean>;
+
+const SHOPIFY_ORDER_TOPICS = [
+  'orders/create',
+  'orders/updated',
+  'orders/cancelled',
+  'orders/fulfilled',
+  'orders/paid',
+  'orders/edited',
+];
+
+const shopifyHandlers: Record<string, Handler> = {
+  ...Object.fromEntries(
+    SHOPIFY_ORDER_TOPICS.map((topic): [string, Handler] => [
+      topic,
+      async (tx, target, payload, event) =>
+        (await upsertOrder(tx, target, normalizeShopifyOrder(payload), event.body)) !== 'stale',
+    ]),
+  ),
+  'products/create': async (tx, target, payload, event) =>
+    (await upsertProduct(tx, target, normalizeShopifyProduct(payload), event.body)) !== 'stale',
+  'products/update': async (tx, target, payload, event) =>
+    (await upsertProduct(tx, target, normalizeShopifyProduct(payload), event.body)) !== 'stale',
+  'customers/create': async (tx, target, payload, event) =>
+    (await upsertCustomer(tx, target, normalizeShopifyCustomer(payload), event.body)) !== 'stale',
+  'customers/update': async (tx, target, payload, event) =>
+    (await upsertCustomer(tx, target, normalizeShopifyCustomer(payload), event.body)) !== 'stale',
+  'inventory_levels/update': async (tx, target, payload, event) => {
+    const outcome = await applyInventoryLevel(tx, target, normalizeShopifyInventoryLevel(payload), {
+      kind: 'platform',
+      eventId: event.id,
+    });
+    if (outcome.kind === 'unknown_variant') throw new RetryLaterError('inventory item not synced yet');
+    return outcome.kind === 'changed';
+  },
+  'app/uninstalled': async (tx, target, _payload, event, principal) => {
+    await forgetStore(tx, target, 'uninstalled');
+    await recordAudit(tx, principal, {
+      action: 'store.uninstalled',
+      subjectType: 'store',
+      subjectId: target.storeId,
+      details: { eventId: event.id },
+    });
+    return true;
+  },
+  'customers/data_request': async (tx, target, payload, event, principal) => {
+    const request = parseWith(
+      z.object({
+        customer: z.object({ id: platformId }),
+        orders_requested: z.array(platformId).default([]),
+        data_request: z.object({ id: platformId }).optional(),
+      }),
+      payload,
+      'customers/data_request',
+    );
+    await recordAudit(tx, principal, {
+      action: 'compliance.data_request',
+      subjectType: 'customer',
+      subjectId: request.customer.id,
+      details: {
+        storeId: target.storeId,
+        ordersRequested: request.orders_requested,
+        dataRequestId: request.data_request?.id,
+        eventId: event.id,
+      },
+    });
+    return true;
+  },
+  'customers/redact': async (tx, target, payload, event, principal) => {
+    const request = parseWith(
+      z.object({ customer: z.object({ id: platformId }), orders_to_redact: z.array(platformId).default([]) }),
+      payload,
+      'customers/redact',
+    );
+    await redactCustomer(tx, target, request.customer.id, request.orders_to_redact);
+    await recordAudit(tx, principal, {
+      action: 'compliance.customer_redacted',
+      subjectType: 'customer',
+      subjectId: request.customer.id,
+      details: { eventId: event.id },
+    });
+    return true;
+  },
+  'shop/redact': async (tx, target, _payload, event, principal) => {
+    await purgeStore(tx, target);
+    await recordAudit(tx, principal, {
+      action: 'compliance.shop_redacted',
+      subjectType: 'store',
+      subjectId: target.storeId,
+      details: { eventId: event.id },
+    });
+    return true;
+  },
+};
+
+const wooProduct: Handler = async (tx, target, payload, event) => {
+  const outcome = await upsertProduct(tx, target, normalizeWooProduct(payload), event.body);
+  const level = wooStockLevel(payload);
+  const stock = level ? await applyInventoryLevel(tx, target, level, { kind: 'platform', eventId: event.id }) : undefined;
+  return outcome !== 'stale' || stock?.kind === 'changed';
+};
+const wooOrder: Handler = async (tx, target, payload, event) =>
+  (await upsertOrder(tx, target, normalizeWooOrder(payload), event.body)) !== 'stale';
+const wooCustomer: Handler = async (tx, target, payload, event) =>
+  (await upsertCustomer(tx, target, normalizeWooCustomer(payload), event.body)) !== 'stale';
+
+const wooHandlers: Record<string, Handler> = {
+  'order.created': wooOrder,
+  'order.updated': wooOrder,
+  'order.restored': wooOrder,
+  'product.created': wooProduct,
+  'product.updated': wooProduct,
+  'product.restored': wooProduct,
+  'product.published': wooProduct,
+  'customer.created': wooCustomer,
+  'customer.updated': wooCustomer,
+};
+
+async function forgetStore(tx: TransactionSql, target: Target, status: 'uninstalled' | 'disconnected'): Promise<void> {
+  await tx`
+    update stores set status = ${status}, credentials_ciphertext = null, credentials_key_id = null,
+                      webhook_secret_ciphertext = null, webhook_secret_key_id = null, updated_at = now()
+    where id = ${target.storeId}`;
+}
+
+/** Erases a customer's personal data (and that of the listed orders); keeps the business facts. */
+export async function redactCustomer(
+  tx: TransactionSql,
+  target: Target,
+  customerPlatformId: string,
+  orderPlatformIds: string[],
+): Promise<void> {
+  const [customer] = await tx<{ id: string }[]>`
+    update customers set email = null, first_name = null, last_name = null, phone = null, raw = '{}',
+                         redacted_at = now(), updated_at = now()
+    where org_id = ${target.orgId} and store_id = ${target.storeId} and platform_id = ${customerPlatformId}
+    returning id`;
+  await tx`
+    update orders set email = null, raw = '{}', updated_at = now()
+    where org_id = ${target.orgId} and store_id = ${target.storeId}
+      and (platform_id = any(${orderPlatformIds}::text[]) or customer_id = ${customer?.id ?? null})`;
+}
+
+/** shop/redact: everything the store brought is deleted; the store row stays, uninstalled, as the record. */
+export async function purgeStore(tx: TransactionSql, target: Target): Promise<void> {
+  await tx`delete from orders where org_id = ${target.orgId} and store_id = ${target.storeId}`;
+  await tx`delete from products where org_id = ${target.orgId} and store_id = ${target.storeId}`;
+  await tx`delete from customers where org_id = ${target.orgId} and store_id = ${target.storeId}`;
+  await tx`delete from locations where org_id = ${target.orgId} and store_id = ${target.storeId}`;
+  await tx`update webhook_events set body = '{}', headers = '{}' where org_id = ${target.orgId} and store_id = ${target.storeId}`;
+  await forgetStore(tx, target, 'uninstalled');
+}
+
+/**
+ * Applies one inbox row. Idempotent: a row already applied is left alone, so a job that runs
+ * twice (a retry, the sweeper, a duplicate enqueue) changes nothing the second time.
+ */
+export async function applyWebhookEvent(db: Database, job: { orgId: string; eventId: string }): Promise<ApplyOutcome> {
+  const principal = systemPrincipal(job.orgId, 'apply');
+  try {
+    return await withPrincipal(db, principal, async (tx) => {
+      const [event] = await tx<EventRow[]>`
+        select id, org_id, store_id, platform, topic, body, status from webhook_events where id = ${job.eventId} for update`;
+      if (!event) return 'missing';
+      if (event.status !== 'received') return 'already_done';
+      const handler = (event.platform === 'shopify' ? shopifyHandlers : wooHandlers)[event.topic];
+      const changed = handler
+        ? await handler(tx, { orgId: event.org_id, storeId: event.store_id }, parsePlatformJson(event.body), event, principal)
+        : false;
+      const status = handler ? 'applied' : 'ignored';
+      await tx`
+        update webhook_events set status = ${status}, applied_at = now(), attempts = attempts + 1, last_error = null
+        where id = ${event.id}`;
+      if (!handler) return 'ignored';
+      return changed ? 'applied' : 'unchanged';
+    });
+  } catch (error) {
+    const permanent = error instanceof UnsupportedPayloadError;
+    await withPrincipal(
+      db,
+      principal,
+      (tx) => tx`
+      update webhook_events set attempts = attempts + 1, last_error = ${String((error as Error).message).slice(0, 1000)},
+        status = case when ${permanent} or attempts + 1 >= ${MAX_APPLY_ATTEMPTS} then 'failed' else status end
+      where id = ${job.eventId} and status = 'received'`,
+    );
+    throw error;
+  }
+}
