@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { withPrincipal } from '../../db/principal.ts';
 import { StoreExistsError } from '../../domain/stores/store-service.ts';
+import { storeSyncStatus, SYNC_ENTITIES } from '../../sync/sync-status.ts';
 import { principalOf, requestIdOf, type AppContext } from '../context.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { requireRole } from '../middleware/authenticate.ts';
@@ -48,6 +49,25 @@ const updateStore = z
   .object({ name: z.string().min(1).max(200).optional(), status: z.enum(['pending', 'active']).optional() })
   .meta({ id: 'UpdateStore' });
 const idParams = z.object({ id: z.string() });
+const syncStatus = z
+  .object({
+    storeId: z.uuid(),
+    entities: z.array(
+      z.object({
+        entity: z.enum(SYNC_ENTITIES),
+        status: z.enum(['idle', 'running', 'failed']),
+        checkpoint: z.string().nullable(),
+        lagSeconds: z.number().nullable(),
+        count: z.number().int(),
+        processed: z.number().int(),
+        total: z.number().int().nullable(),
+        lastRunAt: z.string().nullable(),
+        lastError: z.string().nullable(),
+      }),
+    ),
+    inbox: z.object({ pending: z.number().int(), failed: z.number().int(), oldestPendingAt: z.string().nullable() }),
+  })
+  .meta({ id: 'StoreSyncStatus' });
 
 documentRoute({
   method: 'get',
@@ -92,6 +112,15 @@ documentRoute({
   response: dataOf(store),
 });
 
+documentRoute({
+  method: 'get',
+  path: '/v1/stores/:id/sync',
+  summary: 'Sync status per entity: checkpoint, lag, counts, progress, webhook backlog',
+  tags: ['stores'],
+  params: idParams,
+  response: dataOf(syncStatus),
+});
+
 export function storeRoutes(ctx: AppContext): Router {
   const router = Router();
   const admin = requireRole('owner', 'admin');
@@ -121,6 +150,15 @@ export function storeRoutes(ctx: AppContext): Router {
     const found = id ? await withPrincipal(ctx.db, principalOf(res), (tx) => ctx.stores.get(tx, id)) : undefined;
     if (!found) throw new NotFoundError('Store');
     res.json({ data: found });
+  });
+
+  router.get('/:id/sync', async (req, res) => {
+    const id = uuidParam(req.params);
+    const status = id
+      ? await withPrincipal(ctx.db, principalOf(res), async (tx) => ((await ctx.stores.get(tx, id)) ? storeSyncStatus(tx, id) : undefined))
+      : undefined;
+    if (!status) throw new NotFoundError('Store');
+    res.json({ data: status });
   });
 
   router.patch('/:id', admin, async (req, res) => {
