@@ -39,7 +39,10 @@ export function createRandom(seed: number | string): Random {
     pick: (items) => items[Math.floor(next() * items.length)] as (typeof items)[number],
     hex: (length) => {
       let out = '';
-      while (out.length < length) out += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');
+      while (out.length < length)
+        out += Math.floor(next() * 0x100000000)
+          .toString(16)
+          .padStart(8, '0');
       return out.slice(0, length);
     },
     fork: (label) => createRandom((state ^ hashLabel(label)) >>> 0),
