@@ -49,6 +49,12 @@ export const toStoreView = (row: StoreRow): StoreView => ({
 export const storeSecretContext = (orgId: string, storeId: string, field: 'credentials' | 'webhook_secret'): string =>
   `store:${orgId}:${storeId}:${field}`;
 
+/** The sealed columns of a store row, each with the field name bound into its ciphertext. */
+const SEALED_FIELDS = [
+  { field: 'credentials', ciphertext: 'credentials_ciphertext', keyId: 'credentials_key_id' },
+  { field: 'webhook_secret', ciphertext: 'webhook_secret_ciphertext', keyId: 'webhook_secret_key_id' },
+] as const;
+
 export class StoreExistsError extends Error {
   constructor() {
     super('This organization already has a store with that shop domain or site URL');
@@ -193,18 +199,15 @@ export class StoreService {
       for update`;
     let resealed = 0;
     for (const row of rows) {
-      if (row.credentials_ciphertext && row.credentials_key_id && this.keyRing.needsRotation(row.credentials_key_id)) {
-        const context = storeSecretContext(row.org_id, row.id, 'credentials');
-        const plain = this.keyRing.open({ ciphertext: row.credentials_ciphertext, keyId: row.credentials_key_id }, context);
-        const sealed = this.keyRing.seal(plain, context);
-        await tx`update stores set credentials_ciphertext = ${sealed.ciphertext}, credentials_key_id = ${sealed.keyId} where id = ${row.id}`;
-        resealed++;
-      }
-      if (row.webhook_secret_ciphertext && row.webhook_secret_key_id && this.keyRing.needsRotation(row.webhook_secret_key_id)) {
-        const context = storeSecretContext(row.org_id, row.id, 'webhook_secret');
-        const plain = this.keyRing.open({ ciphertext: row.webhook_secret_ciphertext, keyId: row.webhook_secret_key_id }, context);
-        const sealed = this.keyRing.seal(plain, context);
-        await tx`update stores set webhook_secret_ciphertext = ${sealed.ciphertext}, webhook_secret_key_id = ${sealed.keyId} where id = ${row.id}`;
+      for (const sealedField of SEALED_FIELDS) {
+        const ciphertext = row[sealedField.ciphertext];
+        const keyId = row[sealedField.keyId];
+        if (!ciphertext || !keyId || !this.keyRing.needsRotation(keyId)) continue;
+        const context = storeSecretContext(row.org_id, row.id, sealedField.field);
+        const sealed = this.keyRing.seal(this.keyRing.open({ ciphertext, keyId }, context), context);
+        await tx`
+          update stores set ${tx(sealedField.ciphertext)} = ${sealed.ciphertext}, ${tx(sealedField.keyId)} = ${sealed.keyId}
+          where id = ${row.id}`;
         resealed++;
       }
     }
