@@ -85,9 +85,50 @@ const restProduct = z.object({
   date_modified_gmt: gmt,
 });
 
-/** A simple product is its own single variant (the variant's platform id is the product's). */
-export function normalizeWooProduct(payload: unknown): NormalizedProduct {
+const restVariation = z.object({
+  id: platformId,
+  sku: nullableString,
+  name: z.string().nullish(),
+  price: z.union([z.string(), z.number()]).nullish(),
+  attributes: z.array(z.object({ option: z.string().nullish() }).partial()).default([]),
+  date_modified_gmt: gmt,
+});
+
+const priceOf = (price: string | number | null | undefined): string | null =>
+  price === undefined || price === null || price === '' ? null : Number(price).toFixed(2);
+
+/**
+ * A simple product is its own single variant (the variant's platform id is the product's).
+ * A variable product's variants are its variations: pass them (the REST payloads of
+ * `products/{id}/variations`) and the product's `updatedAt` becomes the latest of the product
+ * and its variations, so a changed variation is not taken for stale. Without them a
+ * variable product carries no variants (its own id is never a variant).
+ */
+export function normalizeWooProduct(payload: unknown, variations?: readonly unknown[]): NormalizedProduct {
   const product = parseWith(restProduct, payload, 'WooCommerce product');
+  if (product.type === 'variable') {
+    const parsed = (variations ?? []).map((variation) => parseWith(restVariation, variation, 'WooCommerce variation'));
+    const updatedAt = parsed.reduce(
+      (latest, variation) => (variation.date_modified_gmt > latest ? variation.date_modified_gmt : latest),
+      product.date_modified_gmt,
+    );
+    return {
+      platformId: product.id,
+      title: product.name,
+      status: product.status,
+      updatedAt,
+      variants: parsed.map((variation) => {
+        const options = variation.attributes.map((attribute) => attribute.option).filter((option): option is string => !!option);
+        return {
+          platformId: variation.id,
+          inventoryItemId: null,
+          sku: variation.sku,
+          title: options.length ? options.join(' / ') : (variation.name ?? null),
+          price: priceOf(variation.price),
+        };
+      }),
+    };
+  }
   return {
     platformId: product.id,
     title: product.name,
@@ -99,8 +140,7 @@ export function normalizeWooProduct(payload: unknown): NormalizedProduct {
         inventoryItemId: null,
         sku: product.sku,
         title: null,
-        price:
-          product.price === undefined || product.price === null || product.price === '' ? null : Number(product.price).toFixed(2),
+        price: priceOf(product.price),
       },
     ],
   };
