@@ -13,6 +13,7 @@ import { StoreService } from './domain/stores/store-service.ts';
 import { StoreDirectory } from './ingest/store-directory.ts';
 import { createLogger } from './logger.ts';
 import { KeyRing } from './security/key-ring.ts';
+import { createOutboundGuard } from './security/outbound-guard.ts';
 import { VERSION } from './version.ts';
 
 export interface Runtime {
@@ -57,6 +58,7 @@ export async function createRuntime(
       config,
       db,
       keyRing,
+      outbound: createOutboundGuard({ allowHosts: config.outboundAllowHosts }),
       logger,
       redis,
       accessTokens,

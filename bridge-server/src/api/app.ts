@@ -11,6 +11,7 @@ import { storeRoutes } from './routes/store-routes.ts';
 import { systemRoutes } from './routes/system-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 import { webhookRoutes } from '../ingest/webhook-routes.ts';
+import { wooCommerceConnectRoutes } from '../platforms/woocommerce/connect-routes.ts';
 
 export interface AppOptions {
   rateLimits?: Partial<RateLimitOptions>;
@@ -55,6 +56,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const authed = [authenticate(ctx.accessTokens), limits.perPrincipal];
   app.use('/v1/users', ...authed, userRoutes(ctx));
   app.use('/v1/stores', ...authed, storeRoutes(ctx));
+  app.use('/woocommerce', limits.perIp, wooCommerceConnectRoutes(ctx, { guard: ctx.outbound, publicUrl: ctx.config.publicUrl }));
 
   app.use((req) => {
     throw new NotFoundError(`Route ${req.method} ${req.path}`);

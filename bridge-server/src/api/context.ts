@@ -9,6 +9,7 @@ import type { Principal } from '../db/principal.ts';
 import type { StoreService } from '../domain/stores/store-service.ts';
 import type { StoreDirectory } from '../ingest/store-directory.ts';
 import type { KeyRing } from '../security/key-ring.ts';
+import type { OutboundGuard } from '../security/outbound-guard.ts';
 import { UnauthorizedError } from './errors.ts';
 
 /** Everything a route may use, built once at start-up. */
@@ -16,6 +17,8 @@ export interface AppContext {
   config: Config;
   db: Database;
   keyRing: KeyRing;
+  /** Every request to a store URL goes through it (SSRF protection). */
+  outbound: OutboundGuard;
   logger: Logger;
   redis: Redis | undefined;
   accessTokens: AccessTokens;

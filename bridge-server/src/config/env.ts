@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowHosts } from '../security/outbound-guard.ts';
 
 const postgresUrl = z
   .string()
@@ -33,6 +34,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^\d+(kb|mb)$/i, 'must look like 1mb or 512kb')
     .default('1mb'),
+  DOCKHAND_OUTBOUND_ALLOW_HOSTS: z.string().optional(),
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
 });
@@ -52,6 +54,8 @@ export interface Config {
   jwtSecret: string;
   dataDir: string;
   bodyLimit: string;
+  /** Store hosts let through the SSRF guard although they resolve to private addresses (dev, emulators). */
+  outboundAllowHosts: string[];
   shopify: { apiKey: string; apiSecret: string } | undefined;
 }
 
@@ -113,6 +117,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jwtSecret: env.DOCKHAND_JWT_SECRET,
     dataDir: env.DOCKHAND_DATA_DIR,
     bodyLimit: env.DOCKHAND_BODY_LIMIT.toLowerCase(),
+    outboundAllowHosts: parseAllowHosts(env.DOCKHAND_OUTBOUND_ALLOW_HOSTS),
     shopify:
       env.SHOPIFY_API_KEY && env.SHOPIFY_API_SECRET
         ? { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }

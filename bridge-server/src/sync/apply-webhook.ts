@@ -140,7 +140,9 @@ const shopifyHandlers: Record<string, Handler> = {
 };
 
 const wooProduct: Handler = async (tx, target, payload, event) => {
-  const outcome = await upsertProduct(tx, target, normalizeWooProduct(payload), event.body);
+  // A variation's own product.updated carries its stock; the variant row belongs to its parent product.
+  const isVariation = (payload as { type?: unknown } | null)?.type === 'variation';
+  const outcome = isVariation ? 'stale' : await upsertProduct(tx, target, normalizeWooProduct(payload), event.body);
   const level = wooStockLevel(payload);
   const stock = level ? await applyInventoryLevel(tx, target, level, { kind: 'platform', eventId: event.id }) : undefined;
   return outcome !== 'stale' || stock?.kind === 'changed';

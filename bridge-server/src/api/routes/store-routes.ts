@@ -155,7 +155,9 @@ export function storeRoutes(ctx: AppContext): Router {
   router.get('/:id/sync', async (req, res) => {
     const id = uuidParam(req.params);
     const status = id
-      ? await withPrincipal(ctx.db, principalOf(res), async (tx) => ((await ctx.stores.get(tx, id)) ? storeSyncStatus(tx, id) : undefined))
+      ? await withPrincipal(ctx.db, principalOf(res), async (tx) =>
+          (await ctx.stores.get(tx, id)) ? storeSyncStatus(tx, id) : undefined,
+        )
       : undefined;
     if (!status) throw new NotFoundError('Store');
     res.json({ data: status });
