@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { StoreService } from './domain/stores/store-service.ts';
 import { StoreDirectory } from './ingest/store-directory.ts';
+import { WebhookInbox } from './ingest/webhook-inbox.ts';
 import { createLogger } from './logger.ts';
 import { KeyRing } from './security/key-ring.ts';
 import { createOutboundGuard } from './security/outbound-guard.ts';
@@ -66,6 +67,7 @@ export async function createRuntime(
       stores: new StoreService(keyRing),
       ingest: {
         directory: new StoreDirectory(db, keyRing),
+        inbox: new WebhookInbox(db),
         // Until a queue is attached, stored events wait in the inbox for the sweeper.
         enqueueApply: options.enqueueApply ?? (async () => {}),
       },

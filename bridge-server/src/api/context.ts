@@ -8,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import type { Principal } from '../db/principal.ts';
 import type { StoreService } from '../domain/stores/store-service.ts';
 import type { StoreDirectory } from '../ingest/store-directory.ts';
+import type { WebhookInbox } from '../ingest/webhook-inbox.ts';
 import type { KeyRing } from '../security/key-ring.ts';
 import type { OutboundGuard } from '../security/outbound-guard.ts';
 import { UnauthorizedError } from './errors.ts';
@@ -26,6 +27,7 @@ export interface AppContext {
   stores: StoreService;
   ingest: {
     directory: StoreDirectory;
+    inbox: WebhookInbox;
     /** Hands a stored webhook to the apply queue (job id = inbox row id). */
     enqueueApply(job: { orgId: string; eventId: string }): Promise<void>;
   };

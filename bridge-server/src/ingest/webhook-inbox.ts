@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { systemPrincipal, writeWithPrincipal } from '../db/principal.ts';
+import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 
 export interface InboundWebhook {
   orgId: string;
@@ -19,27 +19,106 @@ export interface StoredWebhook {
 }
 
 /**
- * Stores a verified delivery in the inbox in one round trip. The same platform event twice
- * is a no-op that answers the first row's id.
+ * Stores verified deliveries in the inbox. Deliveries that arrive together are written
+ * together: one transaction per organization and batch (group commit), so a burst costs a
+ * few round trips instead of one transaction per webhook. Each caller's promise settles only
+ * after its row is committed, so nothing is acknowledged before it is durable. The same
+ * platform event twice is a no-op that answers the first row's id.
  */
-export async function storeWebhook(db: Database, event: InboundWebhook): Promise<StoredWebhook> {
-  const [row] = await writeWithPrincipal(
+export class WebhookInbox {
+  private pending: Array<{ event: InboundWebhook; resolve: (stored: StoredWebhook) => void; reject: (error: unknown) => void }> =
+    [];
+  private scheduled = false;
+  private inFlight = 0;
+
+  /**
+   * @param maxInFlight batches being written at once; while they are, new deliveries gather
+   *   into the next batch, so batches grow with the load and stay small when it is light.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly maxBatch = 500,
+    private readonly maxInFlight = 2,
+  ) {}
+
+  store(event: InboundWebhook): Promise<StoredWebhook> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.pending.length === 0 || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    // Whatever arrives in this turn of the event loop joins the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    this.inFlight++;
+    const byOrg = new Map<string, typeof batch>();
+    for (const entry of batch) {
+      const group = byOrg.get(entry.event.orgId);
+      if (group) group.push(entry);
+      else byOrg.set(entry.event.orgId, [entry]);
+    }
+    const writes = [...byOrg].map(([orgId, group]) =>
+      insertBatch(
+        this.db,
+        orgId,
+        group.map((entry) => entry.event),
+      ).then(
+        (stored) => group.forEach((entry, index) => entry.resolve(stored[index]!)),
+        (error: unknown) => group.forEach((entry) => entry.reject(error)),
+      ),
+    );
+    void Promise.all(writes).then(() => {
+      this.inFlight--;
+      this.schedule();
+    });
+  }
+}
+
+/** One organization's deliveries in one transaction; answers a row id per delivery, in order. */
+async function insertBatch(db: Database, orgId: string, events: InboundWebhook[]): Promise<StoredWebhook[]> {
+  const rows = await withPrincipal(
     db,
-    systemPrincipal(event.orgId, 'ingest'),
-    (sql) => sql<StoredWebhook[]>`
-      with inserted as (
-        insert into webhook_events (org_id, store_id, platform, platform_event_id, topic, body, headers)
-        values (${event.orgId}, ${event.storeId}, ${event.platform}, ${event.eventId}, ${event.topic}, ${event.body},
-                ${sql.json(event.headers)})
-        on conflict (org_id, store_id, platform_event_id) do nothing
-        returning id
-      )
-      select id, false as duplicate from inserted
-      union all
-      select id, true as duplicate from webhook_events
-      where org_id = ${event.orgId} and store_id = ${event.storeId} and platform_event_id = ${event.eventId}
-        and not exists (select 1 from inserted)`,
+    systemPrincipal(orgId, 'ingest'),
+    (tx) => tx<{ id: string; platform_event_id: string; store_id: string; inserted: boolean }[]>`
+    with incoming as (
+      select * from unnest(${events.map((event) => event.storeId)}::uuid[], ${events.map((event) => event.platform)}::text[],
+                           ${events.map((event) => event.eventId)}::text[], ${events.map((event) => event.topic)}::text[],
+                           ${events.map((event) => event.body)}::text[], ${events.map((event) => JSON.stringify(event.headers))}::jsonb[])
+        as t(store_id, platform, platform_event_id, topic, body, headers)
+    ),
+    inserted as (
+      insert into webhook_events (org_id, store_id, platform, platform_event_id, topic, body, headers)
+      select distinct on (store_id, platform_event_id) ${orgId}::uuid, store_id, platform, platform_event_id, topic, body, headers
+      from incoming
+      on conflict (org_id, store_id, platform_event_id) do nothing
+      returning id, platform_event_id, store_id
+    )
+    select id, platform_event_id, store_id, true as inserted from inserted
+    union all
+    select e.id, e.platform_event_id, e.store_id, false from webhook_events e
+    join incoming i on i.store_id = e.store_id and i.platform_event_id = e.platform_event_id
+    where e.org_id = ${orgId} and not exists (select 1 from inserted n where n.store_id = e.store_id and n.platform_event_id = e.platform_event_id)`,
   );
-  if (!row) throw new Error('webhook inbox insert returned no row');
-  return row;
+  const byKey = new Map(rows.map((row) => [`${row.store_id}:${row.platform_event_id}`, row]));
+  const claimed = new Set<string>();
+  return events.map((event) => {
+    const key = `${event.storeId}:${event.eventId}`;
+    const row = byKey.get(key);
+    if (!row) throw new Error(`webhook inbox insert returned no row for ${key}`);
+    // Within one batch the first copy of an event is the one stored; later copies are duplicates.
+    const duplicate = !row.inserted || claimed.has(key);
+    claimed.add(key);
+    return { id: row.id, duplicate };
+  });
 }

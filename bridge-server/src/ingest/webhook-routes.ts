@@ -3,7 +3,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../api/context.ts';
 import { BadRequestError, NotFoundError, ServiceUnavailableError, UnauthorizedError } from '../api/errors.ts';
 import { documentRoute } from '../api/openapi.ts';
-import { storeWebhook, type InboundWebhook } from './webhook-inbox.ts';
+import type { InboundWebhook } from './webhook-inbox.ts';
 import { verifyBase64Hmac } from './webhook-signature.ts';
 
 documentRoute({
@@ -56,7 +56,7 @@ export function webhookRoutes(ctx: AppContext): Router {
   const raw = express.raw({ type: () => true, limit: ctx.config.bodyLimit });
 
   async function accept(res: Response, event: InboundWebhook): Promise<void> {
-    const stored = await storeWebhook(ctx.db, event);
+    const stored = await ctx.ingest.inbox.store(event);
     res.status(200).json({ received: true, duplicate: stored.duplicate });
     if (stored.duplicate) return;
     ctx.ingest.enqueueApply({ orgId: event.orgId, eventId: stored.id }).catch((error: unknown) => {

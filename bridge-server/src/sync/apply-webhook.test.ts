@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import { StoreService } from '../domain/stores/store-service.ts';
-import { storeWebhook } from '../ingest/webhook-inbox.ts';
+import { WebhookInbox } from '../ingest/webhook-inbox.ts';
 import { KeyRing } from '../security/key-ring.ts';
 import { applyWebhookEvent, RetryLaterError } from './apply-webhook.ts';
 
@@ -24,7 +24,7 @@ const shopifyOrder = (updatedAt: string, extra = '') =>
   `"customer":{"id":9007199254740999},"line_items":[{"id":${LINE_ID},"variant_id":${VARIANT_ID},"sku":"SKU-1","title":"Mug","quantity":2,"price":"12.75"}]${extra}}`;
 
 async function deliver(platform: 'shopify' | 'woocommerce', topic: string, body: string, eventId = randomUUID()) {
-  const stored = await storeWebhook(t.db, {
+  const stored = await new WebhookInbox(t.db).store({
     orgId,
     storeId: platform === 'shopify' ? shopifyStore : wooStore,
     platform,

@@ -1,0 +1,168 @@
+import type { TransactionSql } from 'postgres';
+import type { Database } from '../db/database.ts';
+import { systemPrincipal, withPrincipal } from '../db/principal.ts';
+import { upsertCustomer, upsertProduct } from '../domain/catalog/catalog-sync.ts';
+import { applyInventoryLevel } from '../domain/inventory/inventory-sync.ts';
+import { upsertOrder } from '../domain/orders/order-sync.ts';
+import type { EntityTypes, PageItem, StoreConnector, SyncEntity } from '../platforms/connector.ts';
+
+export type SyncMode = 'backfill' | 'reconcile';
+
+export interface SyncTarget {
+  orgId: string;
+  storeId: string;
+}
+
+export interface SyncRunResult {
+  entity: SyncEntity;
+  mode: SyncMode;
+  pages: number;
+  processed: number;
+  changed: number;
+  checkpoint: string | null;
+}
+
+interface StateRow {
+  checkpoint: Date | null;
+  cursor: string | null;
+  status: string;
+  processed: number;
+}
+
+/** Saved with the cursor so a run that died can resume where it stopped, in the same mode. */
+interface SavedCursor {
+  mode: SyncMode;
+  cursor: string;
+  since: string | null;
+  maxSeen: string | null;
+}
+
+async function applyItem<E extends SyncEntity>(
+  tx: TransactionSql,
+  target: SyncTarget,
+  entity: E,
+  page: PageItem<EntityTypes[E]>,
+  mode: SyncMode,
+): Promise<boolean> {
+  switch (entity) {
+    case 'orders':
+      return (await upsertOrder(tx, target, page.item as EntityTypes['orders'], page.raw)) !== 'stale';
+    case 'products':
+      return (await upsertProduct(tx, target, page.item as EntityTypes['products'], page.raw)) !== 'stale';
+    case 'customers':
+      return (await upsertCustomer(tx, target, page.item as EntityTypes['customers'], page.raw)) !== 'stale';
+    case 'inventory': {
+      const outcome = await applyInventoryLevel(tx, target, page.item as EntityTypes['inventory'], { kind: mode });
+      return outcome.kind === 'changed';
+    }
+    default:
+      throw new Error(`unknown entity ${String(entity)}`);
+  }
+}
+
+const later = (a: string | null, b: string): string => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
+
+/**
+ * Pulls one entity from the store page by page. `backfill` reads everything; `reconcile`
+ * reads what changed since the checkpoint (catching what webhooks missed). Each page is
+ * applied and its cursor saved in one transaction, so a run killed at any point resumes
+ * from its last saved page, and re-applying a page is harmless (upserts, last write wins).
+ */
+export async function syncEntity(
+  db: Database,
+  target: SyncTarget,
+  connector: StoreConnector,
+  entity: SyncEntity,
+  mode: SyncMode,
+  options: {
+    pageSize?: number;
+    onProgress?: (progress: { processed: number; total: number | null }) => void | Promise<void>;
+  } = {},
+): Promise<SyncRunResult> {
+  const principal = systemPrincipal(target.orgId, `sync:${entity}`);
+  const state = await withPrincipal(db, principal, async (tx) => {
+    await tx`
+      insert into sync_state (org_id, store_id, entity) values (${target.orgId}, ${target.storeId}, ${entity})
+      on conflict (org_id, store_id, entity) do nothing`;
+    const [row] = await tx<StateRow[]>`
+      select checkpoint, cursor, status, processed from sync_state where store_id = ${target.storeId} and entity = ${entity} for update`;
+    return row!;
+  });
+  const saved: SavedCursor | null = state.cursor ? (JSON.parse(state.cursor) as SavedCursor) : null;
+  const resuming = saved !== null && saved.mode === mode;
+  const since = resuming ? saved.since : mode === 'backfill' ? null : (state.checkpoint?.toISOString() ?? null);
+  let cursor = resuming ? saved.cursor : null;
+  let maxSeen = resuming ? saved.maxSeen : null;
+  let processed = resuming ? state.processed : 0;
+  let changed = 0;
+  let pages = 0;
+  await withPrincipal(
+    db,
+    principal,
+    (tx) => tx`
+    update sync_state set status = 'running', last_run_at = now(), last_error = null, processed = ${processed},
+                          total = case when ${resuming} then total else null end, updated_at = now()
+    where store_id = ${target.storeId} and entity = ${entity}`,
+  );
+  try {
+    for (;;) {
+      const page = await connector.fetchPage(entity, {
+        since,
+        cursor,
+        ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+      });
+      pages++;
+      // Every normalized entity carries the platform's updated_at.
+      for (const item of page.items) maxSeen = later(maxSeen, (item.item as { updatedAt: string }).updatedAt);
+      const nextSaved: SavedCursor | null = page.nextCursor ? { mode, cursor: page.nextCursor, since, maxSeen } : null;
+      processed += page.items.length;
+      changed += await withPrincipal(db, principal, async (tx) => {
+        let pageChanged = 0;
+        for (const item of page.items) if (await applyItem(tx, target, entity, item, mode)) pageChanged++;
+        await tx`
+          update sync_state set cursor = ${nextSaved ? JSON.stringify(nextSaved) : null}, processed = ${processed},
+                                total = coalesce(${page.total ?? null}::int, total), updated_at = now()
+          where store_id = ${target.storeId} and entity = ${entity}`;
+        return pageChanged;
+      });
+      await options.onProgress?.({ processed, total: page.total ?? null });
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const checkpoint =
+      maxSeen === null ? (state.checkpoint?.toISOString() ?? null) : later(state.checkpoint?.toISOString() ?? null, maxSeen);
+    await withPrincipal(
+      db,
+      principal,
+      (tx) => tx`
+      update sync_state set status = 'idle', checkpoint = ${checkpoint}, cursor = null, updated_at = now()
+      where store_id = ${target.storeId} and entity = ${entity}`,
+    );
+    return { entity, mode, pages, processed, changed, checkpoint };
+  } catch (error) {
+    await withPrincipal(
+      db,
+      principal,
+      (tx) => tx`
+      update sync_state set status = 'failed', last_error = ${String((error as Error).message).slice(0, 1000)}, updated_at = now()
+      where store_id = ${target.storeId} and entity = ${entity}`,
+    );
+    throw error;
+  }
+}
+
+/** Entities in dependency order: variants before the stock and order lines that point at them. */
+export const SYNC_ORDER: readonly SyncEntity[] = ['products', 'customers', 'inventory', 'orders'];
+
+/** Syncs every entity of a store in dependency order. */
+export async function syncStore(
+  db: Database,
+  target: SyncTarget,
+  connector: StoreConnector,
+  mode: SyncMode,
+  options: { pageSize?: number } = {},
+): Promise<SyncRunResult[]> {
+  const results: SyncRunResult[] = [];
+  for (const entity of SYNC_ORDER) results.push(await syncEntity(db, target, connector, entity, mode, options));
+  return results;
+}

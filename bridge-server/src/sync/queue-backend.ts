@@ -1,0 +1,216 @@
+import {
+  createPostgresBackend,
+  Queue,
+  QueueEvents,
+  withBackend,
+  Worker,
+  type DefaultJobOptions,
+  type IQueueBackend,
+  type JobProgress,
+  type Processor,
+} from 'bullmq';
+import { Redis } from 'ioredis';
+
+export type QueueBackendKind = 'redis' | 'postgres';
+
+/**
+ * Queue, worker and event-stream types that hold on either backend. BullMQ's own defaults
+ * type them as Redis-backed; the sync code never touches the datastore underneath, so it
+ * sees only the backend-neutral surface. (BullMQ's connection-options type parameter is
+ * invariant, hence the one cast per constructor below.)
+ */
+export type JobQueue<T> = Queue<T, unknown, string, T, unknown, string, IQueueBackend, unknown>;
+export type JobWorker<T> = Worker<T, unknown, string, IQueueBackend, JobProgress, unknown>;
+export type JobEvents = QueueEvents<unknown, IQueueBackend, unknown>;
+
+export interface QueueBackendOptions {
+  /** BullMQ on this Redis when set. */
+  redisUrl?: string | undefined;
+  /** The owner's database URL, used by the PostgreSQL backend when no Redis URL is given. */
+  databaseUrl?: string | undefined;
+  /**
+   * Namespace of every queue: the Redis key prefix, or the PostgreSQL schema the backend
+   * creates and migrates. Tests pass unique ones. Letters, digits and underscores.
+   */
+  prefix?: string | undefined;
+  /** Merged over {@link DEFAULT_JOB_OPTIONS} for every queue. */
+  defaultJobOptions?: DefaultJobOptions | undefined;
+  /** Connection and worker errors that BullMQ reports as events rather than rejections. */
+  onError?: ((error: Error, source: string) => void) | undefined;
+}
+
+export interface QueueWorkerOptions {
+  concurrency?: number;
+  /** How long a job stays claimed without a heartbeat before another worker may take it over. */
+  lockDuration?: number;
+  /** How often this worker looks for jobs whose worker died (stalled jobs). */
+  stalledInterval?: number;
+}
+
+export interface QueueBackend {
+  readonly kind: QueueBackendKind;
+  /** Where the queues live, for messages (no password). */
+  readonly description: string;
+  queue<T>(name: string): JobQueue<T>;
+  worker<T>(name: string, processor: Processor<T>, options?: QueueWorkerOptions): JobWorker<T>;
+  /** A queue's event stream, e.g. for `job.waitUntilFinished(events)`. */
+  events(name: string): JobEvents;
+  /** Closes workers first (letting active jobs finish), then queues, events and connections. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_QUEUE_PREFIX = 'dockhand_queue';
+
+/**
+ * Platform APIs fail in bursts (429s, 5xx, deploys). Eight attempts with exponential
+ * backoff from 2 s span a little over four minutes; the jitter spreads the retries of a
+ * burst so they do not hit the store again in lockstep. Finished jobs are pruned so the
+ * queue does not grow without bound; the truth lives in the database tables anyway.
+ */
+export const DEFAULT_JOB_OPTIONS: Readonly<DefaultJobOptions> = Object.freeze({
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
+  removeOnComplete: { count: 1_000, age: 24 * 3_600 },
+  removeOnFail: { count: 10_000, age: 7 * 24 * 3_600 },
+});
+
+const PREFIX_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+/**
+ * The one place that decides where queues live: BullMQ on Redis when `redisUrl` is set,
+ * otherwise BullMQ's PostgreSQL backend in its own schema of the same database.
+ */
+export async function createQueueBackend(options: QueueBackendOptions): Promise<QueueBackend> {
+  const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new Error(`Queue prefix ${JSON.stringify(prefix)} must be letters, digits and underscores.`);
+  }
+  const defaultJobOptions: DefaultJobOptions = { ...DEFAULT_JOB_OPTIONS, ...options.defaultJobOptions };
+  const reportError = options.onError ?? ((error: Error, source: string) => console.error(`[queue ${source}]`, error.message));
+  if (options.redisUrl) return createRedisQueueBackend(options.redisUrl, prefix, defaultJobOptions, reportError);
+  if (options.databaseUrl) {
+    return createPostgresQueueBackend(options.databaseUrl, prefix, defaultJobOptions, reportError);
+  }
+  // Not the embedded PGlite: pglite-socket multiplexes every socket onto PGlite's single
+  // session message by message, and BullMQ's backend always uses several sockets (a pool
+  // plus a LISTEN client), so their extended-protocol batches clobber each other.
+  throw new Error('A queue backend needs REDIS_URL or a PostgreSQL DATABASE_URL.');
+}
+
+type ErrorReporter = (error: Error, source: string) => void;
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+/** Tracks what a backend created so close() can shut it down in a safe order. */
+class Resources {
+  readonly workers: Closable[] = [];
+  readonly others: Closable[] = [];
+
+  async close(): Promise<void> {
+    // Workers first: a graceful close lets their active jobs finish while queues still exist.
+    await Promise.allSettled(this.workers.splice(0).map((worker) => worker.close()));
+    await Promise.allSettled(this.others.splice(0).map((other) => other.close()));
+  }
+}
+
+async function createRedisQueueBackend(
+  redisUrl: string,
+  prefix: string,
+  defaultJobOptions: DefaultJobOptions,
+  reportError: ErrorReporter,
+): Promise<QueueBackend> {
+  // BullMQ's blocking worker commands must wait for Redis to come back instead of failing
+  // after a few retries, hence maxRetriesPerRequest: null. Queues share this connection;
+  // BullMQ duplicates it for each worker's and event stream's blocking connection.
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  connection.on('error', (error: Error) => reportError(error, 'redis'));
+  await connection.connect();
+  const resources = new Resources();
+  const watch = <E extends Queue | Worker | QueueEvents>(emitter: E, source: string): E => {
+    (emitter as unknown as NodeJS.EventEmitter).on('error', (error: Error) => reportError(error, source));
+    return emitter;
+  };
+  return {
+    kind: 'redis',
+    description: redactUrl(redisUrl),
+    queue<T>(name: string): JobQueue<T> {
+      const queue = watch(new Queue<T>(name, { connection, prefix, defaultJobOptions }), name);
+      resources.others.push(queue);
+      return queue as unknown as JobQueue<T>;
+    },
+    worker<T>(name: string, processor: Processor<T>, workerOptions: QueueWorkerOptions = {}): JobWorker<T> {
+      const worker = watch(new Worker<T>(name, processor, { connection, prefix, ...workerOptions }), name);
+      resources.workers.push(worker);
+      return worker as unknown as JobWorker<T>;
+    },
+    events(name: string): JobEvents {
+      const events = watch(new QueueEvents(name, { connection, prefix }), name);
+      resources.others.push(events);
+      return events as unknown as JobEvents;
+    },
+    close: async () => {
+      await resources.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+const Postgres = withBackend(createPostgresBackend);
+
+async function createPostgresQueueBackend(
+  databaseUrl: string,
+  prefix: string,
+  defaultJobOptions: DefaultJobOptions,
+  reportError: ErrorReporter,
+): Promise<QueueBackend> {
+  // Each queue, worker and event stream owns a small pg pool, plus one dedicated LISTEN
+  // connection for workers and event streams. `migrate: true` creates or upgrades the
+  // schema on first use (serialized across processes by an advisory lock).
+  const connection = {
+    connectionString: databaseUrl,
+    schema: prefix,
+    migrate: true,
+    max: 4,
+    application_name: 'dockhand-queue',
+  };
+  const resources = new Resources();
+  const watch = <E extends NodeJS.EventEmitter>(emitter: E, source: string): E => {
+    emitter.on('error', (error: Error) => reportError(error, source));
+    return emitter;
+  };
+  // Migrate now, so a bad URL or an unusable server stops start-up here, not at the first job.
+  const probe = new Postgres.Queue('migration_probe', { connection });
+  try {
+    await probe.waitUntilReady();
+  } finally {
+    await probe.close();
+  }
+  return {
+    kind: 'postgres',
+    description: `${redactUrl(databaseUrl)} (schema ${prefix})`,
+    queue<T>(name: string): JobQueue<T> {
+      const queue = watch(new Postgres.Queue<T>(name, { connection, defaultJobOptions }), name);
+      resources.others.push(queue);
+      return queue as unknown as JobQueue<T>;
+    },
+    worker<T>(name: string, processor: Processor<T>, workerOptions: QueueWorkerOptions = {}): JobWorker<T> {
+      const worker = watch(new Postgres.Worker<T>(name, processor, { connection, ...workerOptions }), name);
+      resources.workers.push(worker);
+      return worker as unknown as JobWorker<T>;
+    },
+    events(name: string): JobEvents {
+      const events = watch(new Postgres.QueueEvents(name, { connection }), name);
+      resources.others.push(events);
+      return events as unknown as JobEvents;
+    },
+    close: () => resources.close(),
+  };
+}
