@@ -44,11 +44,11 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   });
 
   app.use(requestContext(ctx.logger, duration));
+  // Platform-to-server traffic, the hottest path: raw bodies and signatures, mounted before
+  // any JSON parser; browser security headers mean nothing to a webhook sender.
+  app.use('/webhooks', webhookRoutes(ctx));
   app.use(helmet());
   app.use(systemRoutes(ctx, metrics));
-
-  // Raw bodies and signatures: mounted before any JSON parser.
-  app.use('/webhooks', webhookRoutes(ctx));
 
   const limits = rateLimits(ctx.redis, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
   app.use('/v1', limits.perIp, express.json({ limit: ctx.config.bodyLimit, strict: true }));
