@@ -16,6 +16,9 @@ import { createLogger } from './logger.ts';
 import { KeyRing } from './security/key-ring.ts';
 import { createOutboundGuard } from './security/outbound-guard.ts';
 import { VERSION } from './version.ts';
+import { createSyncRunner } from './sync/create-sync-runner.ts';
+import { DEFAULT_RECONCILE_EVERY_MS, type SyncRunner } from './sync/sync-runner.ts';
+import { DEFAULT_SWEEP } from './sync/inbox-sweeper.ts';
 
 export interface Runtime {
   ctx: AppContext;
@@ -30,6 +33,8 @@ export async function createRuntime(
     migrate?: boolean;
     db?: Database;
     enqueueApply?: AppContext['ingest']['enqueueApply'];
+    /** By default chosen from the configuration (see createSyncRunner). */
+    sync?: SyncRunner;
   } = {},
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -55,6 +60,9 @@ export async function createRuntime(
     }
     const keyRing = new KeyRing(config.keyRing);
     const accessTokens = new AccessTokens(config.jwtSecret);
+    const stores = new StoreService(keyRing);
+    const sync =
+      options.sync ?? (await createSyncRunner(config, db, (error, source) => logger.warn({ err: error, source }, 'queue error')));
     const ctx: AppContext = {
       config,
       db,
@@ -64,12 +72,12 @@ export async function createRuntime(
       redis,
       accessTokens,
       sessions: new SessionService(db, accessTokens, keyRing),
-      stores: new StoreService(keyRing),
+      stores,
+      sync,
       ingest: {
-        directory: new StoreDirectory(db, keyRing),
+        directory: new StoreDirectory(db, stores),
         inbox: new WebhookInbox(db),
-        // Until a queue is attached, stored events wait in the inbox for the sweeper.
-        enqueueApply: options.enqueueApply ?? (async () => {}),
+        enqueueApply: options.enqueueApply ?? ((job) => sync.enqueueApply(job)),
       },
       version: VERSION,
       startedAt: Date.now(),
@@ -77,6 +85,7 @@ export async function createRuntime(
     return {
       ctx,
       close: async () => {
+        await sync.close();
         redis?.disconnect();
         if (!options.db) await db.close();
       },
@@ -110,4 +119,18 @@ export async function listen(ctx: AppContext, port: number, host: string, appOpt
         server.closeIdleConnections();
       }),
   };
+}
+
+/** Runs the sync workers (apply, sync, push, maintenance) of this process's runner. */
+export async function startSyncWorkers(
+  ctx: AppContext,
+  options: { reconcileEveryMs?: number; sweepEveryMs?: number } = {},
+): Promise<void> {
+  await ctx.sync.startWorkers({
+    db: ctx.db,
+    logger: ctx.logger,
+    connectors: { db: ctx.db, stores: ctx.stores, outbound: ctx.outbound },
+    reconcileEveryMs: options.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS,
+    sweep: { ...DEFAULT_SWEEP, everyMs: options.sweepEveryMs ?? 30_000 },
+  });
 }

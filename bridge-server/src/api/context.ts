@@ -9,6 +9,7 @@ import type { Principal } from '../db/principal.ts';
 import type { StoreService } from '../domain/stores/store-service.ts';
 import type { StoreDirectory } from '../ingest/store-directory.ts';
 import type { WebhookInbox } from '../ingest/webhook-inbox.ts';
+import type { SyncRunner } from '../sync/sync-runner.ts';
 import type { KeyRing } from '../security/key-ring.ts';
 import type { OutboundGuard } from '../security/outbound-guard.ts';
 import { UnauthorizedError } from './errors.ts';
@@ -25,6 +26,8 @@ export interface AppContext {
   accessTokens: AccessTokens;
   sessions: SessionService;
   stores: StoreService;
+  /** Where sync work is sent (queues, or the in-process runner on PGlite). */
+  sync: SyncRunner;
   ingest: {
     directory: StoreDirectory;
     inbox: WebhookInbox;

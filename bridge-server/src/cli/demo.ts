@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { createOrganization } from '../domain/users/user-service.ts';
-import { createRuntime, listen } from '../runtime.ts';
+import { createRuntime, listen, startSyncWorkers } from '../runtime.ts';
 import { loadOrCreateDemoSecrets } from './demo-secrets.ts';
 
 export const DEMO_ADMIN = { email: 'admin@demo.dockhand.test', password: 'dockhand-demo-admin' } as const;
@@ -31,6 +31,7 @@ export async function runDemo(args: string[]): Promise<void> {
       adminPassword: DEMO_ADMIN.password,
     });
   }
+  await startSyncWorkers(ctx);
   const server = await listen(ctx, config.port, config.host).catch(async (error: NodeJS.ErrnoException) => {
     await runtime.close();
     if (error.code === 'EADDRINUSE') throw new Error(`port ${config.port} is already in use; set PORT to another one`);
@@ -44,7 +45,7 @@ export async function runDemo(args: string[]): Promise<void> {
     `  OpenAPI    ${server.url}/v1/openapi.json`,
     `  Sign in    POST ${server.url}/v1/auth/login  {"email":"${DEMO_ADMIN.email}","password":"${DEMO_ADMIN.password}"}`,
     `  Database   ${ctx.db.description}`,
-    `  Queue      ${config.redisUrl ? 'Redis' : 'none configured'}`,
+    `  Sync       ${{ redis: 'BullMQ on Redis', postgres: 'BullMQ on PostgreSQL', embedded: 'in-process, over the database (no queue service)' }[ctx.sync.kind]}`,
     '  Stop with Ctrl+C; data is kept for the next start.',
     '',
   ];

@@ -5,7 +5,7 @@ import { migrate } from '../db/migrator.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import { StoreService } from '../domain/stores/store-service.ts';
 import { createOrganization, EmailTakenError } from '../domain/users/user-service.ts';
-import { createRuntime, listen } from '../runtime.ts';
+import { createRuntime, listen, startSyncWorkers } from '../runtime.ts';
 import { KeyRing } from '../security/key-ring.ts';
 import { runDemo } from './demo.ts';
 
@@ -104,7 +104,9 @@ async function commandServe(args: string[]): Promise<void> {
     if (error.code === 'EADDRINUSE') fail(`port ${cfg.port} is already in use; set PORT to another one`);
     throw error;
   });
-  runtime.ctx.logger.info({ url: server.url, database: runtime.ctx.db.description }, 'listening');
+  // PGlite serves one process: its sync work runs here, in-process, over the durable tables.
+  if (runtime.ctx.sync.kind === 'embedded') await startSyncWorkers(runtime.ctx);
+  runtime.ctx.logger.info({ url: server.url, database: runtime.ctx.db.description, queue: runtime.ctx.sync.kind }, 'listening');
   const signal = await untilSignal();
   runtime.ctx.logger.info({ signal }, 'shutting down');
   await server.close();
@@ -113,9 +115,12 @@ async function commandServe(args: string[]): Promise<void> {
 
 async function commandWorker(): Promise<void> {
   const cfg = config();
+  if (!cfg.databaseUrl) fail('the worker needs DATABASE_URL: with embedded PGlite, `dockhand serve` runs the sync work itself');
   const runtime = await createRuntime(cfg);
-  runtime.ctx.logger.info('worker started; no sync queues are defined yet');
-  await untilSignal();
+  await startSyncWorkers(runtime.ctx);
+  runtime.ctx.logger.info({ queue: runtime.ctx.sync.kind }, 'worker started');
+  const signal = await untilSignal();
+  runtime.ctx.logger.info({ signal }, 'worker stopping; letting running jobs finish');
   await runtime.close();
 }
 

@@ -1,7 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { isUuid, systemPrincipal, withPrincipal } from '../db/principal.ts';
-import { storeSecretContext } from '../domain/stores/store-service.ts';
-import type { KeyRing } from '../security/key-ring.ts';
+import type { StoreService } from '../domain/stores/store-service.ts';
 
 export interface StoreHome {
   orgId: string;
@@ -29,7 +28,7 @@ export class StoreDirectory {
 
   constructor(
     private readonly db: Database,
-    private readonly keyRing: KeyRing,
+    private readonly stores: StoreService,
     private readonly ttlMs = 30_000,
     private readonly missTtlMs = 5_000,
   ) {}
@@ -49,19 +48,9 @@ export class StoreDirectory {
       const [home] = await this.db.app<{ org_id: string; platform: 'shopify' | 'woocommerce'; status: string }[]>`
         select org_id, platform, status from dockhand.store_home(${storeId})`;
       if (!home || home.platform !== 'woocommerce') return undefined;
-      const [row] = await withPrincipal(
-        this.db,
-        systemPrincipal(home.org_id, 'ingest'),
-        (tx) => tx<{ webhook_secret_ciphertext: Buffer | null; webhook_secret_key_id: string | null }[]>`
-          select webhook_secret_ciphertext, webhook_secret_key_id from stores where id = ${storeId}`,
+      const webhookSecret = await withPrincipal(this.db, systemPrincipal(home.org_id, 'ingest'), (tx) =>
+        this.stores.readWebhookSecret(tx, storeId),
       );
-      const webhookSecret =
-        row?.webhook_secret_ciphertext && row.webhook_secret_key_id
-          ? this.keyRing.open(
-              { ciphertext: row.webhook_secret_ciphertext, keyId: row.webhook_secret_key_id },
-              storeSecretContext(home.org_id, storeId, 'webhook_secret'),
-            )
-          : undefined;
       return { orgId: home.org_id, storeId, platform: 'woocommerce', status: home.status, webhookSecret };
     });
   }

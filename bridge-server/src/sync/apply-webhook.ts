@@ -224,12 +224,14 @@ export async function applyWebhookEvent(db: Database, job: { orgId: string; even
     });
   } catch (error) {
     const permanent = error instanceof UnsupportedPayloadError;
+    // Exponential backoff with jitter before the sweeper offers the row again: ~2 s, 4 s, 8 s, … (at most an hour).
     await withPrincipal(
       db,
       principal,
       (tx) => tx`
       update webhook_events set attempts = attempts + 1, last_error = ${String((error as Error).message).slice(0, 1000)},
-        status = case when ${permanent} or attempts + 1 >= ${MAX_APPLY_ATTEMPTS} then 'failed' else status end
+        status = case when ${permanent} or attempts + 1 >= ${MAX_APPLY_ATTEMPTS} then 'failed' else status end,
+        next_attempt_at = now() + least(interval '1 hour', interval '1 second' * power(2, attempts + 1) * (0.5 + random() / 2))
       where id = ${job.eventId} and status = 'received'`,
     );
     throw error;

@@ -1,35 +1,42 @@
-import { UnrecoverableError } from 'bullmq';
-import type { Logger } from 'pino';
-import type { Database } from '../db/database.ts';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { systemPrincipal, withPrincipal } from '../db/principal.ts';
+import { PlatformAuthError } from '../platforms/connector.ts';
 import { UnsupportedPayloadError } from '../platforms/model.ts';
+import { openConnector } from '../platforms/registry.ts';
 import { applyWebhookEvent } from './apply-webhook.ts';
-import { DEFAULT_SWEEP, sweepInbox, type SweepOptions } from './inbox-sweeper.ts';
+import { SYNC_ORDER, syncEntity, syncStore } from './backfill.ts';
+import { sweepInbox } from './inbox-sweeper.ts';
+import { pushInventoryRequest } from './push-inventory.ts';
 import type { JobQueue, QueueBackend } from './queue-backend.ts';
+import type { ApplyJob, PushJob, SyncJob, SyncRunner, SyncWorkerDeps } from './sync-runner.ts';
+import { activeStores } from './active-stores.ts';
 
-export const QUEUE_NAMES = { apply: 'apply', maintenance: 'maintenance' } as const;
+export const QUEUE_NAMES = { apply: 'apply', sync: 'sync', push: 'push', maintenance: 'maintenance' } as const;
 
-export interface ApplyJob {
-  orgId: string;
-  eventId: string;
+const MAINTENANCE_SCHEDULER = 'maintenance';
+
+/** Errors that retrying cannot fix: the job fails at once instead of backing off eight times. */
+function unrecoverable(error: unknown): unknown {
+  if (error instanceof UnsupportedPayloadError || error instanceof PlatformAuthError) {
+    return new UnrecoverableError((error as Error).message);
+  }
+  return error;
 }
 
-const SWEEP_SCHEDULER = 'sweep-inbox';
-
-/**
- * The sync queues on top of a queue backend. The server only enqueues; `startWorkers` runs
- * the processors (in `dockhand worker`, or in-process for the demo).
- */
-export class SyncQueues {
+/** The sync queues on BullMQ (Redis or PostgreSQL backend). */
+export class QueueSyncRunner implements SyncRunner {
+  readonly kind: 'redis' | 'postgres';
   private readonly applyQueue: JobQueue<ApplyJob>;
-
-  constructor(
-    private readonly backend: QueueBackend,
-    private readonly sweep: SweepOptions & { everyMs: number } = { ...DEFAULT_SWEEP, everyMs: 30_000 },
-  ) {
-    this.applyQueue = backend.queue<ApplyJob>(QUEUE_NAMES.apply);
-  }
-
+  private readonly syncQueue: JobQueue<SyncJob>;
+  private readonly pushQueue: JobQueue<PushJob>;
   private pendingApply: Array<{ job: ApplyJob; done: (error?: unknown) => void }> = [];
+
+  constructor(private readonly backend: QueueBackend) {
+    this.kind = backend.kind;
+    this.applyQueue = backend.queue<ApplyJob>(QUEUE_NAMES.apply);
+    this.syncQueue = backend.queue<SyncJob>(QUEUE_NAMES.sync);
+    this.pushQueue = backend.queue<PushJob>(QUEUE_NAMES.push);
+  }
 
   /**
    * Job id = inbox row id: the same event is never queued twice. Jobs enqueued in the same
@@ -51,28 +58,89 @@ export class SyncQueues {
     );
   }
 
-  async startWorkers(db: Database, logger: Logger, options: { applyConcurrency?: number } = {}): Promise<void> {
+  /** One waiting sync per store, mode and entity: asking again while it waits is a no-op. */
+  async requestSync(job: SyncJob): Promise<void> {
+    await this.syncQueue.add(job.mode, job, {
+      jobId: `${job.mode}_${job.storeId}_${job.entity ?? 'all'}`,
+      removeOnComplete: true,
+      removeOnFail: true,
+    });
+  }
+
+  /** Job id = request id; the connector also passes it as the platform's idempotency key. */
+  async requestPush(job: PushJob): Promise<void> {
+    await this.pushQueue.add('push', job, { jobId: job.requestId });
+  }
+
+  async startWorkers(deps: SyncWorkerDeps): Promise<void> {
+    const { db, logger } = deps;
     this.backend.worker<ApplyJob>(
       QUEUE_NAMES.apply,
       async (job) => {
         try {
           return await applyWebhookEvent(db, job.data);
         } catch (error) {
-          // A payload we cannot read will not become readable by retrying.
-          if (error instanceof UnsupportedPayloadError) throw new UnrecoverableError(error.message);
-          throw error;
+          throw unrecoverable(error);
         }
       },
-      { concurrency: options.applyConcurrency ?? 8 },
+      { concurrency: 8 },
     );
+    this.backend.worker<SyncJob>(
+      QUEUE_NAMES.sync,
+      async (job: Job<SyncJob>) => {
+        const { orgId, storeId, mode, entity } = job.data;
+        try {
+          const connector = await openConnector(deps.connectors, { orgId, storeId });
+          const target = { orgId, storeId };
+          const onProgress = ({ processed, total }: { processed: number; total: number | null }) =>
+            job.updateProgress({ processed, total });
+          const results = entity
+            ? [await syncEntity(db, target, connector, entity, mode, { onProgress })]
+            : await syncStore(db, target, connector, mode);
+          return results.map(({ entity: name, processed, changed }) => ({ entity: name, processed, changed }));
+        } catch (error) {
+          throw unrecoverable(error);
+        }
+      },
+      { concurrency: 2 },
+    );
+    this.backend.worker<PushJob>(QUEUE_NAMES.push, async (job) => {
+      try {
+        const [store] = await withPrincipal(
+          db,
+          systemPrincipal(job.data.orgId, 'push'),
+          (tx) => tx<{ store_id: string }[]>`select store_id from inventory_requests where id = ${job.data.requestId}`,
+        );
+        if (!store) return 'missing';
+        const connector = await openConnector(deps.connectors, { orgId: job.data.orgId, storeId: store.store_id });
+        return await pushInventoryRequest(db, job.data, connector);
+      } catch (error) {
+        throw unrecoverable(error);
+      }
+    });
     const maintenance = this.backend.queue(QUEUE_NAMES.maintenance);
     // One schedule however many workers run: BullMQ's job scheduler, not a timer per process.
-    await maintenance.upsertJobScheduler(SWEEP_SCHEDULER, { every: this.sweep.everyMs }, { name: SWEEP_SCHEDULER });
+    await maintenance.upsertJobScheduler(MAINTENANCE_SCHEDULER, { every: deps.sweep.everyMs }, { name: MAINTENANCE_SCHEDULER });
     this.backend.worker(QUEUE_NAMES.maintenance, async () => {
-      const swept = await sweepInbox(db, (job) => this.enqueueApply(job), this.sweep);
+      const swept = await sweepInbox(db, (job) => this.enqueueApply(job), deps.sweep);
       if (swept > 0) logger.info({ swept }, 'sweeper re-enqueued unapplied webhooks');
-      return swept;
+      const stores = await activeStores(db);
+      await this.scheduleReconciles(stores, deps.reconcileEveryMs);
+      return { swept, stores: stores.length };
     });
+  }
+
+  /** A job scheduler per store and entity, polling for what webhooks missed. Idempotent. */
+  async scheduleReconciles(stores: Array<{ orgId: string; storeId: string }>, everyMs: number): Promise<void> {
+    for (const store of stores) {
+      for (const entity of SYNC_ORDER) {
+        await this.syncQueue.upsertJobScheduler(
+          `reconcile_${store.storeId}_${entity}`,
+          { every: everyMs },
+          { name: 'reconcile', data: { ...store, mode: 'reconcile', entity } },
+        );
+      }
+    }
   }
 
   close(): Promise<void> {

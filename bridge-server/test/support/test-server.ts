@@ -7,6 +7,8 @@ import { createOrganization } from '../../src/domain/users/user-service.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRuntime, listen, type Runtime } from '../../src/runtime.ts';
 import { KeyRing } from '../../src/security/key-ring.ts';
+import { EmbeddedSyncRunner } from '../../src/sync/embedded-sync-runner.ts';
+import type { SyncRunner } from '../../src/sync/sync-runner.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestServer {
@@ -25,7 +27,12 @@ export const testSecrets = () => ({
 
 /** A real server on a fresh, migrated database and a random port. */
 export async function startTestServer(
-  options: { env?: Record<string, string>; app?: AppOptions; enqueueApply?: AppContext['ingest']['enqueueApply'] } = {},
+  options: {
+    env?: Record<string, string>;
+    app?: AppOptions;
+    enqueueApply?: AppContext['ingest']['enqueueApply'];
+    sync?: SyncRunner;
+  } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig({ ...testSecrets(), DATABASE_URL: database.ownerUrl, LOG_LEVEL: 'info', ...options.env });
@@ -39,6 +46,8 @@ export async function startTestServer(
   const runtime = await createRuntime(config, {
     db: database.db,
     logger: createLogger('info', sink),
+    // The inbox-driven runner: no queue service per test server; tests that need queues pass their own.
+    sync: options.sync ?? new EmbeddedSyncRunner(database.db),
     ...(options.enqueueApply ? { enqueueApply: options.enqueueApply } : {}),
   });
   const server = await listen(runtime.ctx, 0, '127.0.0.1', options.app);

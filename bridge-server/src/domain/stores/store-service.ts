@@ -181,6 +181,16 @@ export class StoreService {
     return JSON.parse(json) as Record<string, string>;
   }
 
+  async readWebhookSecret(tx: TransactionSql, storeId: string): Promise<string | undefined> {
+    const [row] = await tx<{ org_id: string; webhook_secret_ciphertext: Buffer | null; webhook_secret_key_id: string | null }[]>`
+      select org_id, webhook_secret_ciphertext, webhook_secret_key_id from stores where id = ${storeId}`;
+    if (!row?.webhook_secret_ciphertext || !row.webhook_secret_key_id) return undefined;
+    return this.keyRing.open(
+      { ciphertext: row.webhook_secret_ciphertext, keyId: row.webhook_secret_key_id },
+      storeSecretContext(row.org_id, storeId, 'webhook_secret'),
+    );
+  }
+
   /** Re-seals every store secret of the principal's organization that is not under the active key. */
   async rotateSecrets(tx: TransactionSql): Promise<number> {
     const rows = await tx<

@@ -1,0 +1,58 @@
+import type { Database } from '../db/database.ts';
+import { systemPrincipal, withPrincipal } from '../db/principal.ts';
+import type { StoreService } from '../domain/stores/store-service.ts';
+import type { OutboundGuard } from '../security/outbound-guard.ts';
+import type { StoreConnector } from './connector.ts';
+import { PlatformAuthError } from './connector.ts';
+import { createWooCommerceConnector } from './woocommerce/connector.ts';
+
+export interface ConnectorDeps {
+  db: Database;
+  stores: StoreService;
+  outbound: OutboundGuard;
+  /** Builds the Shopify connector of an installed shop (tokens are kept fresh by the Shopify token service). */
+  shopify?: (store: {
+    orgId: string;
+    storeId: string;
+    shopDomain: string;
+    credentials: Record<string, string>;
+  }) => Promise<StoreConnector>;
+}
+
+export class StoreNotConnectedError extends PlatformAuthError {
+  constructor(storeId: string, why: string) {
+    super(`Store ${storeId} cannot be synced: ${why}`);
+    this.name = 'StoreNotConnectedError';
+  }
+}
+
+/** Opens the connector of one store from its row and sealed credentials. */
+export async function openConnector(deps: ConnectorDeps, target: { orgId: string; storeId: string }): Promise<StoreConnector> {
+  const store = await withPrincipal(deps.db, systemPrincipal(target.orgId, 'connector'), async (tx) => {
+    const [row] = await tx<
+      { platform: 'shopify' | 'woocommerce'; status: string; shop_domain: string | null; site_url: string | null }[]
+    >`
+      select platform, status, shop_domain, site_url from stores where id = ${target.storeId}`;
+    if (!row) return undefined;
+    const credentials = await deps.stores.readCredentials(tx, target.storeId);
+    const webhookSecret = await deps.stores.readWebhookSecret(tx, target.storeId);
+    return { ...row, credentials, webhookSecret };
+  });
+  if (!store) throw new StoreNotConnectedError(target.storeId, 'it does not exist');
+  if (store.status !== 'active') throw new StoreNotConnectedError(target.storeId, `it is ${store.status}`);
+  if (!store.credentials) throw new StoreNotConnectedError(target.storeId, 'it has no credentials');
+  if (store.platform === 'woocommerce') {
+    const { consumerKey, consumerSecret } = store.credentials;
+    if (!consumerKey || !consumerSecret || !store.site_url)
+      throw new StoreNotConnectedError(target.storeId, 'its keys are incomplete');
+    return createWooCommerceConnector({
+      siteUrl: store.site_url,
+      consumerKey,
+      consumerSecret,
+      webhookSecret: store.webhookSecret,
+      guard: deps.outbound,
+    });
+  }
+  if (!deps.shopify) throw new StoreNotConnectedError(target.storeId, 'Shopify is not configured on this server');
+  return deps.shopify({ ...target, shopDomain: store.shop_domain!, credentials: store.credentials });
+}

@@ -1,0 +1,22 @@
+import type { Config } from '../config/env.ts';
+import type { Database } from '../db/database.ts';
+import { EmbeddedSyncRunner } from './embedded-sync-runner.ts';
+import { createQueueBackend } from './queue-backend.ts';
+import { QueueSyncRunner } from './sync-queues.ts';
+import type { SyncRunner } from './sync-runner.ts';
+
+/**
+ * REDIS_URL set → BullMQ on Redis. A PostgreSQL server without Redis → BullMQ's PostgreSQL
+ * backend in its own schema of the same database. Embedded PGlite → the in-process runner.
+ */
+export async function createSyncRunner(
+  config: Pick<Config, 'redisUrl' | 'databaseUrl'>,
+  db: Database,
+  onError?: (error: Error, source: string) => void,
+): Promise<SyncRunner> {
+  if (config.redisUrl) return new QueueSyncRunner(await createQueueBackend({ redisUrl: config.redisUrl, onError }));
+  if (db.kind === 'postgres' && config.databaseUrl) {
+    return new QueueSyncRunner(await createQueueBackend({ databaseUrl: config.databaseUrl, onError }));
+  }
+  return new EmbeddedSyncRunner(db);
+}

@@ -1,0 +1,133 @@
+import type { Database } from '../db/database.ts';
+import { systemPrincipal, withPrincipal } from '../db/principal.ts';
+import type { SyncEntity } from '../platforms/connector.ts';
+import { openConnector } from '../platforms/registry.ts';
+import { activeStores } from './active-stores.ts';
+import { applyWebhookEvent } from './apply-webhook.ts';
+import { SYNC_ORDER, syncEntity, syncStore, type SyncMode } from './backfill.ts';
+import { pushInventoryRequest } from './push-inventory.ts';
+import type { ApplyJob, PushJob, SyncJob, SyncRunner, SyncWorkerDeps } from './sync-runner.ts';
+
+/**
+ * Sync with no queue service, for the embedded PGlite demo. BullMQ's PostgreSQL backend
+ * cannot run on PGlite (it needs several sessions; PGlite multiplexes one), so the durable
+ * state already in the database is the queue: the webhook inbox (rows not yet applied, with
+ * their next attempt time) and sync_state (a run that was cut off keeps its cursor and
+ * resumes). One in-process loop works through them, one task at a time, on PGlite's one
+ * connection. Nothing is lost across a restart; what is pending is picked up again.
+ */
+export class EmbeddedSyncRunner implements SyncRunner {
+  readonly kind = 'embedded' as const;
+  private deps: SyncWorkerDeps | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+  private applyScheduled = false;
+  private closed = false;
+
+  constructor(private readonly db: Database) {}
+
+  /** The row is already durable in the inbox; this only wakes the loop. */
+  async enqueueApply(_job: ApplyJob): Promise<void> {
+    this.scheduleApply();
+  }
+
+  async requestSync(job: SyncJob): Promise<void> {
+    // Recorded first, so a restart before the run starts still performs it (resumed from its
+    // saved cursor, or from the checkpoint when it had not saved one yet).
+    await withPrincipal(this.db, systemPrincipal(job.orgId, 'sync-request'), async (tx) => {
+      for (const entity of job.entity ? [job.entity] : SYNC_ORDER) {
+        await tx`
+          insert into sync_state (org_id, store_id, entity, status) values (${job.orgId}, ${job.storeId}, ${entity}, 'running')
+          on conflict (org_id, store_id, entity) do update set status = 'running', updated_at = now()`;
+      }
+    });
+    this.enqueue(() => this.runSync(job));
+  }
+
+  async requestPush(job: PushJob): Promise<void> {
+    this.enqueue(async () => {
+      const [store] = await withPrincipal(
+        this.db,
+        systemPrincipal(job.orgId, 'push'),
+        (tx) => tx<{ store_id: string }[]>`select store_id from inventory_requests where id = ${job.requestId}`,
+      );
+      if (!store || !this.deps) return;
+      await pushInventoryRequest(
+        this.db,
+        job,
+        await openConnector(this.deps.connectors, { orgId: job.orgId, storeId: store.store_id }),
+      );
+    });
+  }
+
+  async startWorkers(deps: SyncWorkerDeps): Promise<void> {
+    this.deps = deps;
+    // Runs that were cut off (a crash, a restart) carry on from their saved cursor.
+    for (const store of await activeStores(this.db)) {
+      const running = await withPrincipal(
+        this.db,
+        systemPrincipal(store.orgId, 'resume'),
+        (tx) =>
+          tx<{ entity: SyncEntity; cursor: string | null }[]>`
+          select entity, cursor from sync_state where store_id = ${store.storeId} and status = 'running'`,
+      );
+      for (const row of running) {
+        const mode: SyncMode = row.cursor ? (JSON.parse(row.cursor) as { mode: SyncMode }).mode : 'reconcile';
+        this.enqueue(() => this.runSync({ ...store, mode, entity: row.entity }));
+      }
+    }
+    this.scheduleApply();
+    this.timers.push(setInterval(() => this.scheduleApply(), deps.sweep.everyMs));
+    this.timers.push(
+      setInterval(() => {
+        void activeStores(this.db).then((stores) => {
+          for (const store of stores) this.enqueue(() => this.runSync({ ...store, mode: 'reconcile' }));
+        });
+      }, deps.reconcileEveryMs),
+    );
+    for (const timer of this.timers) timer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    await this.chain;
+  }
+
+  private enqueue(task: () => Promise<unknown>): void {
+    if (this.closed) return;
+    this.chain = this.chain.then(task).catch((error: unknown) => {
+      this.deps?.logger.warn({ err: error }, 'sync task failed; it will be retried');
+    });
+  }
+
+  private scheduleApply(): void {
+    if (this.applyScheduled || !this.deps) return;
+    this.applyScheduled = true;
+    this.enqueue(async () => {
+      this.applyScheduled = false;
+      await this.drainInbox();
+    });
+  }
+
+  /** Applies every due inbox row; a failing row gets its backoff and waits for a later pass. */
+  private async drainInbox(): Promise<void> {
+    for (;;) {
+      const due = await this.db.app<{ org_id: string; id: string }[]>`
+        select org_id, id from dockhand.unapplied_webhook_events(interval '0 seconds', 200)`;
+      if (due.length === 0 || this.closed) return;
+      for (const row of due) {
+        await applyWebhookEvent(this.db, { orgId: row.org_id, eventId: row.id }).catch((error: unknown) => {
+          this.deps?.logger.debug({ err: error, eventId: row.id }, 'apply failed; backing off');
+        });
+      }
+    }
+  }
+
+  private async runSync(job: SyncJob): Promise<void> {
+    if (!this.deps) return;
+    const connector = await openConnector(this.deps.connectors, job);
+    if (job.entity) await syncEntity(this.db, job, connector, job.entity, job.mode);
+    else await syncStore(this.db, job, connector, job.mode);
+  }
+}

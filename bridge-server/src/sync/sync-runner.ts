@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.ts';
+import type { SyncEntity } from '../platforms/connector.ts';
+import type { ConnectorDeps } from '../platforms/registry.ts';
+import type { SyncMode } from './backfill.ts';
+import type { SweepOptions } from './inbox-sweeper.ts';
+
+export interface ApplyJob {
+  orgId: string;
+  eventId: string;
+}
+
+export interface SyncJob {
+  orgId: string;
+  storeId: string;
+  mode: SyncMode;
+  /** One entity; all of them (in dependency order) when absent. */
+  entity?: SyncEntity | undefined;
+}
+
+export interface PushJob {
+  orgId: string;
+  requestId: string;
+}
+
+export interface SyncWorkerDeps {
+  db: Database;
+  logger: Logger;
+  connectors: ConnectorDeps;
+  /** How often each active store is reconciled (polled for changes webhooks missed). */
+  reconcileEveryMs: number;
+  sweep: SweepOptions & { everyMs: number };
+}
+
+/**
+ * Where sync work goes: BullMQ queues (Redis, or PostgreSQL) when services are there, or an
+ * in-process runner over the database's own durable tables for the no-services demo. The
+ * server only enqueues; `startWorkers` runs the processors in this process.
+ */
+export interface SyncRunner {
+  readonly kind: 'redis' | 'postgres' | 'embedded';
+  enqueueApply(job: ApplyJob): Promise<void>;
+  requestSync(job: SyncJob): Promise<void>;
+  requestPush(job: PushJob): Promise<void>;
+  startWorkers(deps: SyncWorkerDeps): Promise<void>;
+  /** Stops taking work, lets running work finish, closes connections. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_RECONCILE_EVERY_MS = 5 * 60_000;
