@@ -124,13 +124,17 @@ export async function listen(ctx: AppContext, port: number, host: string, appOpt
 /** Runs the sync workers (apply, sync, push, maintenance) of this process's runner. */
 export async function startSyncWorkers(
   ctx: AppContext,
-  options: { reconcileEveryMs?: number; sweepEveryMs?: number } = {},
+  options: { reconcileEveryMs?: number; sweepEveryMs?: number; sweepOlderThanSeconds?: number } = {},
 ): Promise<void> {
   await ctx.sync.startWorkers({
     db: ctx.db,
     logger: ctx.logger,
     connectors: { db: ctx.db, stores: ctx.stores, outbound: ctx.outbound },
     reconcileEveryMs: options.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS,
-    sweep: { ...DEFAULT_SWEEP, everyMs: options.sweepEveryMs ?? 30_000 },
+    sweep: {
+      ...DEFAULT_SWEEP,
+      ...(options.sweepOlderThanSeconds === undefined ? {} : { olderThanSeconds: options.sweepOlderThanSeconds }),
+      everyMs: options.sweepEveryMs ?? 30_000,
+    },
   });
 }

@@ -35,6 +35,11 @@ export const envSchema = z.object({
     .regex(/^\d+(kb|mb)$/i, 'must look like 1mb or 512kb')
     .default('1mb'),
   DOCKHAND_OUTBOUND_ALLOW_HOSTS: z.string().optional(),
+  DOCKHAND_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be letters, digits and underscores')
+    .default('dockhand_queue'),
+  DOCKHAND_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
 });
@@ -56,6 +61,10 @@ export interface Config {
   bodyLimit: string;
   /** Store hosts let through the SSRF guard although they resolve to private addresses (dev, emulators). */
   outboundAllowHosts: string[];
+  /** Namespace of the queues (Redis key prefix, or PostgreSQL schema). */
+  queuePrefix: string;
+  /** How long a worker holds a job without a heartbeat before another takes it over. */
+  jobLockMs: number;
   shopify: { apiKey: string; apiSecret: string } | undefined;
 }
 
@@ -118,6 +127,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: env.DOCKHAND_DATA_DIR,
     bodyLimit: env.DOCKHAND_BODY_LIMIT.toLowerCase(),
     outboundAllowHosts: parseAllowHosts(env.DOCKHAND_OUTBOUND_ALLOW_HOSTS),
+    queuePrefix: env.DOCKHAND_QUEUE_PREFIX,
+    jobLockMs: env.DOCKHAND_JOB_LOCK_MS,
     shopify:
       env.SHOPIFY_API_KEY && env.SHOPIFY_API_SECRET
         ? { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }

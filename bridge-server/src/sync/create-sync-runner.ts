@@ -10,13 +10,22 @@ import type { SyncRunner } from './sync-runner.ts';
  * backend in its own schema of the same database. Embedded PGlite → the in-process runner.
  */
 export async function createSyncRunner(
-  config: Pick<Config, 'redisUrl' | 'databaseUrl'>,
+  config: Pick<Config, 'redisUrl' | 'databaseUrl' | 'queuePrefix' | 'jobLockMs'>,
   db: Database,
   onError?: (error: Error, source: string) => void,
 ): Promise<SyncRunner> {
-  if (config.redisUrl) return new QueueSyncRunner(await createQueueBackend({ redisUrl: config.redisUrl, onError }));
+  const workerOptions = { lockDuration: config.jobLockMs, stalledInterval: Math.max(1000, Math.floor(config.jobLockMs / 2)) };
+  if (config.redisUrl) {
+    return new QueueSyncRunner(
+      await createQueueBackend({ redisUrl: config.redisUrl, prefix: config.queuePrefix, onError }),
+      workerOptions,
+    );
+  }
   if (db.kind === 'postgres' && config.databaseUrl) {
-    return new QueueSyncRunner(await createQueueBackend({ databaseUrl: config.databaseUrl, onError }));
+    return new QueueSyncRunner(
+      await createQueueBackend({ databaseUrl: config.databaseUrl, prefix: config.queuePrefix, onError }),
+      workerOptions,
+    );
   }
   return new EmbeddedSyncRunner(db);
 }

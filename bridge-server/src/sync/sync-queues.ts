@@ -7,7 +7,7 @@ import { applyWebhookEvent } from './apply-webhook.ts';
 import { SYNC_ORDER, syncEntity, syncStore } from './backfill.ts';
 import { sweepInbox } from './inbox-sweeper.ts';
 import { pushInventoryRequest } from './push-inventory.ts';
-import type { JobQueue, QueueBackend } from './queue-backend.ts';
+import type { JobQueue, QueueBackend, QueueWorkerOptions } from './queue-backend.ts';
 import type { ApplyJob, PushJob, SyncJob, SyncRunner, SyncWorkerDeps } from './sync-runner.ts';
 import { activeStores } from './active-stores.ts';
 
@@ -31,7 +31,10 @@ export class QueueSyncRunner implements SyncRunner {
   private readonly pushQueue: JobQueue<PushJob>;
   private pendingApply: Array<{ job: ApplyJob; done: (error?: unknown) => void }> = [];
 
-  constructor(private readonly backend: QueueBackend) {
+  constructor(
+    private readonly backend: QueueBackend,
+    private readonly workerOptions: QueueWorkerOptions = {},
+  ) {
     this.kind = backend.kind;
     this.applyQueue = backend.queue<ApplyJob>(QUEUE_NAMES.apply);
     this.syncQueue = backend.queue<SyncJob>(QUEUE_NAMES.sync);
@@ -83,7 +86,7 @@ export class QueueSyncRunner implements SyncRunner {
           throw unrecoverable(error);
         }
       },
-      { concurrency: 8 },
+      { ...this.workerOptions, concurrency: 8 },
     );
     this.backend.worker<SyncJob>(
       QUEUE_NAMES.sync,
@@ -102,22 +105,26 @@ export class QueueSyncRunner implements SyncRunner {
           throw unrecoverable(error);
         }
       },
-      { concurrency: 2 },
+      { ...this.workerOptions, concurrency: 2 },
     );
-    this.backend.worker<PushJob>(QUEUE_NAMES.push, async (job) => {
-      try {
-        const [store] = await withPrincipal(
-          db,
-          systemPrincipal(job.data.orgId, 'push'),
-          (tx) => tx<{ store_id: string }[]>`select store_id from inventory_requests where id = ${job.data.requestId}`,
-        );
-        if (!store) return 'missing';
-        const connector = await openConnector(deps.connectors, { orgId: job.data.orgId, storeId: store.store_id });
-        return await pushInventoryRequest(db, job.data, connector);
-      } catch (error) {
-        throw unrecoverable(error);
-      }
-    });
+    this.backend.worker<PushJob>(
+      QUEUE_NAMES.push,
+      async (job) => {
+        try {
+          const [store] = await withPrincipal(
+            db,
+            systemPrincipal(job.data.orgId, 'push'),
+            (tx) => tx<{ store_id: string }[]>`select store_id from inventory_requests where id = ${job.data.requestId}`,
+          );
+          if (!store) return 'missing';
+          const connector = await openConnector(deps.connectors, { orgId: job.data.orgId, storeId: store.store_id });
+          return await pushInventoryRequest(db, job.data, connector);
+        } catch (error) {
+          throw unrecoverable(error);
+        }
+      },
+      this.workerOptions,
+    );
     const maintenance = this.backend.queue(QUEUE_NAMES.maintenance);
     // One schedule however many workers run: BullMQ's job scheduler, not a timer per process.
     await maintenance.upsertJobScheduler(MAINTENANCE_SCHEDULER, { every: deps.sweep.everyMs }, { name: MAINTENANCE_SCHEDULER });

@@ -121,6 +121,24 @@ documentRoute({
   response: dataOf(syncStatus),
 });
 
+const syncRequest = z
+  .object({
+    mode: z.enum(['backfill', 'reconcile']).default('reconcile'),
+    entity: z.enum(SYNC_ENTITIES).optional(),
+  })
+  .meta({ id: 'SyncRequest' });
+
+documentRoute({
+  method: 'post',
+  path: '/v1/stores/:id/sync',
+  summary: 'Start a sync now: reconcile (changes since the checkpoint, the default) or a full backfill',
+  tags: ['stores'],
+  params: idParams,
+  body: syncRequest,
+  response: dataOf(syncStatus),
+  status: 202,
+});
+
 export function storeRoutes(ctx: AppContext): Router {
   const router = Router();
   const admin = requireRole('owner', 'admin');
@@ -161,6 +179,18 @@ export function storeRoutes(ctx: AppContext): Router {
       : undefined;
     if (!status) throw new NotFoundError('Store');
     res.json({ data: status });
+  });
+
+  router.post('/:id/sync', admin, async (req, res) => {
+    const id = uuidParam(req.params);
+    const body = parseInput(syncRequest, req.body ?? {});
+    const principal = principalOf(res);
+    const store = id ? await withPrincipal(ctx.db, principal, (tx) => ctx.stores.get(tx, id)) : undefined;
+    if (!store) throw new NotFoundError('Store');
+    if (store.status !== 'active') throw new ConflictError(`The store is ${store.status}; only active stores sync`);
+    await ctx.sync.requestSync({ orgId: principal.orgId, storeId: store.id, mode: body.mode, entity: body.entity });
+    const status = await withPrincipal(ctx.db, principal, (tx) => storeSyncStatus(tx, store.id));
+    res.status(202).json({ data: status });
   });
 
   router.patch('/:id', admin, async (req, res) => {

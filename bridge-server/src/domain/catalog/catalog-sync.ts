@@ -16,7 +16,7 @@ export async function upsertProduct(
     on conflict (org_id, store_id, platform_id) do update set
       title = excluded.title, status = excluded.status, platform_updated_at = excluded.platform_updated_at,
       raw = excluded.raw, updated_at = now()
-    where products.platform_updated_at is null or products.platform_updated_at < excluded.platform_updated_at
+    where products.platform_updated_at is null or products.platform_updated_at <= excluded.platform_updated_at
     returning id, (xmax = 0) as inserted`;
   if (!row) return 'stale';
   for (const variant of product.variants) {
@@ -48,7 +48,7 @@ export async function upsertCustomer(
       email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name,
       phone = excluded.phone, platform_updated_at = excluded.platform_updated_at, raw = excluded.raw, updated_at = now()
     where customers.redacted_at is null
-      and (customers.platform_updated_at is null or customers.platform_updated_at < excluded.platform_updated_at)
+      and (customers.platform_updated_at is null or customers.platform_updated_at <= excluded.platform_updated_at)
     returning (xmax = 0) as inserted`;
   if (!row) return 'stale';
   return row.inserted ? 'inserted' : 'updated';

@@ -38,7 +38,8 @@ export async function applyInventoryLevel(
     where org_id = ${target.orgId} and variant_id = ${variant.id} and location_id = ${location!.id}
     for update`;
   const reportedAt = new Date(level.updatedAt);
-  if (current!.platform_updated_at && current!.platform_updated_at >= reportedAt) return { kind: 'stale' };
+  // Strictly older is stale; an equal stamp is applied (see upsertOrder), a same value writes no ledger row.
+  if (current!.platform_updated_at && current!.platform_updated_at > reportedAt) return { kind: 'stale' };
   await tx`
     update inventory_levels set available = ${level.available}, platform_updated_at = ${reportedAt}, updated_at = now()
     where org_id = ${target.orgId} and variant_id = ${variant.id} and location_id = ${location!.id}`;

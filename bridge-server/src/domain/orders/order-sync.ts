@@ -6,6 +6,8 @@ export type SyncOutcome = 'inserted' | 'updated' | 'stale';
 /**
  * Upserts an order and its lines, last write wins on the platform's updated_at: an older
  * version arriving late changes nothing, so the order deliveries arrive in does not matter.
+ * An equal updated_at is applied (WooCommerce stamps whole seconds, so two changes can share
+ * one; the reconcile pass then settles on the platform's current version).
  * `raw` is the platform's JSON text, kept exactly (jsonb keeps large integers whole).
  */
 export async function upsertOrder(
@@ -28,7 +30,7 @@ export async function upsertOrder(
       fulfillment_status = excluded.fulfillment_status, currency = excluded.currency, total = excluded.total,
       placed_at = excluded.placed_at, platform_updated_at = excluded.platform_updated_at, raw = excluded.raw,
       updated_at = now()
-    where orders.platform_updated_at < excluded.platform_updated_at
+    where orders.platform_updated_at <= excluded.platform_updated_at
     returning id, (xmax = 0) as inserted`;
   if (!row) return 'stale';
   const lineIds = order.lines.map((line) => line.platformId);

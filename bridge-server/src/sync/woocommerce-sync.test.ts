@@ -1,0 +1,233 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { startWooCommerceEmulator, type WooCommerceEmulator } from '@dockhand/emulators';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { signBase64Hmac } from '../ingest/webhook-signature.ts';
+import { startSyncWorkers } from '../runtime.ts';
+import { apiClient, testSecrets, startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { connectWooSite, databaseOrderChecksum, emulatorOrderChecksum } from '../../test/support/woo-fixture.ts';
+import { createQueueBackend } from './queue-backend.ts';
+import { QueueSyncRunner } from './sync-queues.ts';
+
+const redisUrl = process.env['DOCKHAND_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const bin = fileURLToPath(new URL('../../bin/dockhand.js', import.meta.url));
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function dropQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+}
+
+/** A test server whose sync work goes through BullMQ on Redis under a unique prefix. */
+async function serverWithQueues(prefix: string): Promise<TestServer> {
+  const backend = await createQueueBackend({ redisUrl, prefix });
+  const server = await startTestServer({
+    env: { DOCKHAND_OUTBOUND_ALLOW_HOSTS: '127.0.0.1:*', REDIS_URL: redisUrl },
+    sync: new QueueSyncRunner(backend, { lockDuration: 2_000, stalledInterval: 1_000 }),
+  });
+  cleanups.push(
+    () => server.close(),
+    () => dropQueueKeys(prefix),
+  );
+  return server;
+}
+
+async function syncStates(server: TestServer, storeId: string) {
+  return server.database.db.owner<
+    { entity: string; status: string; processed: number; checkpoint: Date | null; last_error: string | null }[]
+  >`
+    select entity, status, processed, checkpoint, last_error from sync_state where store_id = ${storeId} order by entity`;
+}
+
+async function waitForIdleSync(server: TestServer, storeId: string, timeout: number): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const states = await syncStates(server, storeId);
+      const failed = states.find((state) => state.status === 'failed');
+      if (failed) throw new Error(`sync of ${failed.entity} failed: ${failed.last_error}`);
+      expect(states.map((state) => [state.entity, state.status, state.checkpoint !== null])).toEqual([
+        ['customers', 'idle', true],
+        ['inventory', 'idle', true],
+        ['orders', 'idle', true],
+        ['products', 'idle', true],
+      ]);
+    },
+    { timeout, interval: 200 },
+  );
+}
+
+describe('backfilling a WooCommerce store of 10,000 orders', () => {
+  let emulator: WooCommerceEmulator;
+  beforeAll(async () => {
+    emulator = await startWooCommerceEmulator({ seed: 41, sites: 1, ordersPerSite: 10_000 });
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it('leaves the database equal to the store, with progress visible while it runs', { timeout: 300_000 }, async () => {
+    const server = await serverWithQueues(`t_backfill_${randomBytes(4).toString('hex')}`);
+    await startSyncWorkers(server.runtime.ctx, { sweepEveryMs: 60_000 });
+    const site = emulator.sites[0]!;
+    const { storeId, adminEmail, adminPassword } = await connectWooSite(server.runtime.ctx, site);
+    const api = apiClient(server.url);
+    const token = (await api('POST', '/v1/auth/login', { body: { email: adminEmail, password: adminPassword } })).body.data
+      .accessToken;
+
+    const started = await api('POST', `/v1/stores/${storeId}/sync`, { token, body: { mode: 'backfill' } });
+    expect(started.status).toBe(202);
+    // Progress shows while the orders run.
+    await vi.waitFor(
+      async () => {
+        const orders = (await syncStates(server, storeId)).find((state) => state.entity === 'orders');
+        expect(orders?.processed ?? 0).toBeGreaterThan(0);
+      },
+      { timeout: 120_000, interval: 100 },
+    );
+    await waitForIdleSync(server, storeId, 240_000);
+    const status = await api('GET', `/v1/stores/${storeId}/sync`, { token });
+    const orderStatus = status.body.data.entities.find((entity: { entity: string }) => entity.entity === 'orders');
+    expect(orderStatus).toMatchObject({ status: 'idle', count: 10_000, processed: 10_000, total: 10_000, lastError: null });
+    expect(orderStatus.lagSeconds).toEqual(expect.any(Number));
+
+    const [expected, actual] = await Promise.all([
+      emulatorOrderChecksum(site),
+      databaseOrderChecksum(server.database.db.owner, storeId),
+    ]);
+    expect(actual.count).toBe(10_000);
+    expect(actual).toEqual(expected);
+    const [counts] = await server.database.db.owner<
+      { products: number; customers: number; levels: number; lines: number; orphans: number }[]
+    >`
+      select (select count(*)::int from products where store_id = ${storeId}) as products,
+             (select count(*)::int from customers where store_id = ${storeId}) as customers,
+             (select count(*)::int from inventory_levels where store_id = ${storeId}) as levels,
+             (select count(*)::int from order_lines where store_id = ${storeId}) as lines,
+             (select count(*)::int from order_lines where store_id = ${storeId} and variant_id is null) as orphans`;
+    expect(counts!.products).toBeGreaterThan(0);
+    expect(counts!.customers).toBeGreaterThan(0);
+    expect(counts!.levels).toBeGreaterThan(0);
+    expect(counts!.lines).toBeGreaterThanOrEqual(10_000);
+    // Products sync before orders, so every line finds its variant.
+    expect(counts!.orphans).toBe(0);
+  });
+});
+
+describe('when the worker is killed with SIGKILL in the middle of a backfill', () => {
+  it('a restarted worker completes it with no duplicates', { timeout: 300_000 }, async () => {
+    const emulator = await startWooCommerceEmulator({ seed: 42, sites: 1, ordersPerSite: 6_000 });
+    cleanups.push(() => emulator.close());
+    const prefix = `t_crash_${randomBytes(4).toString('hex')}`;
+    const server = await serverWithQueues(prefix);
+    const site = emulator.sites[0]!;
+    const { orgId, storeId } = await connectWooSite(server.runtime.ctx, site);
+    const secrets = testSecrets();
+    const workerEnv = {
+      PATH: process.env['PATH'] ?? '',
+      DATABASE_URL: server.database.ownerUrl,
+      REDIS_URL: redisUrl,
+      DOCKHAND_QUEUE_PREFIX: prefix,
+      DOCKHAND_JOB_LOCK_MS: '2000',
+      DOCKHAND_OUTBOUND_ALLOW_HOSTS: '127.0.0.1:*',
+      DOCKHAND_KEYS: server.runtime.ctx.config.keyRing,
+      DOCKHAND_JWT_SECRET: secrets.DOCKHAND_JWT_SECRET,
+      LOG_LEVEL: 'warn',
+    };
+    const startWorker = (): ChildProcess => {
+      const child = spawn(process.execPath, [bin, 'worker'], { env: workerEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+      cleanups.push(async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGKILL');
+          await new Promise((resolve) => child.once('exit', resolve));
+        }
+      });
+      return child;
+    };
+
+    await server.runtime.ctx.sync.requestSync({ orgId, storeId, mode: 'backfill' });
+    const first = startWorker();
+    await vi.waitFor(
+      async () => {
+        const orders = (await syncStates(server, storeId)).find((state) => state.entity === 'orders');
+        expect(orders?.processed ?? 0).toBeGreaterThanOrEqual(1_500);
+      },
+      { timeout: 120_000, interval: 50 },
+    );
+    const exited = new Promise((resolve) => first.once('exit', (_code, signal) => resolve(signal)));
+    first.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const cutOff = (await syncStates(server, storeId)).find((state) => state.entity === 'orders')!;
+    expect(cutOff.status).toBe('running');
+    expect(cutOff.processed).toBeLessThan(6_000);
+
+    startWorker();
+    await waitForIdleSync(server, storeId, 180_000);
+    const [expected, actual] = await Promise.all([
+      emulatorOrderChecksum(site),
+      databaseOrderChecksum(server.database.db.owner, storeId),
+    ]);
+    expect(actual).toEqual(expected);
+    const [dupes] = await server.database.db.owner<{ orders: number; lines: number }[]>`
+      select (select count(*) - count(distinct platform_id) from orders where store_id = ${storeId})::int as orders,
+             (select count(*) - count(distinct (order_id, platform_id)) from order_lines where store_id = ${storeId})::int as lines`;
+    expect(dupes).toEqual({ orders: 0, lines: 0 });
+  });
+});
+
+describe('when Redis loses the queue in the middle of ingest', () => {
+  it('the sweeper restores every stored webhook and each is applied once', { timeout: 120_000 }, async () => {
+    const prefix = `t_flush_${randomBytes(4).toString('hex')}`;
+    const server = await serverWithQueues(prefix);
+    const emulator = await startWooCommerceEmulator({ seed: 43, sites: 1, ordersPerSite: 10 });
+    cleanups.push(() => emulator.close());
+    const { storeId, webhookSecret } = await connectWooSite(server.runtime.ctx, emulator.sites[0]!);
+    const deliver = async (n: number) => {
+      const body = JSON.stringify({
+        id: 7000 + n,
+        number: String(7000 + n),
+        status: 'processing',
+        currency: 'USD',
+        total: '10.00',
+        customer_id: 0,
+        date_created_gmt: '2026-11-20T10:00:00',
+        date_modified_gmt: '2026-11-20T10:00:00',
+        date_paid_gmt: null,
+        billing: { email: `buyer${n}@example.test` },
+        line_items: [],
+      });
+      const response = await fetch(`${server.url}/webhooks/woocommerce/${storeId}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-wc-webhook-topic': 'order.created',
+          'x-wc-webhook-signature': signBase64Hmac(body, webhookSecret),
+        },
+        body,
+      });
+      expect(response.status).toBe(200);
+    };
+    for (let n = 0; n < 100; n++) await deliver(n);
+    await dropQueueKeys(prefix); // everything queued so far is gone
+    for (let n = 100; n < 200; n++) await deliver(n);
+    await dropQueueKeys(prefix);
+
+    await startSyncWorkers(server.runtime.ctx, { sweepEveryMs: 300, sweepOlderThanSeconds: 0 });
+    await vi.waitFor(
+      async () => {
+        const [row] = await server.database.db.owner<{ applied: number; orders: number }[]>`
+          select (select count(*)::int from webhook_events where store_id = ${storeId} and status = 'applied') as applied,
+                 (select count(*)::int from orders where store_id = ${storeId} and platform_id::int between 7000 and 7199) as orders`;
+        expect(row).toEqual({ applied: 200, orders: 200 });
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+  });
+});

@@ -1,0 +1,74 @@
+import { createHash, randomBytes } from 'node:crypto';
+import WooModule from '@woocommerce/woocommerce-rest-api';
+import type { Sql } from 'postgres';
+import { systemPrincipal, withPrincipal } from '../../src/db/principal.ts';
+import { createOrganization } from '../../src/domain/users/user-service.ts';
+import type { AppContext } from '../../src/api/context.ts';
+
+/** The official client ships CommonJS with `exports.default`; unwrap it under native ESM. */
+type WooClass = typeof WooModule.default;
+const WooCommerceRestApi: WooClass =
+  (WooModule as unknown as { default?: WooClass }).default ?? (WooModule as unknown as WooClass);
+
+export interface WooSiteInfo {
+  baseUrl: string;
+  consumerKey: string;
+  consumerSecret: string;
+}
+
+/** An organization with the emulated site connected as an active store (keys and a webhook secret). */
+export async function connectWooSite(ctx: AppContext, site: WooSiteInfo) {
+  const adminEmail = `woo-${randomBytes(4).toString('hex')}@example.test`;
+  const adminPassword = 'woo sync password';
+  const { orgId } = await createOrganization(ctx.db, { name: 'Woo sync', adminEmail, adminPassword });
+  const webhookSecret = randomBytes(16).toString('hex');
+  const principal = systemPrincipal(orgId);
+  const store = await withPrincipal(ctx.db, principal, (tx) =>
+    ctx.stores.create(tx, principal, {
+      platform: 'woocommerce',
+      name: 'Emulated Woo',
+      siteUrl: site.baseUrl,
+      status: 'active',
+      credentials: { consumerKey: site.consumerKey, consumerSecret: site.consumerSecret },
+      webhookSecret,
+    }),
+  );
+  return { orgId, storeId: store.id, webhookSecret, adminEmail, adminPassword };
+}
+
+/**
+ * The store's orders read independently through the official WooCommerce client, reduced to
+ * a checksum over id, status, total and modification time, with the count.
+ */
+export async function emulatorOrderChecksum(site: WooSiteInfo): Promise<{ count: number; checksum: string }> {
+  const api = new WooCommerceRestApi({
+    url: site.baseUrl,
+    consumerKey: site.consumerKey,
+    consumerSecret: site.consumerSecret,
+    version: 'wc/v3',
+  });
+  const lines: string[] = [];
+  for (let page = 1; ; page++) {
+    const response = await api.get('orders', { per_page: 100, page, orderby: 'id', order: 'asc', status: 'any' });
+    const orders = response.data as Array<{ id: number; status: string; total: string; date_modified_gmt: string }>;
+    for (const order of orders)
+      lines.push(`${order.id}|${order.status}|${Number(order.total).toFixed(2)}|${order.date_modified_gmt.slice(0, 19)}`);
+    if (page >= Number(response.headers['x-wp-totalpages'])) break;
+  }
+  return { count: lines.length, checksum: checksumOf(lines) };
+}
+
+/** The same checksum over what Dockhand holds for the store. */
+export async function databaseOrderChecksum(owner: Sql, storeId: string): Promise<{ count: number; checksum: string }> {
+  const rows = await owner<{ line: string }[]>`
+    select platform_id || '|' || status || '|' || total::text || '|' ||
+           to_char(platform_updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as line
+    from orders where store_id = ${storeId}`;
+  return { count: rows.length, checksum: checksumOf(rows.map((row) => row.line)) };
+}
+
+function checksumOf(lines: string[]): string {
+  const hash = createHash('sha256');
+  for (const line of [...lines].sort()) hash.update(`${line}\n`);
+  return hash.digest('hex');
+}
