@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import { DEMO_ADMIN } from './demo.ts';
 
@@ -105,6 +105,25 @@ describe('dockhand demo (npm start) with no environment', () => {
       });
       expect(created.status).toBe(201);
       storeId = ((await created.json()) as { data: { id: string } }).data.id;
+      // The emulated WooCommerce store is connected and syncing.
+      const stores = (await (
+        await fetch(`${first.url}/v1/stores`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as {
+        data: Array<{ id: string; platform: string; status: string }>;
+      };
+      const demoStore = stores.data.find((store) => store.platform === 'woocommerce');
+      expect(demoStore?.status).toBe('active');
+      await vi.waitFor(
+        async () => {
+          const sync = (await (
+            await fetch(`${first.url}/v1/stores/${demoStore!.id}/sync`, { headers: { authorization: `Bearer ${token}` } })
+          ).json()) as {
+            data: { entities: Array<{ entity: string; count: number }> };
+          };
+          expect(sync.data.entities.find((entity) => entity.entity === 'orders')!.count).toBeGreaterThanOrEqual(500);
+        },
+        { timeout: 60_000, interval: 250 },
+      );
     } finally {
       expect(await stop(first.child)).toBe(0);
     }

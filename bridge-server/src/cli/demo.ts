@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config/env.ts';
 import { createOrganization } from '../domain/users/user-service.ts';
 import { createRuntime, listen, startSyncWorkers } from '../runtime.ts';
 import { loadOrCreateDemoSecrets } from './demo-secrets.ts';
+import { startDemoStores } from './demo-stores.ts';
 
 export const DEMO_ADMIN = { email: 'admin@demo.dockhand.test', password: 'dockhand-demo-admin' } as const;
 
@@ -16,7 +17,13 @@ export async function runDemo(args: string[]): Promise<void> {
   const secrets = await loadOrCreateDemoSecrets(dataDir);
   let config;
   try {
-    config = loadConfig({ ...secrets, ...process.env, DOCKHAND_DATA_DIR: dataDir });
+    // The emulated stores listen on loopback: let the SSRF guard through to them.
+    config = loadConfig({
+      ...secrets,
+      DOCKHAND_OUTBOUND_ALLOW_HOSTS: '127.0.0.1:*,localhost:*',
+      ...process.env,
+      DOCKHAND_DATA_DIR: dataDir,
+    });
   } catch (error) {
     if (error instanceof ConfigError) throw new Error(error.problems.join('; '));
     throw error;
@@ -24,19 +31,22 @@ export async function runDemo(args: string[]): Promise<void> {
   const runtime = await createRuntime(config, { migrate: true });
   const { ctx } = runtime;
   const [existing] = await ctx.db.app<{ org_id: string }[]>`select org_id from dockhand.login_lookup(${DEMO_ADMIN.email})`;
-  if (!existing) {
-    await createOrganization(ctx.db, {
-      name: 'Demo Fulfillment Co.',
-      adminEmail: DEMO_ADMIN.email,
-      adminPassword: DEMO_ADMIN.password,
-    });
-  }
+  const orgId =
+    existing?.org_id ??
+    (
+      await createOrganization(ctx.db, {
+        name: 'Demo Fulfillment Co.',
+        adminEmail: DEMO_ADMIN.email,
+        adminPassword: DEMO_ADMIN.password,
+      })
+    ).orgId;
   await startSyncWorkers(ctx);
   const server = await listen(ctx, config.port, config.host).catch(async (error: NodeJS.ErrnoException) => {
     await runtime.close();
     if (error.code === 'EADDRINUSE') throw new Error(`port ${config.port} is already in use; set PORT to another one`);
     throw error;
   });
+  const stores = process.env['DOCKHAND_DEMO_STORES'] === '0' ? undefined : await startDemoStores(ctx, orgId, server.url);
   const lines = [
     '',
     'Dockhand demo is running',
@@ -46,6 +56,7 @@ export async function runDemo(args: string[]): Promise<void> {
     `  Sign in    POST ${server.url}/v1/auth/login  {"email":"${DEMO_ADMIN.email}","password":"${DEMO_ADMIN.password}"}`,
     `  Database   ${ctx.db.description}`,
     `  Sync       ${{ redis: 'BullMQ on Redis', postgres: 'BullMQ on PostgreSQL', embedded: 'in-process, over the database (no queue service)' }[ctx.sync.kind]}`,
+    ...(stores?.lines ?? []),
     '  Stop with Ctrl+C; data is kept for the next start.',
     '',
   ];
@@ -53,6 +64,7 @@ export async function runDemo(args: string[]): Promise<void> {
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
   });
+  await stores?.close();
   await server.close();
   await runtime.close();
 }

@@ -7,7 +7,7 @@ export interface EntitySyncStatus {
   entity: SyncEntity;
   status: 'idle' | 'running' | 'failed';
   checkpoint: string | null;
-  /** Seconds between now and the checkpoint; null before the first sync. */
+  /** Seconds since the last sync run started: changes made after it may not be here yet (webhooks aside). */
   lagSeconds: number | null;
   /** Rows Dockhand holds for this store. */
   count: number;
@@ -56,7 +56,7 @@ export async function storeSyncStatus(tx: TransactionSql, storeId: string): Prom
         entity,
         status: state?.status ?? 'idle',
         checkpoint: state?.checkpoint?.toISOString() ?? null,
-        lagSeconds: state?.checkpoint ? Math.max(0, Math.round((now - state.checkpoint.getTime()) / 1000)) : null,
+        lagSeconds: state?.last_run_at ? Math.max(0, Math.round((now - state.last_run_at.getTime()) / 1000)) : null,
         count: counts![entity],
         processed: state?.processed ?? 0,
         total: state?.total ?? null,
