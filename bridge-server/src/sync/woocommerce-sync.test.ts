@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signBase64Hmac } from '../ingest/webhook-signature.ts';
 import { startSyncWorkers } from '../runtime.ts';
-import { apiClient, testSecrets, startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { apiClient, signedInOrg, testSecrets, startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { connectWooSite, databaseOrderChecksum, emulatorOrderChecksum } from '../../test/support/woo-fixture.ts';
 import { createQueueBackend } from './queue-backend.ts';
 import { QueueSyncRunner } from './sync-queues.ts';
@@ -67,58 +67,93 @@ async function waitForIdleSync(server: TestServer, storeId: string, timeout: num
 describe('backfilling a WooCommerce store of 10,000 orders', () => {
   let emulator: WooCommerceEmulator;
   beforeAll(async () => {
-    emulator = await startWooCommerceEmulator({ seed: 41, sites: 1, ordersPerSite: 10_000 });
+    emulator = await startWooCommerceEmulator({ seed: 41, sites: 1, ordersPerSite: 10_000, allowInsecureLoopbackCallback: true });
   });
   afterAll(async () => {
     await emulator?.close();
   });
 
-  it('leaves the database equal to the store, with progress visible while it runs', { timeout: 300_000 }, async () => {
-    const server = await serverWithQueues(`t_backfill_${randomBytes(4).toString('hex')}`);
-    await startSyncWorkers(server.runtime.ctx, { sweepEveryMs: 60_000 });
-    const site = emulator.sites[0]!;
-    const { storeId, adminEmail, adminPassword } = await connectWooSite(server.runtime.ctx, site);
-    const api = apiClient(server.url);
-    const token = (await api('POST', '/v1/auth/login', { body: { email: adminEmail, password: adminPassword } })).body.data
-      .accessToken;
+  it(
+    'connected through wc-auth, leaves the database equal to the store, with progress visible',
+    { timeout: 300_000 },
+    async () => {
+      const server = await serverWithQueues(`t_backfill_${randomBytes(4).toString('hex')}`);
+      await startSyncWorkers(server.runtime.ctx, { sweepEveryMs: 60_000 });
+      const site = emulator.sites[0]!;
+      const { token } = await signedInOrg(server, 'WooBackfill');
+      const api = apiClient(server.url);
 
-    const started = await api('POST', `/v1/stores/${storeId}/sync`, { token, body: { mode: 'backfill' } });
-    expect(started.status).toBe(202);
-    // Progress shows while the orders run.
-    await vi.waitFor(
-      async () => {
-        const orders = (await syncStates(server, storeId)).find((state) => state.entity === 'orders');
-        expect(orders?.processed ?? 0).toBeGreaterThan(0);
-      },
-      { timeout: 120_000, interval: 100 },
-    );
-    await waitForIdleSync(server, storeId, 240_000);
-    const status = await api('GET', `/v1/stores/${storeId}/sync`, { token });
-    const orderStatus = status.body.data.entities.find((entity: { entity: string }) => entity.entity === 'orders');
-    expect(orderStatus).toMatchObject({ status: 'idle', count: 10_000, processed: 10_000, total: 10_000, lastError: null });
-    expect(orderStatus.lagSeconds).toEqual(expect.any(Number));
+      // The real connect flow: Dockhand → the store's wc-auth page (approves) → keys posted to our callback.
+      const connect = await fetch(`${server.url}/woocommerce/connect?store_url=${encodeURIComponent(site.baseUrl)}`, {
+        headers: { authorization: `Bearer ${token}` },
+        redirect: 'manual',
+      });
+      expect(connect.status).toBe(302);
+      const authorize = await fetch(connect.headers.get('location')!, { redirect: 'manual' });
+      expect(authorize.headers.get('location')).toContain('success=1');
+      const stores = await api('GET', '/v1/stores', { token });
+      expect(stores.body.data).toHaveLength(1);
+      expect(stores.body.data[0]).toMatchObject({ platform: 'woocommerce', status: 'active', hasCredentials: true });
+      const storeId: string = stores.body.data[0].id;
 
-    const [expected, actual] = await Promise.all([
-      emulatorOrderChecksum(site),
-      databaseOrderChecksum(server.database.db.owner, storeId),
-    ]);
-    expect(actual.count).toBe(10_000);
-    expect(actual).toEqual(expected);
-    const [counts] = await server.database.db.owner<
-      { products: number; customers: number; levels: number; lines: number; orphans: number }[]
-    >`
+      const started = await api('POST', `/v1/stores/${storeId}/sync`, { token, body: { mode: 'backfill' } });
+      expect(started.status).toBe(202);
+      // Progress shows while the orders run.
+      await vi.waitFor(
+        async () => {
+          const orders = (await syncStates(server, storeId)).find((state) => state.entity === 'orders');
+          expect(orders?.processed ?? 0).toBeGreaterThan(0);
+        },
+        { timeout: 120_000, interval: 100 },
+      );
+      await waitForIdleSync(server, storeId, 240_000);
+      const status = await api('GET', `/v1/stores/${storeId}/sync`, { token });
+      const orderStatus = status.body.data.entities.find((entity: { entity: string }) => entity.entity === 'orders');
+      expect(orderStatus).toMatchObject({ status: 'idle', count: 10_000, processed: 10_000, total: 10_000, lastError: null });
+      expect(orderStatus.lagSeconds).toEqual(expect.any(Number));
+
+      const [expected, actual] = await Promise.all([
+        emulatorOrderChecksum(site),
+        databaseOrderChecksum(server.database.db.owner, storeId),
+      ]);
+      expect(actual.count).toBe(10_000);
+      expect(actual).toEqual(expected);
+      const [counts] = await server.database.db.owner<
+        { products: number; customers: number; levels: number; lines: number; orphans: number }[]
+      >`
       select (select count(*)::int from products where store_id = ${storeId}) as products,
              (select count(*)::int from customers where store_id = ${storeId}) as customers,
              (select count(*)::int from inventory_levels where store_id = ${storeId}) as levels,
              (select count(*)::int from order_lines where store_id = ${storeId}) as lines,
              (select count(*)::int from order_lines where store_id = ${storeId} and variant_id is null) as orphans`;
-    expect(counts!.products).toBeGreaterThan(0);
-    expect(counts!.customers).toBeGreaterThan(0);
-    expect(counts!.levels).toBeGreaterThan(0);
-    expect(counts!.lines).toBeGreaterThanOrEqual(10_000);
-    // Products sync before orders, so every line finds its variant.
-    expect(counts!.orphans).toBe(0);
-  });
+      expect(counts!.products).toBeGreaterThan(0);
+      expect(counts!.customers).toBeGreaterThan(0);
+      expect(counts!.levels).toBeGreaterThan(0);
+      expect(counts!.lines).toBeGreaterThanOrEqual(10_000);
+      // Products sync before orders, so every line finds its variant.
+      expect(counts!.orphans).toBe(0);
+
+      // The webhooks registered at connect time carry a live change in: a stock move on the store
+      // reaches Dockhand's level and writes one ledger row.
+      const [tracked] = await server.database.db.owner<{ platform_id: string; available: number }[]>`
+      select v.platform_id, l.available from inventory_levels l join product_variants v on v.id = l.variant_id
+      join products p on p.id = v.product_id
+      where l.store_id = ${storeId} and p.platform_id = v.platform_id order by v.platform_id limit 1`;
+      const newQuantity = tracked!.available + 7;
+      emulator.control.setStock(site.id, Number(tracked!.platform_id), newQuantity);
+      await emulator.control.flushWebhooks();
+      await vi.waitFor(
+        async () => {
+          const [level] = await server.database.db.owner<{ available: number; ledger: number }[]>`
+          select l.available, (select count(*)::int from inventory_ledger g where g.variant_id = l.variant_id and g.delta = 7) as ledger
+          from inventory_levels l join product_variants v on v.id = l.variant_id
+          where l.store_id = ${storeId} and v.platform_id = ${tracked!.platform_id}`;
+          expect(level).toEqual({ available: newQuantity, ledger: 1 });
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+    },
+  );
 });
 
 describe('when the worker is killed with SIGKILL in the middle of a backfill', () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { AppOptions } from '../../src/api/app.ts';
 import type { AppContext } from '../../src/api/context.ts';
@@ -20,6 +21,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 export const testSecrets = () => ({
   DOCKHAND_KEYS: `k1:${KeyRing.generateKey()}`,
   DOCKHAND_JWT_SECRET: randomBytes(32).toString('hex'),
@@ -35,7 +47,15 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
-  const config = loadConfig({ ...testSecrets(), DATABASE_URL: database.ownerUrl, LOG_LEVEL: 'info', ...options.env });
+  // The port is chosen first so PUBLIC_URL (callback and webhook addresses) names the real server.
+  const port = await freePort();
+  const config = loadConfig({
+    ...testSecrets(),
+    DATABASE_URL: database.ownerUrl,
+    LOG_LEVEL: 'info',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...options.env,
+  });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -50,7 +70,7 @@ export async function startTestServer(
     sync: options.sync ?? new EmbeddedSyncRunner(database.db),
     ...(options.enqueueApply ? { enqueueApply: options.enqueueApply } : {}),
   });
-  const server = await listen(runtime.ctx, 0, '127.0.0.1', options.app);
+  const server = await listen(runtime.ctx, port, '127.0.0.1', options.app);
   return {
     url: server.url,
     runtime,
