@@ -8,6 +8,7 @@ import { signBase64Hmac } from '../ingest/webhook-signature.ts';
 import { startSyncWorkers } from '../runtime.ts';
 import { apiClient, signedInOrg, testSecrets, startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { connectWooSite, databaseOrderChecksum, emulatorOrderChecksum } from '../../test/support/woo-fixture.ts';
+import { openConnector } from '../platforms/registry.ts';
 import { createQueueBackend } from './queue-backend.ts';
 import { QueueSyncRunner } from './sync-queues.ts';
 
@@ -265,4 +266,78 @@ describe('when Redis loses the queue in the middle of ingest', () => {
       { timeout: 60_000, interval: 200 },
     );
   });
+});
+
+describe('pushing an approved inventory request to a WooCommerce store', () => {
+  it(
+    'applies it once with compare-and-set; the echoing webhook writes no second ledger row; a stale expectation is a conflict',
+    { timeout: 120_000 },
+    async () => {
+      const emulator = await startWooCommerceEmulator({ seed: 44, sites: 1, ordersPerSite: 20, duplicateOrderUpdated: true });
+      cleanups.push(() => emulator.close());
+      const server = await serverWithQueues(`t_push_${randomBytes(4).toString('hex')}`);
+      await startSyncWorkers(server.runtime.ctx, { sweepEveryMs: 500, sweepOlderThanSeconds: 0 });
+      const site = emulator.sites[0]!;
+      const { orgId, storeId } = await connectWooSite(server.runtime.ctx, site);
+      const { ctx } = server.runtime;
+      const connector = await openConnector({ db: ctx.db, stores: ctx.stores, outbound: ctx.outbound }, { orgId, storeId });
+      await connector.registerWebhooks(`${server.url}/webhooks/woocommerce/${storeId}`);
+      await ctx.sync.requestSync({ orgId, storeId, mode: 'backfill' });
+      await waitForIdleSync(server, storeId, 60_000);
+
+      const owner = server.database.db.owner;
+      const [level] = await owner<{ variant_id: string; location_id: string; available: number; platform_id: string }[]>`
+      select l.variant_id, l.location_id, l.available, v.platform_id from inventory_levels l
+      join product_variants v on v.id = l.variant_id join products p on p.id = v.product_id
+      where l.store_id = ${storeId} and p.platform_id = v.platform_id and l.available > 5 order by v.platform_id limit 1`;
+      const request = async (delta: number) => {
+        const [row] = await owner<{ id: string }[]>`
+        insert into inventory_requests (org_id, store_id, variant_id, location_id, delta, reason, status, requested_by)
+        values (${orgId}, ${storeId}, ${level!.variant_id}, ${level!.location_id}, ${delta}, 'cycle count', 'approved', ${orgId})
+        returning id`;
+        return row!.id;
+      };
+      const settled = (id: string) =>
+        vi.waitFor(
+          async () => {
+            const [row] = await owner<{ status: string }[]>`select status from inventory_requests where id = ${id}`;
+            expect(['applied', 'conflict', 'failed']).toContain(row!.status);
+            return row!.status;
+          },
+          { timeout: 30_000, interval: 100 },
+        );
+
+      const first = await request(-3);
+      // Asked twice (a retried push): one change on the store.
+      await Promise.all([ctx.sync.requestPush({ orgId, requestId: first }), ctx.sync.requestPush({ orgId, requestId: first })]);
+      expect(await settled(first)).toBe('applied');
+      await emulator.control.flushWebhooks();
+      const productId = Number(level!.platform_id);
+      const remote = (await connector.fetchPage('inventory', { since: null, cursor: null })).items.find(
+        (item) => 'platformId' in item.item.variant && item.item.variant.platformId === String(productId),
+      );
+      expect(remote?.item.available).toBe(level!.available - 3);
+      // The store's own product.updated for our change comes back: recognised, no second row.
+      await vi.waitFor(
+        async () => {
+          const [inbox] = await owner<{ pending: number; echoes: number }[]>`
+          select count(*) filter (where status = 'received')::int as pending,
+                 count(*) filter (where topic = 'product.updated' and status = 'applied')::int as echoes
+          from webhook_events where store_id = ${storeId}`;
+          expect(inbox!.pending).toBe(0);
+          expect(inbox!.echoes).toBeGreaterThanOrEqual(1);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      const ledger = await owner<{ source: string; delta: number }[]>`
+      select source, delta from inventory_ledger where variant_id = ${level!.variant_id} and source <> 'backfill' order by id`;
+      expect(ledger).toEqual([{ source: 'request', delta: -3 }]);
+
+      // Someone changed the stock on the store and Dockhand has not heard yet: the next push is refused.
+      await owner`update inventory_levels set available = available + 100 where variant_id = ${level!.variant_id}`;
+      const second = await request(2);
+      await ctx.sync.requestPush({ orgId, requestId: second });
+      expect(await settled(second)).toBe('conflict');
+    },
+  );
 });
