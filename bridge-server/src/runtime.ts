@@ -15,6 +15,8 @@ import { WebhookInbox } from './ingest/webhook-inbox.ts';
 import { createLogger } from './logger.ts';
 import { KeyRing } from './security/key-ring.ts';
 import { createOutboundGuard } from './security/outbound-guard.ts';
+import { createShopifyApp } from './platforms/shopify/shopify-app.ts';
+import { ShopifyTokenService } from './platforms/shopify/shopify-token-service.ts';
 import { VERSION } from './version.ts';
 import { createSyncRunner } from './sync/create-sync-runner.ts';
 import { DEFAULT_RECONCILE_EVERY_MS, type SyncRunner } from './sync/sync-runner.ts';
@@ -61,6 +63,10 @@ export async function createRuntime(
     const keyRing = new KeyRing(config.keyRing);
     const accessTokens = new AccessTokens(config.jwtSecret);
     const stores = new StoreService(keyRing);
+    const shopifyApp = config.shopify
+      ? createShopifyApp({ apiKey: config.shopify.apiKey, apiSecret: config.shopify.apiSecret, publicUrl: config.publicUrl })
+      : undefined;
+    const adminBaseUrl = config.shopify?.adminBaseUrl;
     const sync =
       options.sync ?? (await createSyncRunner(config, db, (error, source) => logger.warn({ err: error, source }, 'queue error')));
     const ctx: AppContext = {
@@ -73,6 +79,11 @@ export async function createRuntime(
       accessTokens,
       sessions: new SessionService(db, accessTokens, keyRing),
       stores,
+      shopify: shopifyApp && {
+        app: shopifyApp,
+        tokens: new ShopifyTokenService({ db, stores, shopify: shopifyApp }),
+        shopBaseUrl: adminBaseUrl ? (shop: string) => adminBaseUrl.replace('{shop}', shop) : undefined,
+      },
       sync,
       ingest: {
         directory: new StoreDirectory(db, stores),
@@ -129,7 +140,12 @@ export async function startSyncWorkers(
   await ctx.sync.startWorkers({
     db: ctx.db,
     logger: ctx.logger,
-    connectors: { db: ctx.db, stores: ctx.stores, outbound: ctx.outbound },
+    connectors: {
+      db: ctx.db,
+      stores: ctx.stores,
+      outbound: ctx.outbound,
+      shopify: ctx.shopify?.tokens.connectorFactory({ shopBaseUrl: ctx.shopify.shopBaseUrl }),
+    },
     reconcileEveryMs: options.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS,
     sweep: {
       ...DEFAULT_SWEEP,

@@ -12,6 +12,7 @@ import { systemRoutes } from './routes/system-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
 import { webhookRoutes } from '../ingest/webhook-routes.ts';
 import { wooCommerceConnectRoutes } from '../platforms/woocommerce/connect-routes.ts';
+import { shopifyInstallRoutes } from '../platforms/shopify/install-routes.ts';
 
 export interface AppOptions {
   rateLimits?: Partial<RateLimitOptions>;
@@ -56,6 +57,11 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const authed = [authenticate(ctx.accessTokens), limits.perPrincipal];
   app.use('/v1/users', ...authed, userRoutes(ctx));
   app.use('/v1/stores', ...authed, storeRoutes(ctx));
+  app.use(
+    '/shopify',
+    limits.perIp,
+    shopifyInstallRoutes(ctx, { shopify: ctx.shopify?.app, tokens: ctx.shopify?.tokens, shopBaseUrl: ctx.shopify?.shopBaseUrl }),
+  );
   app.use('/woocommerce', limits.perIp, wooCommerceConnectRoutes(ctx, { guard: ctx.outbound, publicUrl: ctx.config.publicUrl }));
 
   app.use((req) => {

@@ -10,6 +10,8 @@ import type { StoreService } from '../domain/stores/store-service.ts';
 import type { StoreDirectory } from '../ingest/store-directory.ts';
 import type { WebhookInbox } from '../ingest/webhook-inbox.ts';
 import type { SyncRunner } from '../sync/sync-runner.ts';
+import type { Shopify } from '@shopify/shopify-api';
+import type { ShopifyTokenService } from '../platforms/shopify/shopify-token-service.ts';
 import type { KeyRing } from '../security/key-ring.ts';
 import type { OutboundGuard } from '../security/outbound-guard.ts';
 import { UnauthorizedError } from './errors.ts';
@@ -26,6 +28,15 @@ export interface AppContext {
   accessTokens: AccessTokens;
   sessions: SessionService;
   stores: StoreService;
+  /** Present when SHOPIFY_API_KEY/SECRET are set. */
+  shopify:
+    | {
+        app: Shopify;
+        tokens: ShopifyTokenService;
+        /** The Admin API base of a shop: `https://{shop}`, or SHOPIFY_ADMIN_BASE_URL (emulators). */
+        shopBaseUrl: ((shop: string) => string) | undefined;
+      }
+    | undefined;
   /** Where sync work is sent (queues, or the in-process runner on PGlite). */
   sync: SyncRunner;
   ingest: {

@@ -42,6 +42,13 @@ export const envSchema = z.object({
   DOCKHAND_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
+  SHOPIFY_ADMIN_BASE_URL: z
+    .string()
+    .refine(
+      (value) => value.includes('{shop}') && URL.canParse(value.replace('{shop}', 'x.myshopify.com')),
+      'must be a URL containing {shop}',
+    )
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -65,7 +72,7 @@ export interface Config {
   queuePrefix: string;
   /** How long a worker holds a job without a heartbeat before another takes it over. */
   jobLockMs: number;
-  shopify: { apiKey: string; apiSecret: string } | undefined;
+  shopify: { apiKey: string; apiSecret: string; adminBaseUrl: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -131,7 +138,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobLockMs: env.DOCKHAND_JOB_LOCK_MS,
     shopify:
       env.SHOPIFY_API_KEY && env.SHOPIFY_API_SECRET
-        ? { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }
+        ? { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET, adminBaseUrl: env.SHOPIFY_ADMIN_BASE_URL }
         : undefined,
   };
 }

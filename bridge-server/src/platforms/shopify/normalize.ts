@@ -144,3 +144,156 @@ export function normalizeShopifyInventoryLevel(payload: unknown): NormalizedInve
     updatedAt: level.updated_at,
   };
 }
+
+/*
+ * The Admin GraphQL shapes backfill reads. They normalize to exactly what the REST webhook
+ * bodies above give for the same record, so a webhook and a backfill page agree:
+ * GIDs → their numeric id, enums → REST's lowercase words, money → "25.50".
+ */
+
+const gqlMoneyBag = z.object({ shopMoney: z.object({ amount: money }) });
+
+const gqlOrder = z.object({
+  id: platformId,
+  name: z.string(),
+  email: nullableString,
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+  cancelledAt: nullableString,
+  closedAt: nullableString,
+  currencyCode: z.string().length(3),
+  displayFinancialStatus: nullableString,
+  displayFulfillmentStatus: nullableString,
+  totalPriceSet: gqlMoneyBag,
+  customer: z.object({ id: platformId }).nullish(),
+  lineItems: z.object({
+    nodes: z.array(
+      z.object({
+        id: platformId,
+        sku: nullableString,
+        title: z.string(),
+        quantity: z.number().int(),
+        originalUnitPriceSet: gqlMoneyBag,
+        variant: z.object({ id: platformId }).nullish(),
+      }),
+    ),
+  }),
+});
+
+/** GraphQL's displayFulfillmentStatus in REST's words (`fulfilled`, `partial`, or null when unfulfilled). */
+export function restFulfillmentStatus(display: string | null): string | null {
+  if (display === null) return null;
+  switch (display) {
+    case 'FULFILLED':
+      return 'fulfilled';
+    case 'PARTIALLY_FULFILLED':
+      return 'partial';
+    case 'UNFULFILLED':
+      return null;
+    default:
+      return display.toLowerCase();
+  }
+}
+
+export function normalizeShopifyGraphqlOrder(node: unknown): NormalizedOrder {
+  const order = parseWith(gqlOrder, node, 'Shopify GraphQL order');
+  return {
+    platformId: order.id,
+    number: order.name,
+    email: order.email,
+    customerPlatformId: order.customer?.id ?? null,
+    status: shopifyOrderStatus({ cancelled_at: order.cancelledAt, closed_at: order.closedAt }),
+    financialStatus: order.displayFinancialStatus?.toLowerCase() ?? null,
+    fulfillmentStatus: restFulfillmentStatus(order.displayFulfillmentStatus),
+    currency: order.currencyCode,
+    total: order.totalPriceSet.shopMoney.amount,
+    placedAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    lines: order.lineItems.nodes.map((line) => ({
+      platformId: line.id,
+      variantPlatformId: line.variant?.id ?? null,
+      sku: line.sku,
+      title: line.title,
+      quantity: line.quantity,
+      price: line.originalUnitPriceSet.shopMoney.amount,
+    })),
+  };
+}
+
+const gqlProduct = z.object({
+  id: platformId,
+  title: z.string(),
+  status: nullableString,
+  updatedAt: isoTimestamp,
+  variants: z.object({
+    nodes: z.array(
+      z.object({
+        id: platformId,
+        sku: nullableString,
+        title: nullableString,
+        price: money.nullish(),
+        inventoryItem: z.object({ id: platformId }).nullish(),
+      }),
+    ),
+  }),
+});
+
+export function normalizeShopifyGraphqlProduct(node: unknown): NormalizedProduct {
+  const product = parseWith(gqlProduct, node, 'Shopify GraphQL product');
+  return {
+    platformId: product.id,
+    title: product.title,
+    status: product.status?.toLowerCase() ?? null,
+    updatedAt: product.updatedAt,
+    variants: product.variants.nodes.map((variant) => ({
+      platformId: variant.id,
+      inventoryItemId: variant.inventoryItem?.id ?? null,
+      sku: variant.sku,
+      title: variant.title,
+      price: variant.price ?? null,
+    })),
+  };
+}
+
+const gqlCustomer = z.object({
+  id: platformId,
+  email: nullableString,
+  firstName: nullableString,
+  lastName: nullableString,
+  phone: nullableString,
+  updatedAt: isoTimestamp,
+});
+
+/** `updatedAt` may be given separately (a customer read through its order carries none). */
+export function normalizeShopifyGraphqlCustomer(node: unknown, updatedAt?: string): NormalizedCustomer {
+  const withTime = updatedAt && typeof node === 'object' && node !== null ? { updatedAt, ...node } : node;
+  const customer = parseWith(gqlCustomer, withTime, 'Shopify GraphQL customer');
+  return {
+    platformId: customer.id,
+    email: customer.email,
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    phone: customer.phone,
+    updatedAt: customer.updatedAt,
+  };
+}
+
+const gqlInventoryLevel = z.object({
+  updatedAt: isoTimestamp,
+  location: z.object({ id: platformId, name: z.string().nullish() }),
+  quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })),
+});
+
+/** One InventoryLevel node of an inventory item (`inventoryItemId` may be a GID). */
+export function normalizeShopifyGraphqlInventoryLevel(inventoryItemId: string, node: unknown): NormalizedInventoryLevel {
+  const level = parseWith(gqlInventoryLevel, node, 'Shopify GraphQL inventory level');
+  const item = parseWith(platformId, inventoryItemId, 'Shopify inventory item id');
+  const available = level.quantities.find((quantity) => quantity.name === 'available')?.quantity ?? 0;
+  return {
+    variant: { inventoryItemId: item },
+    locationPlatformId: level.location.id,
+    ...(level.location.name ? { locationName: level.location.name } : {}),
+    available,
+    updatedAt: level.updatedAt,
+  };
+}
