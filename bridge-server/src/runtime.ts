@@ -9,6 +9,7 @@ import { SessionService } from './auth/session-service.ts';
 import type { Config } from './config/env.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
+import { assertAppRole } from './db/principal.ts';
 import { StoreService } from './domain/stores/store-service.ts';
 import { StoreDirectory } from './ingest/store-directory.ts';
 import { WebhookInbox } from './ingest/webhook-inbox.ts';
@@ -53,6 +54,7 @@ export async function createRuntime(
       const result = await migrate(db.owner, { log: (line) => logger.info(line) });
       logger.info({ applied: result.applied.length, total: result.applied.length + result.alreadyApplied.length }, 'migrations');
     }
+    await assertAppRole(db);
     const redis = config.redisUrl
       ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true })
       : undefined;

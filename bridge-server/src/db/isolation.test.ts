@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { APP_ROLE } from './database.ts';
 import { MIGRATIONS_TABLE } from './migrator.ts';
-import { readWithPrincipal, systemPrincipal, withPrincipal, type Principal } from './principal.ts';
+import {
+  assertAppRole,
+  readWithPrincipal,
+  systemPrincipal,
+  UnsafeAppRoleError,
+  withPrincipal,
+  type Principal,
+} from './principal.ts';
+import { openDatabase } from './database.ts';
 
 /** Tables allowed to go without FORCED row-level security, and why. */
 const RLS_ALLOWLIST: Record<string, string> = {
@@ -227,6 +235,16 @@ describe('the schema', () => {
     expect(owned).toHaveLength(0);
     const [me] = await t.db.app<{ current_user: string }[]>`select current_user`;
     expect(me!.current_user).toBe(APP_ROLE);
+  });
+
+  it('refuses to start when the app connection could bypass row-level security', async () => {
+    await expect(assertAppRole(t.db)).resolves.toBeUndefined();
+    const misconfigured = await openDatabase({ databaseUrl: t.ownerUrl, appDatabaseUrl: t.ownerUrl, dataDir: '' });
+    try {
+      await expect(assertAppRole(misconfigured)).rejects.toBeInstanceOf(UnsafeAppRoleError);
+    } finally {
+      await misconfigured.close();
+    }
   });
 
   it('gives the app role no access to the migration bookkeeping', async () => {

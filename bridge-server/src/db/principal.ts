@@ -59,14 +59,45 @@ function contextOf(principal: Principal): TenantContext {
   };
 }
 
-/** Becomes the app role and sets the tenant context, both local to the current transaction. */
-function setContext(sql: TransactionSql | ReservedSql, context: TenantContext) {
-  return sql`
-    select set_config('role', ${APP_ROLE}, true),
-           set_config('dockhand.org_id', ${context.orgId}, true),
-           set_config('dockhand.store_ids', ${context.stores}, true),
-           set_config('dockhand.user_id', ${context.userId}, true),
-           set_config('dockhand.principal_kind', ${context.kind}, true)`;
+/**
+ * Sets the tenant context, local to the current transaction. On PGlite the one connection is
+ * the owner's, so the transaction also becomes the app role; on a PostgreSQL server the app
+ * pool already logs in as it (checked at start-up by assertAppRole), and the extra switch is
+ * skipped on this hot path.
+ */
+function setContext(sql: TransactionSql | ReservedSql, context: TenantContext, switchRole: boolean) {
+  return switchRole
+    ? sql`
+        select set_config('role', ${APP_ROLE}, true),
+               set_config('dockhand.org_id', ${context.orgId}, true),
+               set_config('dockhand.store_ids', ${context.stores}, true),
+               set_config('dockhand.user_id', ${context.userId}, true),
+               set_config('dockhand.principal_kind', ${context.kind}, true)`
+    : sql`
+        select set_config('dockhand.org_id', ${context.orgId}, true),
+               set_config('dockhand.store_ids', ${context.stores}, true),
+               set_config('dockhand.user_id', ${context.userId}, true),
+               set_config('dockhand.principal_kind', ${context.kind}, true)`;
+}
+
+export class UnsafeAppRoleError extends Error {
+  constructor(role: string) {
+    super(
+      `The server's database connection logs in as "${role}", which is a superuser, bypasses row-level security or owns tables. ` +
+        `Point DATABASE_APP_URL at the ${APP_ROLE} role (the default: DATABASE_URL with the user changed to ${APP_ROLE}).`,
+    );
+    this.name = 'UnsafeAppRoleError';
+  }
+}
+
+/** Refuses to run when the app pool could see past row-level security. */
+export async function assertAppRole(db: Database): Promise<void> {
+  if (db.kind === 'pglite') return;
+  const [role] = await db.app<{ name: string; unsafe: boolean }[]>`
+    select r.rolname as name,
+           r.rolsuper or r.rolbypassrls or exists (select 1 from pg_class c where c.relowner = r.oid and c.relnamespace = 'public'::regnamespace) as unsafe
+    from pg_roles r where r.rolname = current_user`;
+  if (!role || role.unsafe) throw new UnsafeAppRoleError(role?.name ?? 'unknown');
 }
 
 /**
@@ -79,7 +110,7 @@ export async function withPrincipal<T>(db: Database, principal: Principal, work:
   const result = await db.app.begin(async (tx) => {
     // Sent without waiting: it runs first on this connection, and if it failed the
     // transaction would fail with it, so one round trip is saved on every request.
-    const applied = setContext(tx, context).execute();
+    const applied = setContext(tx, context, db.kind === 'pglite').execute();
     const [, value] = await Promise.all([applied, work(tx)]);
     return value;
   });
@@ -101,7 +132,7 @@ async function singleStatement<T extends readonly object[]>(
   const connection = await db.app.reserve();
   try {
     const begin = readOnly ? connection`begin read only` : connection`begin`;
-    const steps = [begin.simple().execute(), setContext(connection, context).execute()] as const;
+    const steps = [begin.simple().execute(), setContext(connection, context, db.kind === 'pglite').execute()] as const;
     const result = statement(connection).execute();
     const commit = connection`commit`.simple().execute();
     const settled = await Promise.allSettled([...steps, result, commit]);
