@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../config/env.ts';
 import { createOrganization } from '../domain/users/user-service.ts';
 import { createRuntime, listen, startSyncWorkers } from '../runtime.ts';
 import { loadOrCreateDemoSecrets } from './demo-secrets.ts';
-import { startDemoStores } from './demo-stores.ts';
+import { startDemoShopify, startDemoStores } from './demo-stores.ts';
 
 export const DEMO_ADMIN = { email: 'admin@demo.dockhand.test', password: 'dockhand-demo-admin' } as const;
 
@@ -15,12 +15,16 @@ export async function runDemo(args: string[]): Promise<void> {
   parseArgs({ args, options: {}, strict: true });
   const dataDir = process.env['DOCKHAND_DATA_DIR'] || '.dockhand';
   const secrets = await loadOrCreateDemoSecrets(dataDir);
+  const withStores = process.env['DOCKHAND_DEMO_STORES'] !== '0';
+  // An emulated Shopify app stands in unless a real one is configured.
+  const shopify = withStores && !process.env['SHOPIFY_API_KEY'] ? await startDemoShopify() : undefined;
   let config;
   try {
     // The emulated stores listen on loopback: let the SSRF guard through to them.
     config = loadConfig({
       ...secrets,
       DOCKHAND_OUTBOUND_ALLOW_HOSTS: '127.0.0.1:*,localhost:*',
+      ...shopify?.env,
       ...process.env,
       DOCKHAND_DATA_DIR: dataDir,
     });
@@ -46,7 +50,7 @@ export async function runDemo(args: string[]): Promise<void> {
     if (error.code === 'EADDRINUSE') throw new Error(`port ${config.port} is already in use; set PORT to another one`);
     throw error;
   });
-  const stores = process.env['DOCKHAND_DEMO_STORES'] === '0' ? undefined : await startDemoStores(ctx, orgId, server.url);
+  const stores = withStores ? await startDemoStores(ctx, orgId, server.url, shopify?.emulator) : undefined;
   const lines = [
     '',
     'Dockhand demo is running',
@@ -65,6 +69,7 @@ export async function runDemo(args: string[]): Promise<void> {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
   });
   await stores?.close();
+  await shopify?.emulator.close();
   await server.close();
   await runtime.close();
 }
