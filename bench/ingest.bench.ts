@@ -98,7 +98,7 @@ async function load(target: string, path: string) {
     duration: DURATION,
     requests: [
       {
-        setupRequest: (request: Record<string, unknown>) => {
+        setupRequest: (request: autocannon.Request) => {
           const prepared = requests[next++ % requests.length]!;
           return { ...request, method: 'POST', body: prepared.body, headers: prepared.headers };
         },

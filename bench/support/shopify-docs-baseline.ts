@@ -28,7 +28,7 @@ app.post('/webhooks', express.text({ type: '*/*', limit: '1mb' }), async (req, r
   }
   await sql`
     insert into baseline_webhooks (event_id, topic, shop, body)
-    values (${check.eventId}, ${check.topic}, ${check.domain}, ${req.body as string})
+    values (${check.eventId ?? null}, ${check.topic}, ${check.domain}, ${req.body as string})
     on conflict (event_id) do nothing`;
   res.status(200).send('ok');
 });
