@@ -118,24 +118,23 @@ export async function withPrincipal<T>(db: Database, principal: Principal, work:
 }
 
 /**
- * withPrincipal for one statement, in one network round trip: BEGIN, the context, the
- * statement and COMMIT are pipelined on a reserved connection. For hot paths (list pages,
- * webhook inbox inserts). If any step fails, the rest fail with it and nothing is committed.
+ * withPrincipal for one read statement, in one network round trip: BEGIN, the context, the
+ * statement and COMMIT are pipelined on a reserved connection, in a read-only transaction.
+ * The hot path of list endpoints. If any step fails, the rest fail with it.
  */
-async function singleStatement<T extends readonly object[]>(
+export async function readWithPrincipal<T extends readonly object[]>(
   db: Database,
   principal: Principal,
   statement: (sql: ReservedSql) => PendingQuery<T>,
-  readOnly: boolean,
 ): Promise<T> {
   const context = contextOf(principal);
   const connection = await db.app.reserve();
   try {
-    const begin = readOnly ? connection`begin read only` : connection`begin`;
-    const steps = [begin.simple().execute(), setContext(connection, context, db.kind === 'pglite').execute()] as const;
+    const begin = connection`begin read only`.simple().execute();
+    const applied = setContext(connection, context, db.kind === 'pglite').execute();
     const result = statement(connection).execute();
     const commit = connection`commit`.simple().execute();
-    const settled = await Promise.allSettled([...steps, result, commit]);
+    const settled = await Promise.allSettled([begin, applied, result, commit]);
     const failure = settled.find((step) => step.status === 'rejected');
     if (failure) {
       await connection`rollback`.catch(() => {});
@@ -145,22 +144,4 @@ async function singleStatement<T extends readonly object[]>(
   } finally {
     connection.release();
   }
-}
-
-/** One read statement under a principal, in one round trip (read-only transaction). */
-export function readWithPrincipal<T extends readonly object[]>(
-  db: Database,
-  principal: Principal,
-  statement: (sql: ReservedSql) => PendingQuery<T>,
-): Promise<T> {
-  return singleStatement(db, principal, statement, true);
-}
-
-/** One write statement under a principal, in one round trip. */
-export function writeWithPrincipal<T extends readonly object[]>(
-  db: Database,
-  principal: Principal,
-  statement: (sql: ReservedSql) => PendingQuery<T>,
-): Promise<T> {
-  return singleStatement(db, principal, statement, false);
 }
