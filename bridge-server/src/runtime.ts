@@ -17,6 +17,7 @@ import { createLogger } from './logger.ts';
 import { KeyRing } from './security/key-ring.ts';
 import { createOutboundGuard } from './security/outbound-guard.ts';
 import { createShopifyApp } from './platforms/shopify/shopify-app.ts';
+import type { ConnectorDeps } from './platforms/registry.ts';
 import { ShopifyTokenService } from './platforms/shopify/shopify-token-service.ts';
 import { VERSION } from './version.ts';
 import { createSyncRunner } from './sync/create-sync-runner.ts';
@@ -134,6 +135,16 @@ export async function listen(ctx: AppContext, port: number, host: string, appOpt
   };
 }
 
+/** What opening a store's connector needs, from the app context. */
+export function connectorDeps(ctx: AppContext): ConnectorDeps {
+  return {
+    db: ctx.db,
+    stores: ctx.stores,
+    outbound: ctx.outbound,
+    shopify: ctx.shopify?.tokens.connectorFactory({ shopBaseUrl: ctx.shopify.shopBaseUrl }),
+  };
+}
+
 /** Runs the sync workers (apply, sync, push, maintenance) of this process's runner. */
 export async function startSyncWorkers(
   ctx: AppContext,
@@ -142,12 +153,7 @@ export async function startSyncWorkers(
   await ctx.sync.startWorkers({
     db: ctx.db,
     logger: ctx.logger,
-    connectors: {
-      db: ctx.db,
-      stores: ctx.stores,
-      outbound: ctx.outbound,
-      shopify: ctx.shopify?.tokens.connectorFactory({ shopBaseUrl: ctx.shopify.shopBaseUrl }),
-    },
+    connectors: connectorDeps(ctx),
     reconcileEveryMs: options.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS,
     sweep: {
       ...DEFAULT_SWEEP,

@@ -3,6 +3,7 @@ import { startShopifyEmulator, startWooCommerceEmulator, type ShopifyEmulator } 
 import type { AppContext } from '../api/context.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import { openConnector } from '../platforms/registry.ts';
+import { connectorDeps } from '../runtime.ts';
 
 export interface DemoStores {
   lines: string[];
@@ -67,22 +68,14 @@ export async function startDemoStores(
       return { storeId: store.id, created: true };
     });
     ctx.ingest.directory.forget(storeId);
-    const connector = await openConnector({ db: ctx.db, stores: ctx.stores, outbound: ctx.outbound }, { orgId, storeId });
+    const connector = await openConnector(connectorDeps(ctx), { orgId, storeId });
     await connector.registerWebhooks(`${serverUrl}/webhooks/woocommerce/${storeId}`);
     await ctx.sync.requestSync({ orgId, storeId, mode: created ? 'backfill' : 'reconcile' });
     const lines = [`  WooCommerce ${site.baseUrl}  (emulated, live: a change every 5 s)`];
     if (shopify) {
       const shop = shopify.shops[0]!;
       const shopStore = await connectDemoShop(ctx, orgId, shopify, shop.domain);
-      const shopConnector = await openConnector(
-        {
-          db: ctx.db,
-          stores: ctx.stores,
-          outbound: ctx.outbound,
-          shopify: ctx.shopify?.tokens.connectorFactory({ shopBaseUrl: ctx.shopify.shopBaseUrl }),
-        },
-        { orgId, storeId: shopStore.storeId },
-      );
+      const shopConnector = await openConnector(connectorDeps(ctx), { orgId, storeId: shopStore.storeId });
       await shopConnector.registerWebhooks(`${serverUrl}/webhooks/shopify`);
       await ctx.sync.requestSync({ orgId, storeId: shopStore.storeId, mode: shopStore.created ? 'backfill' : 'reconcile' });
       shopify.startLive(0.2);

@@ -1,11 +1,10 @@
 import type { Database } from '../db/database.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import type { SyncEntity } from '../platforms/connector.ts';
-import { openConnector } from '../platforms/registry.ts';
 import { activeStores } from './active-stores.ts';
 import { applyWebhookEvent } from './apply-webhook.ts';
-import { SYNC_ORDER, syncEntity, syncStore, type SyncMode } from './backfill.ts';
-import { pushInventoryRequest } from './push-inventory.ts';
+import { SYNC_ORDER, type SyncMode } from './backfill.ts';
+import { runPushJob, runSyncJob } from './sync-jobs.ts';
 import type { ApplyJob, PushJob, SyncJob, SyncRunner, SyncWorkerDeps } from './sync-runner.ts';
 
 /**
@@ -46,17 +45,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
 
   async requestPush(job: PushJob): Promise<void> {
     this.enqueue(async () => {
-      const [store] = await withPrincipal(
-        this.db,
-        systemPrincipal(job.orgId, 'push'),
-        (tx) => tx<{ store_id: string }[]>`select store_id from inventory_requests where id = ${job.requestId}`,
-      );
-      if (!store || !this.deps) return;
-      await pushInventoryRequest(
-        this.db,
-        job,
-        await openConnector(this.deps.connectors, { orgId: job.orgId, storeId: store.store_id }),
-      );
+      if (this.deps) await runPushJob(this.db, this.deps.connectors, job);
     });
   }
 
@@ -125,9 +114,6 @@ export class EmbeddedSyncRunner implements SyncRunner {
   }
 
   private async runSync(job: SyncJob): Promise<void> {
-    if (!this.deps) return;
-    const connector = await openConnector(this.deps.connectors, job);
-    if (job.entity) await syncEntity(this.db, job, connector, job.entity, job.mode);
-    else await syncStore(this.db, job, connector, job.mode);
+    if (this.deps) await runSyncJob(this.db, this.deps.connectors, job);
   }
 }

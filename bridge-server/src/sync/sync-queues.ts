@@ -1,12 +1,10 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import { PlatformAuthError } from '../platforms/connector.ts';
 import { UnsupportedPayloadError } from '../platforms/model.ts';
-import { openConnector } from '../platforms/registry.ts';
 import { applyWebhookEvent } from './apply-webhook.ts';
-import { SYNC_ORDER, syncEntity, syncStore } from './backfill.ts';
+import { SYNC_ORDER } from './backfill.ts';
 import { sweepInbox } from './inbox-sweeper.ts';
-import { pushInventoryRequest } from './push-inventory.ts';
+import { runPushJob, runSyncJob } from './sync-jobs.ts';
 import type { JobQueue, QueueBackend, QueueWorkerOptions } from './queue-backend.ts';
 import type { ApplyJob, PushJob, SyncJob, SyncRunner, SyncWorkerDeps } from './sync-runner.ts';
 import { activeStores } from './active-stores.ts';
@@ -91,15 +89,8 @@ export class QueueSyncRunner implements SyncRunner {
     this.backend.worker<SyncJob>(
       QUEUE_NAMES.sync,
       async (job: Job<SyncJob>) => {
-        const { orgId, storeId, mode, entity } = job.data;
         try {
-          const connector = await openConnector(deps.connectors, { orgId, storeId });
-          const target = { orgId, storeId };
-          const onProgress = ({ processed, total }: { processed: number; total: number | null }) =>
-            job.updateProgress({ processed, total });
-          const results = entity
-            ? [await syncEntity(db, target, connector, entity, mode, { onProgress })]
-            : await syncStore(db, target, connector, mode);
+          const results = await runSyncJob(db, deps.connectors, job.data, (progress) => job.updateProgress(progress));
           return results.map(({ entity: name, processed, changed }) => ({ entity: name, processed, changed }));
         } catch (error) {
           throw unrecoverable(error);
@@ -111,14 +102,7 @@ export class QueueSyncRunner implements SyncRunner {
       QUEUE_NAMES.push,
       async (job) => {
         try {
-          const [store] = await withPrincipal(
-            db,
-            systemPrincipal(job.data.orgId, 'push'),
-            (tx) => tx<{ store_id: string }[]>`select store_id from inventory_requests where id = ${job.data.requestId}`,
-          );
-          if (!store) return 'missing';
-          const connector = await openConnector(deps.connectors, { orgId: job.data.orgId, storeId: store.store_id });
-          return await pushInventoryRequest(db, job.data, connector);
+          return await runPushJob(db, deps.connectors, job.data);
         } catch (error) {
           throw unrecoverable(error);
         }
