@@ -5,6 +5,7 @@ import { recordAudit } from '../domain/audit/audit-log.ts';
 import { upsertCustomer, upsertProduct } from '../domain/catalog/catalog-sync.ts';
 import { applyInventoryLevel } from '../domain/inventory/inventory-sync.ts';
 import { upsertOrder } from '../domain/orders/order-sync.ts';
+import { forgetStore } from '../domain/stores/store-service.ts';
 import { parsePlatformJson, parseWith, platformId, UnsupportedPayloadError } from '../platforms/model.ts';
 import {
   normalizeShopifyCustomer,
@@ -80,7 +81,7 @@ const shopifyHandlers: Record<string, Handler> = {
     return outcome.kind === 'changed';
   },
   'app/uninstalled': async (tx, target, _payload, event, principal) => {
-    await forgetStore(tx, target, 'uninstalled');
+    await forgetStore(tx, target.storeId, 'uninstalled');
     await recordAudit(tx, principal, {
       action: 'store.uninstalled',
       subjectType: 'store',
@@ -164,13 +165,6 @@ const wooHandlers: Record<string, Handler> = {
   'customer.updated': wooCustomer,
 };
 
-async function forgetStore(tx: TransactionSql, target: Target, status: 'uninstalled' | 'disconnected'): Promise<void> {
-  await tx`
-    update stores set status = ${status}, credentials_ciphertext = null, credentials_key_id = null,
-                      webhook_secret_ciphertext = null, webhook_secret_key_id = null, updated_at = now()
-    where id = ${target.storeId}`;
-}
-
 /** Erases a customer's personal data (and that of the listed orders); keeps the business facts. */
 export async function redactCustomer(
   tx: TransactionSql,
@@ -196,7 +190,7 @@ export async function purgeStore(tx: TransactionSql, target: Target): Promise<vo
   await tx`delete from customers where org_id = ${target.orgId} and store_id = ${target.storeId}`;
   await tx`delete from locations where org_id = ${target.orgId} and store_id = ${target.storeId}`;
   await tx`update webhook_events set body = '{}', headers = '{}' where org_id = ${target.orgId} and store_id = ${target.storeId}`;
-  await forgetStore(tx, target, 'uninstalled');
+  await forgetStore(tx, target.storeId, 'uninstalled');
 }
 
 /**

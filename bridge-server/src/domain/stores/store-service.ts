@@ -55,6 +55,20 @@ const SEALED_FIELDS = [
   { field: 'webhook_secret', ciphertext: 'webhook_secret_ciphertext', keyId: 'webhook_secret_key_id' },
 ] as const;
 
+/** Sets the store's status and drops every sealed secret (disconnect, uninstall, shop/redact). */
+export async function forgetStore(
+  tx: TransactionSql,
+  storeId: string,
+  status: 'disconnected' | 'uninstalled',
+): Promise<StoreRow | undefined> {
+  const [row] = await tx<StoreRow[]>`
+    update stores set status = ${status}, credentials_ciphertext = null, credentials_key_id = null,
+                      webhook_secret_ciphertext = null, webhook_secret_key_id = null, updated_at = now()
+    where id = ${storeId}
+    returning ${tx.unsafe(COLUMNS)}`;
+  return row;
+}
+
 export class StoreExistsError extends Error {
   constructor() {
     super('This organization already has a store with that shop domain or site URL');
@@ -146,27 +160,30 @@ export class StoreService {
     storeId: string,
     requestId?: string,
   ): Promise<StoreView | undefined> {
-    const [row] = await tx<StoreRow[]>`
-      update stores set status = 'disconnected', credentials_ciphertext = null, credentials_key_id = null,
-                        webhook_secret_ciphertext = null, webhook_secret_key_id = null, updated_at = now()
-      where id = ${storeId}
-      returning ${tx.unsafe(COLUMNS)}`;
+    const row = await forgetStore(tx, storeId, 'disconnected');
     if (!row) return undefined;
     await recordAudit(tx, principal, { action: 'store.disconnected', subjectType: 'store', subjectId: storeId, requestId });
     return toStoreView(row);
   }
 
-  async setCredentials(tx: TransactionSql, orgId: string, storeId: string, credentials: Record<string, string>): Promise<void> {
-    const sealed = this.keyRing.seal(JSON.stringify(credentials), storeSecretContext(orgId, storeId, 'credentials'));
-    await tx`
-      update stores set credentials_ciphertext = ${sealed.ciphertext}, credentials_key_id = ${sealed.keyId}, updated_at = now()
-      where id = ${storeId}`;
+  setCredentials(tx: TransactionSql, orgId: string, storeId: string, credentials: Record<string, string>): Promise<void> {
+    return this.sealInto(tx, orgId, storeId, SEALED_FIELDS[0], JSON.stringify(credentials));
   }
 
-  async setWebhookSecret(tx: TransactionSql, orgId: string, storeId: string, secret: string): Promise<void> {
-    const sealed = this.keyRing.seal(secret, storeSecretContext(orgId, storeId, 'webhook_secret'));
+  setWebhookSecret(tx: TransactionSql, orgId: string, storeId: string, secret: string): Promise<void> {
+    return this.sealInto(tx, orgId, storeId, SEALED_FIELDS[1], secret);
+  }
+
+  private async sealInto(
+    tx: TransactionSql,
+    orgId: string,
+    storeId: string,
+    field: (typeof SEALED_FIELDS)[number],
+    plaintext: string,
+  ): Promise<void> {
+    const sealed = this.keyRing.seal(plaintext, storeSecretContext(orgId, storeId, field.field));
     await tx`
-      update stores set webhook_secret_ciphertext = ${sealed.ciphertext}, webhook_secret_key_id = ${sealed.keyId}, updated_at = now()
+      update stores set ${tx(field.ciphertext)} = ${sealed.ciphertext}, ${tx(field.keyId)} = ${sealed.keyId}, updated_at = now()
       where id = ${storeId}`;
   }
 
