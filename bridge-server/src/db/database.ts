@@ -1,5 +1,6 @@
 import postgres, { type Options, type Sql } from 'postgres';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
+import { PipelinedReader } from './pipelined-reader.ts';
 
 export const APP_ROLE = 'dockhand_app';
 
@@ -8,6 +9,11 @@ export interface Database {
   readonly owner: Sql;
   /** The app role's pool: every request-time query runs here, through withPrincipal. */
   readonly app: Sql;
+  /**
+   * On a PostgreSQL server, a second pool on the app role for readWithPrincipal's
+   * one-round-trip reads. Absent on PGlite, which serves one connection.
+   */
+  readonly reader?: PipelinedReader;
   readonly kind: 'postgres' | 'pglite';
   /** Where the data lives, for messages (the URL without password, or the PGlite folder). */
   readonly description: string;
@@ -45,17 +51,21 @@ export function redactUrl(databaseUrl: string): string {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const owner = postgres(options.databaseUrl, { ...commonOptions(options.onNotice), max: 2 });
-    const app = postgres(options.appDatabaseUrl ?? appUrlFor(options.databaseUrl), {
-      ...commonOptions(options.onNotice),
+    const appUrl = options.appDatabaseUrl ?? appUrlFor(options.databaseUrl);
+    const app = postgres(appUrl, { ...commonOptions(options.onNotice), max: options.appPoolSize ?? 10 });
+    const reader = new PipelinedReader(appUrl, {
       max: options.appPoolSize ?? 10,
+      applicationName: 'dockhand',
+      onError: options.onNotice,
     });
     return {
       owner,
       app,
+      reader,
       kind: 'postgres',
       description: redactUrl(options.databaseUrl),
       close: async () => {
-        await Promise.all([owner.end({ timeout: 5 }), app.end({ timeout: 5 })]);
+        await Promise.all([owner.end({ timeout: 5 }), app.end({ timeout: 5 }), reader.end()]);
       },
     };
   }

@@ -13,6 +13,7 @@ import {
   type Principal,
 } from './principal.ts';
 import { openDatabase } from './database.ts';
+import { statement } from './statement.ts';
 
 /** Tables allowed to go without FORCED row-level security, and why. */
 const RLS_ALLOWLIST: Record<string, string> = {
@@ -77,7 +78,7 @@ describe('row-level security, at the database level', () => {
   });
 
   it('returns only the caller’s rows on the one-round-trip read path too', async () => {
-    const rows = await readWithPrincipal(t.db, adminOf(orgB), (sql) => sql<{ org_id: string }[]>`select org_id from orders`);
+    const rows = await readWithPrincipal<{ org_id: string }>(t.db, adminOf(orgB), statement`select org_id from orders`);
     expect(rows).toHaveLength(3);
     expect(rows.every((row) => row.org_id === orgB)).toBe(true);
     const merchant: Principal = {
@@ -88,22 +89,98 @@ describe('row-level security, at the database level', () => {
       subject: 'm',
       capabilities: [],
     };
-    const scoped = await readWithPrincipal(t.db, merchant, (sql) => sql<{ store_id: string }[]>`select store_id from orders`);
+    const scoped = await readWithPrincipal<{ store_id: string }>(t.db, merchant, statement`select store_id from orders`);
     expect(scoped.map((row) => row.store_id)).toEqual([storeA1, storeA1, storeA1]);
+    const asked = await readWithPrincipal<{ id: string }>(
+      t.db,
+      merchant,
+      statement`select id from stores where id = any(${[storeA1, storeA2, storeB1]}::uuid[]) order by id`,
+    );
+    expect(asked.map((row) => row.id)).toEqual([storeA1]);
+  });
+
+  it('runs the read path in one implicit transaction on a PostgreSQL server, and its context dies with it', async () => {
+    // One connection, so the check after the read lands on the connection the read used.
+    const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
+    try {
+      expect(single.reader).toBeDefined();
+      const [inside] = await readWithPrincipal<{ org: string; readOnly: string; who: string; level: string }>(
+        single,
+        adminOf(orgA),
+        statement`select current_setting('dockhand.org_id') as org, current_setting('transaction_read_only') as "readOnly",
+                         current_user as who, (select count(*)::text from orders) as level`,
+      );
+      expect(inside).toEqual({ org: orgA, readOnly: 'on', who: APP_ROLE, level: '6' });
+      const [after] = await single.reader!.query<{ org: string | null; readOnly: string }>(
+        `select current_setting('dockhand.org_id', true) as org, current_setting('transaction_read_only') as "readOnly"`,
+      );
+      expect(after!.org ?? '').toBe('');
+      // The read pool's connections are read-only in every transaction, not only in reads.
+      expect(after!.readOnly).toBe('on');
+      expect(await single.reader!.query(`select id from orders`)).toEqual([]);
+    } finally {
+      await single.close();
+    }
   });
 
   it('refuses writes on the read path and leaves the connection clean after an error', async () => {
-    await expect(
-      readWithPrincipal(t.db, adminOf(orgA), (sql) => sql`update orders set status = 'x' returning id`),
-    ).rejects.toThrow(/read-only transaction/);
-    await expect(readWithPrincipal(t.db, adminOf(orgA), (sql) => sql`select * from no_such_table`)).rejects.toThrow(
-      /no_such_table/,
-    );
-    const [state] = await t.db.app<{ org: string | null; who: string }[]>`
-      select current_setting('dockhand.org_id', true) as org, current_user as who`;
-    expect(state!.org ?? '').toBe('');
-    const rows = await readWithPrincipal(t.db, adminOf(orgA), (sql) => sql`select 1 as ok`);
-    expect(rows).toEqual([{ ok: 1 }]);
+    const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
+    try {
+      await expect(
+        readWithPrincipal(single, adminOf(orgA), statement`update orders set status = 'x' returning id`),
+      ).rejects.toThrow(/read-only transaction/);
+      await expect(readWithPrincipal(single, adminOf(orgA), statement`select * from no_such_table`)).rejects.toThrow(
+        /no_such_table/,
+      );
+      await expect(readWithPrincipal(single, adminOf(orgA), statement`select ${'x'}::int as bad`)).rejects.toThrow(
+        /invalid input syntax/,
+      );
+      const [state] = await single.reader!.query<{ org: string | null }>(
+        `select current_setting('dockhand.org_id', true) as org`,
+      );
+      expect(state!.org ?? '').toBe('');
+      expect(await readWithPrincipal(single, adminOf(orgA), statement`select 1 as ok`)).toEqual([{ ok: 1 }]);
+      const untouched = await withPrincipal(t.db, adminOf(orgA), (tx) => tx`select 1 from orders where status = 'x'`);
+      expect(untouched).toHaveLength(0);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('reads the same values on the read path as through withPrincipal', async () => {
+    const at = new Date('2026-03-04T05:06:07.890Z');
+    const texts = ['x', 'y"z', 'back\\slash', 'comma,brace}', ''];
+    const columns = statement`
+      select ${at}::timestamptz as at, ${texts}::text[] as texts, ${42}::int as int4, ${true}::boolean as flag,
+             ${null}::text as nothing, 9007199254740993::bigint as int8, 10.50::numeric as numeric, 1.5::float8 as float8,
+             '{"a":[1,"x"]}'::jsonb as jsonb, '[2]'::json as json, '2026-03-04'::date as day, '2026-03-04 05:06:07.123'::timestamp as local_time,
+             '00000000-0000-4000-8000-000000000000'::uuid as uuid, array[1,2]::int[] as ints, array['a','b,c']::text[] as pair`;
+    const viaRead = await readWithPrincipal(t.db, adminOf(orgA), columns);
+    const viaTransaction = await withPrincipal(t.db, adminOf(orgA), (tx) => tx.unsafe(columns.text, columns.values as never[]));
+    expect(viaRead).toEqual([...viaTransaction]);
+    expect(viaRead[0]).toMatchObject({
+      at,
+      texts,
+      int4: 42,
+      flag: true,
+      nothing: null,
+      int8: '9007199254740993',
+      numeric: '10.50',
+    });
+  });
+
+  it('parses a statement again when a schema change made it stale', async () => {
+    const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
+    try {
+      const before = await readWithPrincipal<Record<string, unknown>>(single, adminOf(orgB), statement`select * from stores`);
+      expect(before[0]).not.toHaveProperty('stale_probe');
+      await t.db.owner`alter table stores add column stale_probe int`;
+      const after = await readWithPrincipal<Record<string, unknown>>(single, adminOf(orgB), statement`select * from stores`);
+      expect(after[0]).toHaveProperty('stale_probe', null);
+    } finally {
+      await t.db.owner`alter table stores drop column if exists stale_probe`;
+      await single.close();
+    }
   });
 
   it('keeps platform ids above 2^53 exact', async () => {

@@ -8,7 +8,8 @@ import { openDatabase } from './database.ts';
 import { MigrationChecksumError } from './errors.ts';
 import { migrate, MIGRATIONS_TABLE, readMigrations } from './migrator.ts';
 import { migrationsDir } from './paths.ts';
-import { systemPrincipal, withPrincipal } from './principal.ts';
+import { readWithPrincipal, systemPrincipal, withPrincipal } from './principal.ts';
+import { statement } from './statement.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -117,6 +118,17 @@ describe('the same migrations on PGlite', () => {
         select name, current_user as who from organizations`,
       );
       expect(visible).toEqual([{ name: 'A', who: 'dockhand_app' }]);
+      // The one-round-trip read path has no second pool here: it pipelines on the one connection.
+      expect(db.reader).toBeUndefined();
+      const read = await readWithPrincipal(
+        db,
+        systemPrincipal(orgB),
+        statement`select name, current_user as who from organizations where name = any(${['A', 'B']})`,
+      );
+      expect(read).toEqual([{ name: 'B', who: 'dockhand_app' }]);
+      await expect(
+        readWithPrincipal(db, systemPrincipal(orgB), statement`update organizations set name = ${'C'} returning id`),
+      ).rejects.toThrow(/read-only transaction/);
       await expect(
         withPrincipal(
           db,

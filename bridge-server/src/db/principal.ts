@@ -1,7 +1,8 @@
-import type { PendingQuery, ReservedSql, TransactionSql } from 'postgres';
+import type { ParameterOrJSON, ReservedSql, TransactionSql } from 'postgres';
 import type { Database } from './database.ts';
 import { APP_ROLE } from './database.ts';
 import { InvalidPrincipalError } from './errors.ts';
+import { statement, type Statement } from './statement.ts';
 
 export const ROLES = ['owner', 'admin', 'staff', 'merchant'] as const;
 export type Role = (typeof ROLES)[number];
@@ -90,14 +91,18 @@ export class UnsafeAppRoleError extends Error {
   }
 }
 
-/** Refuses to run when the app pool could see past row-level security. */
+/** Refuses to run when either app pool could see past row-level security. */
 export async function assertAppRole(db: Database): Promise<void> {
   if (db.kind === 'pglite') return;
-  const [role] = await db.app<{ name: string; unsafe: boolean }[]>`
+  const check = `
     select r.rolname as name,
            r.rolsuper or r.rolbypassrls or exists (select 1 from pg_class c where c.relowner = r.oid and c.relnamespace = 'public'::regnamespace) as unsafe
     from pg_roles r where r.rolname = current_user`;
-  if (!role || role.unsafe) throw new UnsafeAppRoleError(role?.name ?? 'unknown');
+  const checks: Promise<readonly { name: string; unsafe: boolean }[]>[] = [db.app.unsafe(check)];
+  if (db.reader) checks.push(db.reader.query(check));
+  for (const [role] of await Promise.all(checks)) {
+    if (!role || role.unsafe) throw new UnsafeAppRoleError(role?.name ?? 'unknown');
+  }
 }
 
 /**
@@ -117,22 +122,29 @@ export async function withPrincipal<T>(db: Database, principal: Principal, work:
   return result as T;
 }
 
+/** The context statement of the one-round-trip read path (whose connections are read-only). */
+function readContext(context: TenantContext): Statement {
+  return statement`
+    select set_config('dockhand.org_id', ${context.orgId}, true),
+           set_config('dockhand.store_ids', ${context.stores}, true),
+           set_config('dockhand.user_id', ${context.userId}, true),
+           set_config('dockhand.principal_kind', ${context.kind}, true)`;
+}
+
 /**
- * withPrincipal for one read statement, in one network round trip: BEGIN, the context, the
- * statement and COMMIT are pipelined on a reserved connection, in a read-only transaction.
- * The hot path of list endpoints. If any step fails, the rest fail with it.
+ * withPrincipal for one read statement, in one network round trip and read-only: the hot path
+ * of list endpoints. On a PostgreSQL server the context and the statement run in one implicit
+ * transaction (see PipelinedReader); on PGlite, BEGIN, the context, the statement and COMMIT
+ * are pipelined on the one connection. Either way a failure anywhere fails the whole read.
  */
-export async function readWithPrincipal<T extends readonly object[]>(
-  db: Database,
-  principal: Principal,
-  statement: (sql: ReservedSql) => PendingQuery<T>,
-): Promise<T> {
+export async function readWithPrincipal<Row extends object>(db: Database, principal: Principal, read: Statement): Promise<Row[]> {
   const context = contextOf(principal);
+  if (db.reader) return db.reader.read<Row>(readContext(context), read);
   const connection = await db.app.reserve();
   try {
     const begin = connection`begin read only`.simple().execute();
     const applied = setContext(connection, context, db.kind === 'pglite').execute();
-    const result = statement(connection).execute();
+    const result = connection.unsafe<Row[]>(read.text, read.values as ParameterOrJSON<never>[]).execute();
     const commit = connection`commit`.simple().execute();
     const settled = await Promise.allSettled([begin, applied, result, commit]);
     const failure = settled.find((step) => step.status === 'rejected');
@@ -140,7 +152,7 @@ export async function readWithPrincipal<T extends readonly object[]>(
       await connection`rollback`.catch(() => {});
       throw failure.reason;
     }
-    return (settled[2] as PromiseFulfilledResult<T>).value;
+    return [...(settled[2] as PromiseFulfilledResult<Row[]>).value];
   } finally {
     connection.release();
   }

@@ -146,7 +146,7 @@ export function storeRoutes(ctx: AppContext): Router {
   router.get('/', async (req, res) => {
     const query = parseInput(pageQuery, req.query, 'query');
     const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : undefined;
-    const rows = await withPrincipal(ctx.db, principalOf(res), (tx) => ctx.stores.list(tx, { limit: query.limit, after }));
+    const rows = await ctx.stores.list(ctx.db, principalOf(res), { limit: query.limit, after });
     res.json(toPage(rows, query.limit, (row) => [row.createdAt, row.id]));
   });
 

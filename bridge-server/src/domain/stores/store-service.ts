@@ -1,5 +1,7 @@
 import type { TransactionSql } from 'postgres';
-import type { Principal } from '../../db/principal.ts';
+import type { Database } from '../../db/database.ts';
+import { readWithPrincipal, type Principal } from '../../db/principal.ts';
+import { statement } from '../../db/statement.ts';
 import type { KeyRing } from '../../security/key-ring.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 
@@ -31,7 +33,8 @@ interface StoreRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'id, org_id, platform, name, shop_domain, site_url, status, credentials_key_id, created_at, updated_at';
+const COLUMN_LIST = statement`id, org_id, platform, name, shop_domain, site_url, status, credentials_key_id, created_at, updated_at`;
+const COLUMNS = COLUMN_LIST.text;
 
 export const toStoreView = (row: StoreRow): StoreView => ({
   id: row.id,
@@ -119,12 +122,23 @@ export class StoreService {
     return row ? toStoreView(row) : undefined;
   }
 
-  async list(tx: TransactionSql, page: { limit: number; after?: [string, string] | undefined }): Promise<StoreView[]> {
-    const rows = await tx<StoreRow[]>`
-      select ${tx.unsafe(COLUMNS)} from stores
-      ${page.after ? tx`where (date_trunc('milliseconds', created_at), id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)` : tx``}
-      order by date_trunc('milliseconds', created_at), id
-      limit ${page.limit + 1}`;
+  /** One page of the principal's stores, read in one round trip. */
+  async list(
+    db: Database,
+    principal: Principal,
+    page: { limit: number; after?: [string, string] | undefined },
+  ): Promise<StoreView[]> {
+    const after = page.after
+      ? statement`where (date_trunc('milliseconds', created_at), id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)`
+      : statement``;
+    const rows = await readWithPrincipal<StoreRow>(
+      db,
+      principal,
+      statement`
+        select ${COLUMN_LIST} from stores ${after}
+        order by date_trunc('milliseconds', created_at), id
+        limit ${page.limit + 1}`,
+    );
     return rows.map(toStoreView);
   }
 
