@@ -1,7 +1,8 @@
 /**
  * RLS overhead: a 50-row page of one organization's orders out of 1,000,000 orders across
- * 100 organizations, read through withPrincipal (app role, RLS on) and by the owner with an
- * explicit `where org_id` (superuser, RLS bypassed), interleaved in one run.
+ * 100 organizations, read through readWithPrincipal (app role, RLS on) and by the owner with an
+ * explicit `where org_id` (superuser, RLS bypassed), alternated in one run; then the general
+ * withPrincipal path against the owner in the same way.
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
@@ -57,7 +58,7 @@ try {
       select id, number, status, total, placed_at from orders
       order by placed_at desc, id desc limit 50`;
   const viaRls = () => readWithPrincipal(db, principal, page);
-  // The general path (any work, awaited step by step): BEGIN, then context + query, then COMMIT.
+  // The general path (any work, awaited step by step): BEGIN + context + query, then COMMIT.
   const viaTransaction = () =>
     withPrincipal(
       db,
@@ -88,9 +89,9 @@ try {
 
   /**
    * Times `path` against the owner's query, alternating the two (and which goes first) so both
-   * see the same machine. Each comparison is its own phase: a third path in the rotation (the
-   * stepped transaction, three round trips) was seen to shift the pair's ratio by up to 0.2 on
-   * this kind of two-core machine, in either direction from run to run.
+   * see the same machine. Each comparison is its own phase: with a third path in the rotation
+   * (the stepped transaction) the pair's ratio was seen to move by up to 0.2 on this kind of
+   * two-core machine, in either direction from run to run.
    */
   const compare = async (path: () => Promise<unknown>) => {
     const pair = [path, viaOwner];

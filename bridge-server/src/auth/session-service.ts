@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { TransactionSql } from 'postgres';
 import type { Database } from '../db/database.ts';
-import { isUuid, systemPrincipal, withPrincipal, type Role } from '../db/principal.ts';
+import { isUuid, systemPrincipal, withPrincipal, type Role, type TenantSql } from '../db/principal.ts';
 import { recordAudit } from '../domain/audit/audit-log.ts';
 import type { KeyRing } from '../security/key-ring.ts';
 import type { AccessTokens } from './access-tokens.ts';
@@ -184,7 +183,7 @@ export class SessionService {
     });
   }
 
-  async userSummary(tx: TransactionSql, userId: string): Promise<SessionUser | undefined> {
+  async userSummary(tx: TenantSql, userId: string): Promise<SessionUser | undefined> {
     const [user] = await tx<UserRow[]>`select * from users where id = ${userId}`;
     return user ? this.summarise(tx, user) : undefined;
   }
@@ -203,7 +202,7 @@ export class SessionService {
     return checkTotp(secret, code);
   }
 
-  private async summarise(tx: TransactionSql, user: UserRow): Promise<SessionUser> {
+  private async summarise(tx: TenantSql, user: UserRow): Promise<SessionUser> {
     let storeIds: string[] | 'all' = 'all';
     if (user.role === 'merchant') {
       const rows = await tx<{ store_id: string }[]>`
@@ -221,7 +220,7 @@ export class SessionService {
     };
   }
 
-  private async issue(tx: TransactionSql, user: UserRow, familyId: string): Promise<IssuedSession> {
+  private async issue(tx: TenantSql, user: UserRow, familyId: string): Promise<IssuedSession> {
     const summary = await this.summarise(tx, user);
     const secret = randomBytes(32).toString('base64url');
     const [token] = await tx<{ id: string }[]>`

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { APP_ROLE } from './database.ts';
@@ -11,6 +10,7 @@ import {
   UnsafeAppRoleError,
   withPrincipal,
   type Principal,
+  type TenantSql,
 } from './principal.ts';
 import { openDatabase } from './database.ts';
 import { statement } from './statement.ts';
@@ -27,7 +27,7 @@ let storeA1: string;
 let storeA2: string;
 let storeB1: string;
 
-async function seedOrg(tx: TransactionSql, orgId: string, name: string, storeCount: number): Promise<string[]> {
+async function seedOrg(tx: TenantSql, orgId: string, name: string, storeCount: number): Promise<string[]> {
   await tx`insert into organizations (id, name) values (${orgId}, ${name})`;
   const storeIds: string[] = [];
   for (let s = 0; s < storeCount; s++) {
@@ -265,9 +265,45 @@ describe('row-level security, at the database level', () => {
   });
 
   it('does not carry the context past the transaction', async () => {
-    await withPrincipal(t.db, adminOf(orgA), (tx) => tx`select 1`);
-    const [setting] = await t.db.app<{ org: string | null }[]>`select current_setting('dockhand.org_id', true) as org`;
-    expect(setting!.org ?? '').toBe('');
+    // One connection, so the check lands on the connection the transaction used.
+    const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
+    try {
+      const [inside] = await withPrincipal(
+        single,
+        adminOf(orgA),
+        (tx) => tx<{ org: string }[]>`select current_setting('dockhand.org_id') as org`,
+      );
+      expect(inside!.org).toBe(orgA);
+      const [setting] = await single.app<{ org: string | null }[]>`select current_setting('dockhand.org_id', true) as org`;
+      expect(setting!.org ?? '').toBe('');
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('rolls back everything the work wrote when it fails, and leaves the connection clean', async () => {
+    const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
+    try {
+      await expect(
+        withPrincipal(single, adminOf(orgA), async (tx) => {
+          await tx`update orders set status = 'rolled-back' where store_id = ${storeA1}`;
+          throw new Error('the work failed');
+        }),
+      ).rejects.toThrow('the work failed');
+      await expect(
+        withPrincipal(single, adminOf(orgA), async (tx) => {
+          await tx`update orders set status = 'rolled-back' where store_id = ${storeA1}`;
+          await tx`select * from no_such_table`;
+        }),
+      ).rejects.toThrow(/no_such_table/);
+      // Had the failed transaction been left open, this would fail as "current transaction is aborted".
+      const [state] = await single.app<{ org: string | null }[]>`select current_setting('dockhand.org_id', true) as org`;
+      expect(state!.org ?? '').toBe('');
+      const changed = await withPrincipal(single, adminOf(orgA), (tx) => tx`select id from orders where status = 'rolled-back'`);
+      expect(changed).toHaveLength(0);
+    } finally {
+      await single.close();
+    }
   });
 
   it('rejects a malformed principal before touching the database', async () => {

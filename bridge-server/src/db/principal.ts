@@ -1,4 +1,4 @@
-import type { ParameterOrJSON, ReservedSql, TransactionSql } from 'postgres';
+import type { ParameterOrJSON, ReservedSql } from 'postgres';
 import type { Database } from './database.ts';
 import { APP_ROLE } from './database.ts';
 import { InvalidPrincipalError } from './errors.ts';
@@ -66,7 +66,7 @@ function contextOf(principal: Principal): TenantContext {
  * pool already logs in as it (checked at start-up by assertAppRole), and the extra switch is
  * skipped on this hot path.
  */
-function setContext(sql: TransactionSql | ReservedSql, context: TenantContext, switchRole: boolean) {
+function setContext(sql: ReservedSql, context: TenantContext, switchRole: boolean) {
   return switchRole
     ? sql`
         select set_config('role', ${APP_ROLE}, true),
@@ -105,21 +105,42 @@ export async function assertAppRole(db: Database): Promise<void> {
   }
 }
 
+declare const tenantScope: unique symbol;
+
 /**
- * The only way to reach tenant data: opens a transaction on the app pool, becomes the app
+ * The connection withPrincipal hands to its work: inside the principal's transaction, with the
+ * tenant context set. Domain code takes this type, so it cannot be given a bare pool.
+ */
+export type TenantSql = ReservedSql & { readonly [tenantScope]: true };
+
+/**
+ * The only way to reach tenant data: opens a transaction on an app connection, becomes the app
  * role for it, and sets the tenant context with set_config(…, true) so it dies with the
  * transaction. Row-level security does the rest.
+ *
+ * BEGIN and the context are sent without waiting, so they share a round trip with the work's
+ * first statement, and COMMIT is a second: two round trips for one statement. If BEGIN or the
+ * context failed, every statement after them fails too, and that first failure is the one
+ * raised. The connection is released only once the work has settled and the transaction ended.
  */
-export async function withPrincipal<T>(db: Database, principal: Principal, work: (tx: TransactionSql) => Promise<T>): Promise<T> {
+export async function withPrincipal<T>(db: Database, principal: Principal, work: (tx: TenantSql) => Promise<T>): Promise<T> {
   const context = contextOf(principal);
-  const result = await db.app.begin(async (tx) => {
-    // Sent without waiting: it runs first on this connection, and if it failed the
-    // transaction would fail with it, so one round trip is saved on every request.
-    const applied = setContext(tx, context, db.kind === 'pglite').execute();
-    const [, value] = await Promise.all([applied, work(tx)]);
-    return value;
-  });
-  return result as T;
+  const connection = await db.app.reserve();
+  try {
+    const opened = Promise.all([
+      connection`begin`.simple().execute(),
+      setContext(connection, context, db.kind === 'pglite').execute(),
+    ]);
+    const [begun, done] = await Promise.allSettled([opened, Promise.resolve(connection as TenantSql).then(work)]);
+    if (begun.status === 'rejected' || done.status === 'rejected') {
+      await connection`rollback`.catch(() => {});
+      throw begun.status === 'rejected' ? begun.reason : (done as PromiseRejectedResult).reason;
+    }
+    await connection`commit`;
+    return done.value;
+  } finally {
+    connection.release();
+  }
 }
 
 /** The context statement of the one-round-trip read path (whose connections are read-only). */

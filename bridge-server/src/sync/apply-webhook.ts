@@ -1,6 +1,5 @@
-import type { TransactionSql } from 'postgres';
 import type { Database } from '../db/database.ts';
-import { systemPrincipal, withPrincipal, type Principal } from '../db/principal.ts';
+import { systemPrincipal, withPrincipal, type Principal, type TenantSql } from '../db/principal.ts';
 import { recordAudit } from '../domain/audit/audit-log.ts';
 import { upsertCustomer, upsertProduct } from '../domain/catalog/catalog-sync.ts';
 import { applyInventoryLevel } from '../domain/inventory/inventory-sync.ts';
@@ -45,7 +44,7 @@ interface EventRow {
 }
 
 type Target = { orgId: string; storeId: string };
-type Handler = (tx: TransactionSql, target: Target, payload: unknown, event: EventRow, principal: Principal) => Promise<boolean>;
+type Handler = (tx: TenantSql, target: Target, payload: unknown, event: EventRow, principal: Principal) => Promise<boolean>;
 
 const SHOPIFY_ORDER_TOPICS = [
   'orders/create',
@@ -167,7 +166,7 @@ const wooHandlers: Record<string, Handler> = {
 
 /** Erases a customer's personal data (and that of the listed orders); keeps the business facts. */
 export async function redactCustomer(
-  tx: TransactionSql,
+  tx: TenantSql,
   target: Target,
   customerPlatformId: string,
   orderPlatformIds: string[],
@@ -184,7 +183,7 @@ export async function redactCustomer(
 }
 
 /** shop/redact: everything the store brought is deleted; the store row stays, uninstalled, as the record. */
-export async function purgeStore(tx: TransactionSql, target: Target): Promise<void> {
+export async function purgeStore(tx: TenantSql, target: Target): Promise<void> {
   await tx`delete from orders where org_id = ${target.orgId} and store_id = ${target.storeId}`;
   await tx`delete from products where org_id = ${target.orgId} and store_id = ${target.storeId}`;
   await tx`delete from customers where org_id = ${target.orgId} and store_id = ${target.storeId}`;

@@ -1,6 +1,5 @@
-import type { TransactionSql } from 'postgres';
 import type { Database } from '../db/database.ts';
-import { systemPrincipal, withPrincipal } from '../db/principal.ts';
+import { systemPrincipal, withPrincipal, type TenantSql } from '../db/principal.ts';
 import { upsertCustomer, upsertProduct } from '../domain/catalog/catalog-sync.ts';
 import { applyInventoryLevel } from '../domain/inventory/inventory-sync.ts';
 import { upsertOrder } from '../domain/orders/order-sync.ts';
@@ -38,7 +37,7 @@ interface SavedCursor {
 }
 
 async function applyItem<E extends SyncEntity>(
-  tx: TransactionSql,
+  tx: TenantSql,
   target: SyncTarget,
   entity: E,
   page: PageItem<EntityTypes[E]>,

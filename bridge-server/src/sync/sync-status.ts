@@ -1,4 +1,4 @@
-import type { TransactionSql } from 'postgres';
+import type { TenantSql } from '../db/principal.ts';
 
 export const SYNC_ENTITIES = ['orders', 'products', 'customers', 'inventory'] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
@@ -25,7 +25,7 @@ export interface StoreSyncStatus {
 }
 
 /** Per entity: checkpoint, lag, counts and progress; plus the store's webhook inbox backlog. */
-export async function storeSyncStatus(tx: TransactionSql, storeId: string): Promise<StoreSyncStatus> {
+export async function storeSyncStatus(tx: TenantSql, storeId: string): Promise<StoreSyncStatus> {
   const states = await tx<
     {
       entity: SyncEntity;

@@ -1,5 +1,4 @@
-import type { TransactionSql } from 'postgres';
-import type { Principal } from '../../db/principal.ts';
+import type { Principal, TenantSql } from '../../db/principal.ts';
 
 export interface AuditEntry {
   action: string;
@@ -10,7 +9,7 @@ export interface AuditEntry {
 }
 
 /** Appends to the audit log inside the caller's transaction, so the record and the change commit together. */
-export async function recordAudit(tx: TransactionSql, principal: Principal, entry: AuditEntry): Promise<void> {
+export async function recordAudit(tx: TenantSql, principal: Principal, entry: AuditEntry): Promise<void> {
   await tx`
     insert into audit_log (org_id, actor_kind, actor_id, action, subject_type, subject_id, details, request_id)
     values (${principal.orgId}, ${principal.kind}, ${principal.userId ?? principal.subject}, ${entry.action},

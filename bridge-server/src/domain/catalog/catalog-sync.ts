@@ -1,10 +1,10 @@
-import type { TransactionSql } from 'postgres';
+import type { TenantSql } from '../../db/principal.ts';
 import type { NormalizedCustomer, NormalizedProduct } from '../../platforms/model.ts';
 import type { SyncOutcome } from '../orders/order-sync.ts';
 
 /** Upserts a product and its variants; last write wins on the platform's updated_at. */
 export async function upsertProduct(
-  tx: TransactionSql,
+  tx: TenantSql,
   target: { orgId: string; storeId: string },
   product: NormalizedProduct,
   raw: string,
@@ -35,7 +35,7 @@ export async function upsertProduct(
 
 /** Upserts a customer; last write wins. A redacted customer stays redacted. */
 export async function upsertCustomer(
-  tx: TransactionSql,
+  tx: TenantSql,
   target: { orgId: string; storeId: string },
   customer: NormalizedCustomer,
   raw: string,

@@ -1,4 +1,4 @@
-import type { TransactionSql } from 'postgres';
+import type { TenantSql } from '../../db/principal.ts';
 import type { NormalizedInventoryLevel } from '../../platforms/model.ts';
 
 export type LevelOutcome =
@@ -9,7 +9,7 @@ export type LevelOutcome =
  * change writes exactly one ledger row (a replayed or older report writes none).
  */
 export async function applyInventoryLevel(
-  tx: TransactionSql,
+  tx: TenantSql,
   target: { orgId: string; storeId: string },
   level: NormalizedInventoryLevel,
   source: { kind: 'platform' | 'reconcile' | 'backfill'; eventId?: string },

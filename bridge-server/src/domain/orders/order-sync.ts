@@ -1,4 +1,4 @@
-import type { TransactionSql } from 'postgres';
+import type { TenantSql } from '../../db/principal.ts';
 import type { NormalizedOrder } from '../../platforms/model.ts';
 
 export type SyncOutcome = 'inserted' | 'updated' | 'stale';
@@ -11,7 +11,7 @@ export type SyncOutcome = 'inserted' | 'updated' | 'stale';
  * `raw` is the platform's JSON text, kept exactly (jsonb keeps large integers whole).
  */
 export async function upsertOrder(
-  tx: TransactionSql,
+  tx: TenantSql,
   target: { orgId: string; storeId: string },
   order: NormalizedOrder,
   raw: string,

@@ -1,6 +1,5 @@
-import type { TransactionSql } from 'postgres';
 import type { Database } from '../../db/database.ts';
-import { readWithPrincipal, type Principal } from '../../db/principal.ts';
+import { readWithPrincipal, type Principal, type TenantSql } from '../../db/principal.ts';
 import { statement } from '../../db/statement.ts';
 import type { KeyRing } from '../../security/key-ring.ts';
 import { recordAudit } from '../audit/audit-log.ts';
@@ -60,7 +59,7 @@ const SEALED_FIELDS = [
 
 /** Sets the store's status and drops every sealed secret (disconnect, uninstall, shop/redact). */
 export async function forgetStore(
-  tx: TransactionSql,
+  tx: TenantSql,
   storeId: string,
   status: 'disconnected' | 'uninstalled',
 ): Promise<StoreRow | undefined> {
@@ -92,7 +91,7 @@ export interface NewStore {
 export class StoreService {
   constructor(private readonly keyRing: KeyRing) {}
 
-  async create(tx: TransactionSql, principal: Principal, input: NewStore, requestId?: string): Promise<StoreView> {
+  async create(tx: TenantSql, principal: Principal, input: NewStore, requestId?: string): Promise<StoreView> {
     let row: StoreRow | undefined;
     try {
       [row] = await tx<StoreRow[]>`
@@ -117,7 +116,7 @@ export class StoreService {
     return (await this.get(tx, store.id))!;
   }
 
-  async get(tx: TransactionSql, storeId: string): Promise<StoreView | undefined> {
+  async get(tx: TenantSql, storeId: string): Promise<StoreView | undefined> {
     const [row] = await tx<StoreRow[]>`select ${tx.unsafe(COLUMNS)} from stores where id = ${storeId}`;
     return row ? toStoreView(row) : undefined;
   }
@@ -143,7 +142,7 @@ export class StoreService {
   }
 
   async update(
-    tx: TransactionSql,
+    tx: TenantSql,
     principal: Principal,
     storeId: string,
     changes: { name?: string | undefined; status?: StoreStatus | undefined },
@@ -168,28 +167,23 @@ export class StoreService {
   }
 
   /** Disconnecting forgets the credentials; the synced data stays until the store is purged. */
-  async disconnect(
-    tx: TransactionSql,
-    principal: Principal,
-    storeId: string,
-    requestId?: string,
-  ): Promise<StoreView | undefined> {
+  async disconnect(tx: TenantSql, principal: Principal, storeId: string, requestId?: string): Promise<StoreView | undefined> {
     const row = await forgetStore(tx, storeId, 'disconnected');
     if (!row) return undefined;
     await recordAudit(tx, principal, { action: 'store.disconnected', subjectType: 'store', subjectId: storeId, requestId });
     return toStoreView(row);
   }
 
-  setCredentials(tx: TransactionSql, orgId: string, storeId: string, credentials: Record<string, string>): Promise<void> {
+  setCredentials(tx: TenantSql, orgId: string, storeId: string, credentials: Record<string, string>): Promise<void> {
     return this.sealInto(tx, orgId, storeId, SEALED_FIELDS[0], JSON.stringify(credentials));
   }
 
-  setWebhookSecret(tx: TransactionSql, orgId: string, storeId: string, secret: string): Promise<void> {
+  setWebhookSecret(tx: TenantSql, orgId: string, storeId: string, secret: string): Promise<void> {
     return this.sealInto(tx, orgId, storeId, SEALED_FIELDS[1], secret);
   }
 
   private async sealInto(
-    tx: TransactionSql,
+    tx: TenantSql,
     orgId: string,
     storeId: string,
     field: (typeof SEALED_FIELDS)[number],
@@ -201,7 +195,7 @@ export class StoreService {
       where id = ${storeId}`;
   }
 
-  async readCredentials(tx: TransactionSql, storeId: string): Promise<Record<string, string> | undefined> {
+  async readCredentials(tx: TenantSql, storeId: string): Promise<Record<string, string> | undefined> {
     const [row] = await tx<{ org_id: string; credentials_ciphertext: Buffer | null; credentials_key_id: string | null }[]>`
       select org_id, credentials_ciphertext, credentials_key_id from stores where id = ${storeId}`;
     if (!row?.credentials_ciphertext || !row.credentials_key_id) return undefined;
@@ -212,7 +206,7 @@ export class StoreService {
     return JSON.parse(json) as Record<string, string>;
   }
 
-  async readWebhookSecret(tx: TransactionSql, storeId: string): Promise<string | undefined> {
+  async readWebhookSecret(tx: TenantSql, storeId: string): Promise<string | undefined> {
     const [row] = await tx<{ org_id: string; webhook_secret_ciphertext: Buffer | null; webhook_secret_key_id: string | null }[]>`
       select org_id, webhook_secret_ciphertext, webhook_secret_key_id from stores where id = ${storeId}`;
     if (!row?.webhook_secret_ciphertext || !row.webhook_secret_key_id) return undefined;
@@ -223,7 +217,7 @@ export class StoreService {
   }
 
   /** Re-seals every store secret of the principal's organization that is not under the active key. */
-  async rotateSecrets(tx: TransactionSql): Promise<number> {
+  async rotateSecrets(tx: TenantSql): Promise<number> {
     const rows = await tx<
       {
         id: string;

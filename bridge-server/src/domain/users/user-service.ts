@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { TransactionSql } from 'postgres';
 import { hashPassword } from '../../auth/passwords.ts';
 import type { Database } from '../../db/database.ts';
-import { systemPrincipal, withPrincipal, type Role } from '../../db/principal.ts';
+import { systemPrincipal, withPrincipal, type Role, type TenantSql } from '../../db/principal.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 
 export interface UserView {
@@ -31,7 +30,7 @@ const isUniqueViolation = (error: unknown, constraint: string): boolean =>
   (error as { constraint_name?: string }).constraint_name === constraint;
 
 export async function insertUser(
-  tx: TransactionSql,
+  tx: TenantSql,
   input: {
     orgId: string;
     email: string;
@@ -96,7 +95,7 @@ export const toUserView = (row: UserRow): UserView => ({
 });
 
 export async function listUsers(
-  tx: TransactionSql,
+  tx: TenantSql,
   page: { limit: number; after?: [string, string] | undefined },
 ): Promise<UserView[]> {
   const rows = await tx<UserRow[]>`
@@ -109,7 +108,7 @@ export async function listUsers(
   return rows.map(toUserView);
 }
 
-export async function getUser(tx: TransactionSql, userId: string): Promise<UserView | undefined> {
+export async function getUser(tx: TenantSql, userId: string): Promise<UserView | undefined> {
   const [row] = await tx<UserRow[]>`
     select u.id, u.email, u.display_name, u.role, u.totp_enabled, u.disabled_at, u.created_at,
            array(select s.store_id from user_stores s where s.user_id = u.id order by s.store_id) as store_ids
