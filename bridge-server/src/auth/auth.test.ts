@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { decodeJwt } from 'jose';
@@ -227,6 +228,43 @@ describe('user management', () => {
     expect(
       (await api('POST', '/v1/auth/refresh', { headers: { cookie: cookieOf(staffLogin.headers.get('set-cookie')) } })).status,
     ).toBe(401);
+  });
+
+  it('pages through users with a keyset cursor, each with its stores, and only the caller’s organization', async () => {
+    const org = await signedInOrg(server, 'Paged');
+    const other = await signedInOrg(server, 'Unpaged');
+    const store = await api('POST', '/v1/stores', {
+      token: org.token,
+      body: { platform: 'shopify', name: 'Paged shop', shopDomain: `paged-${randomUUID().slice(0, 8)}.myshopify.com` },
+    });
+    expect(store.status).toBe(201);
+    const emails = [org.email];
+    for (let i = 0; i < 4; i++) {
+      const email = uniqueEmail(`merchant${i}`);
+      const created = await api('POST', '/v1/users', {
+        token: org.token,
+        body: { email, password: 'merchant password 1', role: 'merchant', storeIds: [store.body.data.id] },
+      });
+      expect(created.status).toBe(201);
+      emails.push(email);
+    }
+    const seen: { email: string; storeIds: string[] }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { data: typeof seen; page: { nextCursor: string | null } } } = await api(
+        'GET',
+        `/v1/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: org.token },
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.data);
+      cursor = page.body.page.nextCursor;
+    } while (cursor);
+    expect(seen.map((user) => user.email).sort()).toEqual([...emails].sort());
+    expect(seen.filter((user) => user.email !== org.email).every((user) => user.storeIds[0] === store.body.data.id)).toBe(true);
+    const theirs = await api('GET', '/v1/users', { token: other.token });
+    expect(theirs.body.data.map((user: { email: string }) => user.email)).toEqual([other.email]);
   });
 
   it('refuses a taken email with 409 and a short password with 400', async () => {

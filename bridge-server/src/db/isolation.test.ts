@@ -148,13 +148,16 @@ describe('row-level security, at the database level', () => {
   });
 
   it('reads the same values on the read path as through withPrincipal', async () => {
+    // One known difference, left out here: a NULL inside a boolean[] reads as null on the read
+    // path and as false through the postgres driver.
     const at = new Date('2026-03-04T05:06:07.890Z');
     const texts = ['x', 'y"z', 'back\\slash', 'comma,brace}', ''];
     const columns = statement`
       select ${at}::timestamptz as at, ${texts}::text[] as texts, ${42}::int as int4, ${true}::boolean as flag,
              ${null}::text as nothing, 9007199254740993::bigint as int8, 10.50::numeric as numeric, 1.5::float8 as float8,
              '{"a":[1,"x"]}'::jsonb as jsonb, '[2]'::json as json, '2026-03-04'::date as day, '2026-03-04 05:06:07.123'::timestamp as local_time,
-             '00000000-0000-4000-8000-000000000000'::uuid as uuid, array[1,2]::int[] as ints, array['a','b,c']::text[] as pair`;
+             '00000000-0000-4000-8000-000000000000'::uuid as uuid, array[1,2]::int[] as ints, array['a','b,c']::text[] as pair,
+             array['00000000-0000-4000-8000-000000000001']::uuid[] as uuids, array[true, false]::boolean[] as flags`;
     const viaRead = await readWithPrincipal(t.db, adminOf(orgA), columns);
     const viaTransaction = await withPrincipal(t.db, adminOf(orgA), (tx) => tx.unsafe(columns.text, columns.values as never[]));
     expect(viaRead).toEqual([...viaTransaction]);

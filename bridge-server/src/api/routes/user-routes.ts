@@ -87,7 +87,7 @@ export function userRoutes(ctx: AppContext): Router {
   router.get('/', async (req, res) => {
     const query = parseInput(pageQuery, req.query, 'query');
     const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : undefined;
-    const rows = await withPrincipal(ctx.db, principalOf(res), (tx) => listUsers(tx, { limit: query.limit, after }));
+    const rows = await listUsers(ctx.db, principalOf(res), { limit: query.limit, after });
     res.json(toPage(rows, query.limit, (row) => [row.createdAt, row.id]));
   });
 

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../../auth/passwords.ts';
 import type { Database } from '../../db/database.ts';
-import { systemPrincipal, withPrincipal, type Role, type TenantSql } from '../../db/principal.ts';
+import {
+  readWithPrincipal,
+  systemPrincipal,
+  withPrincipal,
+  type Principal,
+  type Role,
+  type TenantSql,
+} from '../../db/principal.ts';
+import { statement } from '../../db/statement.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 
 export interface UserView {
@@ -94,17 +102,25 @@ export const toUserView = (row: UserRow): UserView => ({
   createdAt: row.created_at.toISOString(),
 });
 
+/** One page of the organization's users, read in one round trip. */
 export async function listUsers(
-  tx: TenantSql,
+  db: Database,
+  principal: Principal,
   page: { limit: number; after?: [string, string] | undefined },
 ): Promise<UserView[]> {
-  const rows = await tx<UserRow[]>`
-    select u.id, u.email, u.display_name, u.role, u.totp_enabled, u.disabled_at, u.created_at,
-           array(select s.store_id from user_stores s where s.user_id = u.id order by s.store_id) as store_ids
-    from users u
-    ${page.after ? tx`where (date_trunc('milliseconds', u.created_at), u.id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)` : tx``}
-    order by date_trunc('milliseconds', u.created_at), u.id
-    limit ${page.limit + 1}`;
+  const after = page.after
+    ? statement`where (date_trunc('milliseconds', u.created_at), u.id) > (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)`
+    : statement``;
+  const rows = await readWithPrincipal<UserRow>(
+    db,
+    principal,
+    statement`
+      select u.id, u.email, u.display_name, u.role, u.totp_enabled, u.disabled_at, u.created_at,
+             array(select s.store_id from user_stores s where s.user_id = u.id order by s.store_id) as store_ids
+      from users u ${after}
+      order by date_trunc('milliseconds', u.created_at), u.id
+      limit ${page.limit + 1}`,
+  );
   return rows.map(toUserView);
 }
 
