@@ -26,6 +26,7 @@ interface WireConnection {
   describe(message: { type: 'P'; name: string }): void;
   execute(message: { portal: string; rows: number }): void;
   sync(): void;
+  sendCopyFail(message: string): void;
 }
 
 interface FieldDescription {
@@ -145,8 +146,9 @@ class ContextRead<Row> {
 
   handlePortalSuspended(): void {}
 
-  handleCopyInResponse(): void {
-    this.handleError(new Error('COPY is not supported on the read path'));
+  /** Unreachable on read-only connections, but answered so the connection never waits for data. */
+  handleCopyInResponse(connection: WireConnection): void {
+    connection.sendCopyFail('COPY is not supported on the read path');
   }
 
   handleCopyData(): void {}
