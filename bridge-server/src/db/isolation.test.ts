@@ -12,7 +12,7 @@ import {
   type Principal,
   type TenantSql,
 } from './principal.ts';
-import { openDatabase } from './database.ts';
+import { openDatabase, type Database } from './database.ts';
 import { statement } from './statement.ts';
 
 /** Tables allowed to go without FORCED row-level security, and why. */
@@ -67,6 +67,16 @@ afterAll(async () => {
   await t?.drop();
 });
 
+/** Runs `use` on pools of one connection each, so a check after a statement lands on the connection it used. */
+async function onOneConnection(use: (db: Database) => Promise<void>): Promise<void> {
+  const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
+  try {
+    await use(single);
+  } finally {
+    await single.close();
+  }
+}
+
 describe('row-level security, at the database level', () => {
   it('returns only the caller’s rows from a query with no org filter', async () => {
     const rows = await withPrincipal(t.db, adminOf(orgA), (tx) => tx<{ org_id: string }[]>`select * from orders`);
@@ -100,9 +110,7 @@ describe('row-level security, at the database level', () => {
   });
 
   it('runs the read path in one implicit transaction on a PostgreSQL server, and its context dies with it', async () => {
-    // One connection, so the check after the read lands on the connection the read used.
-    const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
-    try {
+    await onOneConnection(async (single) => {
       expect(single.reader).toBeDefined();
       const [inside] = await readWithPrincipal<{ org: string; readOnly: string; who: string; level: string }>(
         single,
@@ -118,14 +126,11 @@ describe('row-level security, at the database level', () => {
       // The read pool's connections are read-only in every transaction, not only in reads.
       expect(after!.readOnly).toBe('on');
       expect(await single.reader!.query(`select id from orders`)).toEqual([]);
-    } finally {
-      await single.close();
-    }
+    });
   });
 
   it('refuses writes on the read path and leaves the connection clean after an error', async () => {
-    const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
-    try {
+    await onOneConnection(async (single) => {
       await expect(
         readWithPrincipal(single, adminOf(orgA), statement`update orders set status = 'x' returning id`),
       ).rejects.toThrow(/read-only transaction/);
@@ -142,9 +147,7 @@ describe('row-level security, at the database level', () => {
       expect(await readWithPrincipal(single, adminOf(orgA), statement`select 1 as ok`)).toEqual([{ ok: 1 }]);
       const untouched = await withPrincipal(t.db, adminOf(orgA), (tx) => tx`select 1 from orders where status = 'x'`);
       expect(untouched).toHaveLength(0);
-    } finally {
-      await single.close();
-    }
+    });
   });
 
   it('reads the same values on the read path as through withPrincipal', async () => {
@@ -173,17 +176,17 @@ describe('row-level security, at the database level', () => {
   });
 
   it('parses a statement again when a schema change made it stale', async () => {
-    const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
-    try {
-      const before = await readWithPrincipal<Record<string, unknown>>(single, adminOf(orgB), statement`select * from stores`);
-      expect(before[0]).not.toHaveProperty('stale_probe');
-      await t.db.owner`alter table stores add column stale_probe int`;
-      const after = await readWithPrincipal<Record<string, unknown>>(single, adminOf(orgB), statement`select * from stores`);
-      expect(after[0]).toHaveProperty('stale_probe', null);
-    } finally {
-      await t.db.owner`alter table stores drop column if exists stale_probe`;
-      await single.close();
-    }
+    await onOneConnection(async (single) => {
+      try {
+        const before = await readWithPrincipal<Record<string, unknown>>(single, adminOf(orgB), statement`select * from stores`);
+        expect(before[0]).not.toHaveProperty('stale_probe');
+        await t.db.owner`alter table stores add column stale_probe int`;
+        const after = await readWithPrincipal<Record<string, unknown>>(single, adminOf(orgB), statement`select * from stores`);
+        expect(after[0]).toHaveProperty('stale_probe', null);
+      } finally {
+        await t.db.owner`alter table stores drop column if exists stale_probe`;
+      }
+    });
   });
 
   it('keeps platform ids above 2^53 exact', async () => {
@@ -268,9 +271,7 @@ describe('row-level security, at the database level', () => {
   });
 
   it('does not carry the context past the transaction', async () => {
-    // One connection, so the check lands on the connection the transaction used.
-    const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
-    try {
+    await onOneConnection(async (single) => {
       const [inside] = await withPrincipal(
         single,
         adminOf(orgA),
@@ -279,14 +280,11 @@ describe('row-level security, at the database level', () => {
       expect(inside!.org).toBe(orgA);
       const [setting] = await single.app<{ org: string | null }[]>`select current_setting('dockhand.org_id', true) as org`;
       expect(setting!.org ?? '').toBe('');
-    } finally {
-      await single.close();
-    }
+    });
   });
 
   it('rolls back everything the work wrote when it fails, and leaves the connection clean', async () => {
-    const single = await openDatabase({ databaseUrl: t.ownerUrl, dataDir: '', appPoolSize: 1 });
-    try {
+    await onOneConnection(async (single) => {
       await expect(
         withPrincipal(single, adminOf(orgA), async (tx) => {
           await tx`update orders set status = 'rolled-back' where store_id = ${storeA1}`;
@@ -304,9 +302,7 @@ describe('row-level security, at the database level', () => {
       expect(state!.org ?? '').toBe('');
       const changed = await withPrincipal(single, adminOf(orgA), (tx) => tx`select id from orders where status = 'rolled-back'`);
       expect(changed).toHaveLength(0);
-    } finally {
-      await single.close();
-    }
+    });
   });
 
   it('rejects a malformed principal before touching the database', async () => {

@@ -118,7 +118,7 @@ describe('the same migrations on PGlite', () => {
         select name, current_user as who from organizations`,
       );
       expect(visible).toEqual([{ name: 'A', who: 'dockhand_app' }]);
-      // The one-round-trip read path has no second pool here: it pipelines on the one connection.
+      // The read path has no second pool here: it runs in a read-only transaction on the one connection.
       expect(db.reader).toBeUndefined();
       const read = await readWithPrincipal(
         db,

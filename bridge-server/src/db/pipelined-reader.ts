@@ -189,14 +189,12 @@ export class PipelinedReader {
     const client = await this.#pool.connect();
     let broken: Error | undefined;
     try {
-      try {
-        return await this.#submit<Row>(client, context, read);
-      } catch (error) {
+      return await this.#submit<Row>(client, context, read).catch((error: unknown) => {
         // A statement parsed before a schema change (or dropped by DISCARD) is parsed again, once.
         if (!isStaleStatement(error)) throw error;
         this.#prepared.delete(client);
-        return await this.#submit<Row>(client, context, read);
-      }
+        return this.#submit<Row>(client, context, read);
+      });
     } catch (error) {
       if (!(error instanceof pg.DatabaseError)) broken = error instanceof Error ? error : new Error(String(error));
       throw error;
@@ -205,7 +203,7 @@ export class PipelinedReader {
     }
   }
 
-  /** A plain query on one of the pool's connections (start-up checks). */
+  /** A plain query on one of the pool's connections, outside any tenant context. */
   async query<Row>(text: string): Promise<Row[]> {
     const result = await this.#pool.query(text);
     return result.rows as Row[];

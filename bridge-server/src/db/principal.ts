@@ -61,24 +61,19 @@ function contextOf(principal: Principal): TenantContext {
 }
 
 /**
- * Sets the tenant context, local to the current transaction. On PGlite the one connection is
- * the owner's, so the transaction also becomes the app role; on a PostgreSQL server the app
- * pool already logs in as it (checked at start-up by assertAppRole), and the extra switch is
- * skipped on this hot path.
+ * The statement that sets the tenant context, local to the current transaction. On PGlite the
+ * one connection is the owner's, so the transaction also becomes the app role; on a PostgreSQL
+ * server the app pools already log in as it (checked at start-up by assertAppRole), and the
+ * extra switch is skipped on this hot path.
  */
-function setContext(sql: ReservedSql, context: TenantContext, switchRole: boolean) {
-  return switchRole
-    ? sql`
-        select set_config('role', ${APP_ROLE}, true),
-               set_config('dockhand.org_id', ${context.orgId}, true),
-               set_config('dockhand.store_ids', ${context.stores}, true),
-               set_config('dockhand.user_id', ${context.userId}, true),
-               set_config('dockhand.principal_kind', ${context.kind}, true)`
-    : sql`
-        select set_config('dockhand.org_id', ${context.orgId}, true),
-               set_config('dockhand.store_ids', ${context.stores}, true),
-               set_config('dockhand.user_id', ${context.userId}, true),
-               set_config('dockhand.principal_kind', ${context.kind}, true)`;
+function contextStatement(context: TenantContext, switchRole: boolean): Statement {
+  const role = switchRole ? statement`set_config('role', ${APP_ROLE}, true),` : statement``;
+  return statement`
+    select ${role}
+           set_config('dockhand.org_id', ${context.orgId}, true),
+           set_config('dockhand.store_ids', ${context.stores}, true),
+           set_config('dockhand.user_id', ${context.userId}, true),
+           set_config('dockhand.principal_kind', ${context.kind}, true)`;
 }
 
 export class UnsafeAppRoleError extends Error {
@@ -91,18 +86,17 @@ export class UnsafeAppRoleError extends Error {
   }
 }
 
-/** Refuses to run when either app pool could see past row-level security. */
+/**
+ * Refuses to run when the app role could see past row-level security. The read pool logs in
+ * with the same URL as the app pool, so one check covers both.
+ */
 export async function assertAppRole(db: Database): Promise<void> {
   if (db.kind === 'pglite') return;
-  const check = `
+  const [role] = await db.app<{ name: string; unsafe: boolean }[]>`
     select r.rolname as name,
            r.rolsuper or r.rolbypassrls or exists (select 1 from pg_class c where c.relowner = r.oid and c.relnamespace = 'public'::regnamespace) as unsafe
     from pg_roles r where r.rolname = current_user`;
-  const checks: Promise<readonly { name: string; unsafe: boolean }[]>[] = [db.app.unsafe(check)];
-  if (db.reader) checks.push(db.reader.query(check));
-  for (const [role] of await Promise.all(checks)) {
-    if (!role || role.unsafe) throw new UnsafeAppRoleError(role?.name ?? 'unknown');
-  }
+  if (!role || role.unsafe) throw new UnsafeAppRoleError(role?.name ?? 'unknown');
 }
 
 declare const tenantScope: unique symbol;
@@ -123,13 +117,34 @@ export type TenantSql = ReservedSql & { readonly [tenantScope]: true };
  * context failed, every statement after them fails too, and that first failure is the one
  * raised. The connection is released only once the work has settled and the transaction ended.
  */
-export async function withPrincipal<T>(db: Database, principal: Principal, work: (tx: TenantSql) => Promise<T>): Promise<T> {
-  const context = contextOf(principal);
+export function withPrincipal<T>(db: Database, principal: Principal, work: (tx: TenantSql) => Promise<T>): Promise<T> {
+  return inTransaction(db, principal, 'begin', work);
+}
+
+/**
+ * withPrincipal for one read statement, read-only: the hot path of list endpoints. On a
+ * PostgreSQL server the context and the statement run in one implicit transaction, in one
+ * round trip (see PipelinedReader); on PGlite, in withPrincipal's transaction, read-only.
+ */
+export async function readWithPrincipal<Row extends object>(db: Database, principal: Principal, read: Statement): Promise<Row[]> {
+  if (db.reader) return db.reader.read<Row>(contextStatement(contextOf(principal), false), read);
+  return inTransaction(db, principal, 'begin read only', async (tx) => [
+    ...(await tx.unsafe<Row[]>(read.text, read.values as ParameterOrJSON<never>[])),
+  ]);
+}
+
+async function inTransaction<T>(
+  db: Database,
+  principal: Principal,
+  begin: 'begin' | 'begin read only',
+  work: (tx: TenantSql) => Promise<T>,
+): Promise<T> {
+  const context = contextStatement(contextOf(principal), db.kind === 'pglite');
   const connection = await db.app.reserve();
   try {
     const opened = Promise.all([
-      connection`begin`.simple().execute(),
-      setContext(connection, context, db.kind === 'pglite').execute(),
+      connection.unsafe(begin).execute(),
+      connection.unsafe(context.text, context.values as ParameterOrJSON<never>[], { prepare: true }).execute(),
     ]);
     const [begun, done] = await Promise.allSettled([opened, Promise.resolve(connection as TenantSql).then(work)]);
     if (begun.status === 'rejected' || done.status === 'rejected') {
@@ -138,42 +153,6 @@ export async function withPrincipal<T>(db: Database, principal: Principal, work:
     }
     await connection`commit`;
     return done.value;
-  } finally {
-    connection.release();
-  }
-}
-
-/** The context statement of the one-round-trip read path (whose connections are read-only). */
-function readContext(context: TenantContext): Statement {
-  return statement`
-    select set_config('dockhand.org_id', ${context.orgId}, true),
-           set_config('dockhand.store_ids', ${context.stores}, true),
-           set_config('dockhand.user_id', ${context.userId}, true),
-           set_config('dockhand.principal_kind', ${context.kind}, true)`;
-}
-
-/**
- * withPrincipal for one read statement, in one network round trip and read-only: the hot path
- * of list endpoints. On a PostgreSQL server the context and the statement run in one implicit
- * transaction (see PipelinedReader); on PGlite, BEGIN, the context, the statement and COMMIT
- * are pipelined on the one connection. Either way a failure anywhere fails the whole read.
- */
-export async function readWithPrincipal<Row extends object>(db: Database, principal: Principal, read: Statement): Promise<Row[]> {
-  const context = contextOf(principal);
-  if (db.reader) return db.reader.read<Row>(readContext(context), read);
-  const connection = await db.app.reserve();
-  try {
-    const begin = connection`begin read only`.simple().execute();
-    const applied = setContext(connection, context, db.kind === 'pglite').execute();
-    const result = connection.unsafe<Row[]>(read.text, read.values as ParameterOrJSON<never>[]).execute();
-    const commit = connection`commit`.simple().execute();
-    const settled = await Promise.allSettled([begin, applied, result, commit]);
-    const failure = settled.find((step) => step.status === 'rejected');
-    if (failure) {
-      await connection`rollback`.catch(() => {});
-      throw failure.reason;
-    }
-    return [...(settled[2] as PromiseFulfilledResult<Row[]>).value];
   } finally {
     connection.release();
   }
