@@ -8,6 +8,7 @@ import {
   asArray,
   asObject,
   batch,
+  created,
   editable,
   filterAndSort,
   isTrue,
@@ -288,11 +289,7 @@ export function catalogRoutes(): Route[] {
           op: 'create',
           handle(req) {
             const product = createProduct(req.site, req.body);
-            return {
-              status: 201,
-              body: renderProduct(req.site, product, req.restBase),
-              headers: { Location: `${req.restBase}/products/${product.id}` },
-            };
+            return created(req, renderProduct(req.site, product, req.restBase), `/products/${product.id}`);
           },
         },
       },
@@ -438,11 +435,7 @@ export function catalogRoutes(): Route[] {
           op: 'create',
           handle(req) {
             const customer = createCustomer(req.site, req.body);
-            return {
-              status: 201,
-              body: renderCustomer(customer, req.restBase),
-              headers: { Location: `${req.restBase}/customers/${customer.id}` },
-            };
+            return created(req, renderCustomer(customer, req.restBase), `/customers/${customer.id}`);
           },
         },
       },

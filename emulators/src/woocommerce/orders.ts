@@ -8,6 +8,7 @@ import {
   asArray,
   asObject,
   batch,
+  created,
   editable,
   filterAndSort,
   isTrue,
@@ -329,11 +330,7 @@ export function orderRoutes(): Route[] {
           args: { status: { type: 'string', enum: ORDER_STATUSES, default: 'pending' } },
           handle(req) {
             const order = createOrder(req.site, req.body);
-            return {
-              status: 201,
-              body: renderOrder(req.site, order, req.restBase),
-              headers: { Location: `${req.restBase}/orders/${order.id}` },
-            };
+            return created(req, renderOrder(req.site, order, req.restBase), `/orders/${order.id}`);
           },
         },
       },
@@ -394,11 +391,11 @@ export function orderRoutes(): Route[] {
           handle(req) {
             const orderId = toInt(req.routeParams['order_id']);
             const refundId = createRefund(req.site, orderId, req.body);
-            return {
-              status: 201,
-              body: renderRefund(req.site.refunds.get(refundId)!, req.restBase, false),
-              headers: { Location: `${req.restBase}/orders/${orderId}/refunds/${refundId}` },
-            };
+            return created(
+              req,
+              renderRefund(req.site.refunds.get(refundId)!, req.restBase, false),
+              `/orders/${orderId}/refunds/${refundId}`,
+            );
           },
         },
       },

@@ -164,6 +164,11 @@ export function paginate<T>(
   return { page: items.slice(start, start + perPage), headers };
 }
 
+/** 201 Created with a Location header, as WordPress answers a POST that created `path` (below restBase). */
+export function created(req: RestRequest, body: unknown, path: string): RestResult {
+  return { status: 201, body, headers: { Location: `${req.restBase}${path}` } };
+}
+
 export function toInt(value: unknown): number {
   const n = Number(value);
   return Number.isFinite(n) ? Math.trunc(n) : 0;
