@@ -37,6 +37,8 @@ interface RouteDoc {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   path: string;
   summary: string;
+  /** Longer prose, when the summary cannot say it all. */
+  description?: string;
   tags: string[];
   auth?: boolean;
   body?: z.ZodType;
@@ -52,6 +54,7 @@ export function documentRoute(doc: RouteDoc): void {
     method: doc.method,
     path: doc.path.replace(/:(\w+)/g, '{$1}'),
     summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
     tags: doc.tags,
     ...(doc.auth === false ? {} : { security: [{ bearer: [] }] }),
     request: {

@@ -3,7 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 // OWASP's argon2id floor: 19 MiB, 2 iterations, 1 lane. (@node-rs/argon2 uses argon2id by default.)
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH } from './password-policy.ts';
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);

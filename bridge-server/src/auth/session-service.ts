@@ -1,15 +1,20 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../db/database.ts';
-import { isUuid, systemPrincipal, withPrincipal, type Role, type TenantSql } from '../db/principal.ts';
+import { isUuid, systemPrincipal, withPrincipal, type Principal, type Role, type TenantSql } from '../db/principal.ts';
 import { recordAudit } from '../domain/audit/audit-log.ts';
 import type { KeyRing } from '../security/key-ring.ts';
 import type { AccessTokens } from './access-tokens.ts';
-import { burnPasswordCheck, verifyPassword } from './passwords.ts';
-import { checkTotp } from './totp.ts';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
+import type { SelectionTokens } from './selection-tokens.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
+import { matchTotpStep } from './totp.ts';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+/**
+ * A refresh token rotated less than this long ago may be presented again (two tabs refreshing
+ * at once), like Auth0's reuse interval; later, its reuse is taken as theft and ends the family.
+ */
+export const REFRESH_REUSE_GRACE_SECONDS = 30;
 
 export interface SessionUser {
   id: string;
@@ -28,33 +33,68 @@ export interface IssuedSession {
   user: SessionUser;
 }
 
+export interface OrganizationChoice {
+  organizations: { id: string; name: string; role: Role }[];
+  selectionToken: string;
+  expiresIn: number;
+}
+
+export type LoginInput =
+  | { email: string; password: string; totp?: string | undefined; orgId?: string | undefined }
+  | { selectionToken: string; orgId: string };
+
 export type LoginOutcome =
   | { kind: 'ok'; session: IssuedSession }
+  | { kind: 'choose'; choice: OrganizationChoice }
   | { kind: 'invalid' }
   | { kind: 'totp_required' }
-  | { kind: 'locked'; retryAfterSeconds: number };
+  | { kind: 'throttled'; retryAfterSeconds: number };
+
+export type PasswordChangeOutcome =
+  { kind: 'ok'; session: IssuedSession } | { kind: 'invalid' } | { kind: 'throttled'; retryAfterSeconds: number };
 
 export type RefreshOutcome = { kind: 'ok'; session: IssuedSession } | { kind: 'invalid' } | { kind: 'reused' };
 
-interface UserRow {
-  id: string;
+/** Everything sign-in needs about one membership with the email typed (dockhand.sign_in_candidates). */
+interface CandidateRow {
   org_id: string;
-  email: string;
-  display_name: string | null;
+  org_name: string;
+  user_id: string;
   role: Role;
   password_hash: string;
   totp_enabled: boolean;
   totp_secret_ciphertext: Buffer | null;
   totp_secret_key_id: string | null;
-  failed_logins: number;
-  locked_until: Date | null;
+}
+
+interface MemberRow {
+  id: string;
+  org_id: string;
+  email: string;
+  display_name: string | null;
+  role: Role;
+  totp_enabled: boolean;
   disabled_at: Date | null;
 }
 
+/**
+ * The most memberships one sign-in checks a password against (the limit is in
+ * dockhand.sign_in_candidates): it bounds the argon2 work an attacker can cause by adding one
+ * email to many organizations.
+ */
+export const MAX_SIGN_IN_CANDIDATES = 20;
+
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-/** The context bound into a sealed TOTP secret: it opens only on its own user's row. */
+/** The context bound into a sealed TOTP secret, so it opens only on its own membership's row. */
 export const totpContext = (orgId: string, userId: string): string => `totp:${orgId}:${userId}`;
+
+/** A membership's row without its credentials, in this organization (tenant context). */
+async function memberById(tx: TenantSql, userId: string): Promise<MemberRow | undefined> {
+  const [member] = await tx<MemberRow[]>`
+    select id, org_id, email, display_name, role, totp_enabled, disabled_at from users where id = ${userId}`;
+  return member;
+}
 
 function parseRefreshToken(token: string): { id: string; secret: string } | null {
   const [id, secret, extra] = token.split('.');
@@ -66,59 +106,76 @@ export class SessionService {
   constructor(
     private readonly db: Database,
     private readonly tokens: AccessTokens,
+    private readonly selections: SelectionTokens,
+    private readonly throttle: SignInThrottle,
     private readonly keyRing: KeyRing,
   ) {}
 
-  async login(input: { email: string; password: string; totp?: string | undefined }, requestId?: string): Promise<LoginOutcome> {
-    const [found] = await this.db.app<{ org_id: string; user_id: string }[]>`
-      select org_id, user_id from dockhand.login_lookup(${input.email})`;
-    if (!found) {
+  /**
+   * Signs a person in. Every membership has its own credentials, so the password (and, where it
+   * is on, the one-time code) is checked against each enabled membership with this email (or only
+   * the one in `orgId`), one after another; the person may enter exactly the memberships whose
+   * own password and code matched: one answers a session, several an organization choice. A
+   * password one organization set never opens another organization's membership. Unknown emails,
+   * wrong passwords, wrong or used codes and disabled memberships all answer `invalid`, and every
+   * attempt counts against the (email, source) throttle whether or not the email exists.
+   */
+  async login(input: LoginInput, source: string, requestId?: string): Promise<LoginOutcome> {
+    if ('selectionToken' in input) {
+      const admitted = await this.selections.verify(input.selectionToken).catch(() => undefined);
+      const chosen = admitted?.find((entry) => entry.orgId === input.orgId);
+      const session = chosen && (await this.start(chosen.orgId, chosen.userId, requestId));
+      return session ? { kind: 'ok', session } : { kind: 'invalid' };
+    }
+    const retryAfterSeconds = await this.throttle.attempt(input.email, source);
+    if (retryAfterSeconds > 0) return { kind: 'throttled', retryAfterSeconds };
+
+    const candidates = await this.db.app<CandidateRow[]>`
+      select * from dockhand.sign_in_candidates(${input.email}, ${input.orgId ?? null})`;
+    if (candidates.length === 0) {
+      // An argon2 check of the same cost, so an unknown email takes as long as a known one.
       await burnPasswordCheck(input.password);
       return { kind: 'invalid' };
     }
-    const principal = systemPrincipal(found.org_id, `login:${found.user_id}`);
-    // Failures are recorded and committed, then answered: an exception would roll them back.
-    return withPrincipal(this.db, principal, async (tx) => {
-      const [user] = await tx<UserRow[]>`select * from users where id = ${found.user_id} for update`;
-      if (!user || user.disabled_at) {
-        await burnPasswordCheck(input.password);
-        return { kind: 'invalid' } as const;
-      }
-      if (user.locked_until && user.locked_until.getTime() > Date.now()) {
-        return { kind: 'locked', retryAfterSeconds: Math.ceil((user.locked_until.getTime() - Date.now()) / 1000) } as const;
-      }
-      const passwordOk = await verifyPassword(user.password_hash, input.password);
-      if (passwordOk && user.totp_enabled && !input.totp) return { kind: 'totp_required' } as const;
-      const totpOk = !user.totp_enabled || (passwordOk && this.totpMatches(user, input.totp ?? ''));
-      if (!passwordOk || !totpOk) {
-        const failures = user.failed_logins + 1;
-        const locks = failures >= MAX_FAILED_LOGINS;
-        await tx`
-          update users set
-            failed_logins = ${locks ? 0 : failures},
-            locked_until = ${locks ? new Date(Date.now() + LOCKOUT_SECONDS * 1000) : null}
-          where id = ${user.id}`;
-        await recordAudit(tx, principal, {
-          action: locks ? 'auth.locked' : 'auth.login_failed',
-          subjectType: 'user',
-          subjectId: user.id,
-          details: { reason: passwordOk ? 'totp' : 'password', failures },
-          requestId,
-        });
-        return { kind: 'invalid' } as const;
-      }
-      await tx`update users set failed_logins = 0, locked_until = null where id = ${user.id}`;
-      const [family] = await tx<{ id: string }[]>`
-        insert into refresh_token_families (org_id, user_id) values (${user.org_id}, ${user.id}) returning id`;
-      const session = await this.issue(tx, user, family!.id);
-      await recordAudit(tx, principal, { action: 'auth.login', subjectType: 'user', subjectId: user.id, requestId });
-      return { kind: 'ok', session } as const;
-    });
+    const opened: CandidateRow[] = [];
+    for (const candidate of candidates) {
+      if (await verifyPassword(candidate.password_hash, input.password)) opened.push(candidate);
+    }
+    if (opened.length === 0) {
+      await this.auditFailures(candidates, 'password', requestId);
+      return { kind: 'invalid' };
+    }
+    // Ask for the code before admitting anyone, so a person whose memberships differ in whether a
+    // code is on sees all the ones they may enter once they give it.
+    if (!input.totp && opened.some((candidate) => candidate.totp_enabled)) return { kind: 'totp_required' };
+    const admitted: CandidateRow[] = [];
+    for (const candidate of opened) {
+      const refused = candidate.totp_enabled ? await this.useTotpCode(candidate, input.totp ?? '') : undefined;
+      if (refused) await this.auditFailures([candidate], refused, requestId);
+      else admitted.push(candidate);
+    }
+    if (admitted.length === 0) return { kind: 'invalid' };
+    await this.throttle.succeeded(input.email, source);
+
+    if (admitted.length === 1) {
+      const session = await this.start(admitted[0]!.org_id, admitted[0]!.user_id, requestId);
+      return session ? { kind: 'ok', session } : { kind: 'invalid' };
+    }
+    const selection = await this.selections.issue(admitted.map((row) => ({ orgId: row.org_id, userId: row.user_id })));
+    return {
+      kind: 'choose',
+      choice: {
+        organizations: admitted.map((row) => ({ id: row.org_id, name: row.org_name, role: row.role })),
+        selectionToken: selection.token,
+        expiresIn: selection.expiresIn,
+      },
+    };
   }
 
   /**
-   * Rotates a refresh token. A token that was already rotated is a sign of theft: the whole
-   * family is revoked, so the newest token (whoever holds it) stops working too.
+   * Rotates a refresh token. A token rotated within the grace window is rotated again (two tabs
+   * at once); one rotated earlier is a sign of theft: the whole family is revoked, so the newest
+   * token (whoever holds it) and every access token of the session stop working too.
    */
   async refresh(refreshToken: string, requestId?: string): Promise<RefreshOutcome> {
     const parsed = parseRefreshToken(refreshToken);
@@ -130,20 +187,21 @@ export class SessionService {
       const [row] = await tx<
         {
           token_hash: Buffer;
-          rotated_at: Date | null;
+          in_grace: boolean | null;
           expires_at: Date;
           family_id: string;
           revoked_at: Date | null;
           user_id: string;
         }[]
       >`
-        select t.token_hash, t.rotated_at, t.expires_at, t.family_id, f.revoked_at, f.user_id
+        select t.token_hash, t.rotated_at > now() - make_interval(secs => ${REFRESH_REUSE_GRACE_SECONDS}) as in_grace,
+               t.expires_at, t.family_id, f.revoked_at, f.user_id
         from refresh_tokens t join refresh_token_families f on f.id = t.family_id
         where t.id = ${parsed.id}
         for update of t, f`;
       if (!row || !timingSafeEqual(row.token_hash, sha256(parsed.secret))) return { kind: 'invalid' } as const;
       if (row.revoked_at) return { kind: 'invalid' } as const;
-      if (row.rotated_at) {
+      if (row.in_grace === false) {
         await tx`update refresh_token_families set revoked_at = now(), revoked_reason = 'reuse' where id = ${row.family_id}`;
         await recordAudit(tx, principal, {
           action: 'auth.refresh_reuse',
@@ -155,17 +213,20 @@ export class SessionService {
         return { kind: 'reused' } as const;
       }
       if (row.expires_at.getTime() <= Date.now()) return { kind: 'invalid' } as const;
-      const [user] = await tx<UserRow[]>`select * from users where id = ${row.user_id}`;
-      if (!user || user.disabled_at) {
+      const member = await memberById(tx, row.user_id);
+      if (!member || member.disabled_at) {
         await tx`update refresh_token_families set revoked_at = now(), revoked_reason = 'user disabled' where id = ${row.family_id}`;
         return { kind: 'invalid' } as const;
       }
-      await tx`update refresh_tokens set rotated_at = now() where id = ${parsed.id}`;
-      return { kind: 'ok', session: await this.issue(tx, user, row.family_id) } as const;
+      await tx`update refresh_tokens set rotated_at = coalesce(rotated_at, now()) where id = ${parsed.id}`;
+      return { kind: 'ok', session: await this.issue(tx, member, row.family_id) } as const;
     });
   }
 
-  /** Ends the refresh token's family. Unknown or malformed tokens are ignored: logout always succeeds. */
+  /**
+   * Ends the refresh token's family, and with it every access token of the session. Unknown or
+   * malformed tokens are ignored: logout always succeeds.
+   */
   async logout(refreshToken: string, requestId?: string): Promise<void> {
     const parsed = parseRefreshToken(refreshToken);
     if (!parsed) return;
@@ -183,9 +244,100 @@ export class SessionService {
     });
   }
 
+  /**
+   * The signed-in member changes the password of this membership (and of no other: a membership
+   * of the same email in another organization keeps its own). Every session of this membership
+   * ends; the caller gets a fresh one. Wrong current passwords count against the sign-in throttle
+   * like failed sign-ins.
+   */
+  async changePassword(
+    principal: Principal,
+    input: { currentPassword: string; newPassword: string },
+    source: string,
+    requestId?: string,
+  ): Promise<PasswordChangeOutcome> {
+    const userId = principal.userId;
+    if (!userId) return { kind: 'invalid' };
+    const me = await withPrincipal(this.db, principal, (tx) => memberById(tx, userId));
+    if (!me) return { kind: 'invalid' };
+    const retryAfterSeconds = await this.throttle.attempt(me.email, source);
+    if (retryAfterSeconds > 0) return { kind: 'throttled', retryAfterSeconds };
+    const newHash = await hashPassword(input.newPassword);
+    const outcome = await withPrincipal(this.db, principal, async (tx) => {
+      const [current] = await tx<{ password_hash: string }[]>`
+        select password_hash from users where id = ${userId} and disabled_at is null for update`;
+      if (!current || !(await verifyPassword(current.password_hash, input.currentPassword))) return { kind: 'invalid' } as const;
+      await tx`update users set password_hash = ${newHash}, updated_at = now() where id = ${userId}`;
+      await tx`
+        update refresh_token_families set revoked_at = now(), revoked_reason = 'password changed'
+        where user_id = ${userId} and revoked_at is null`;
+      await recordAudit(tx, principal, { action: 'auth.password_changed', subjectType: 'user', subjectId: userId, requestId });
+      const member = (await memberById(tx, userId))!;
+      const [family] = await tx<{ id: string }[]>`
+        insert into refresh_token_families (org_id, user_id) values (${member.org_id}, ${member.id}) returning id`;
+      return { kind: 'ok', session: await this.issue(tx, member, family!.id) } as const;
+    });
+    if (outcome.kind === 'ok') await this.throttle.succeeded(me.email, source);
+    return outcome;
+  }
+
   async userSummary(tx: TenantSql, userId: string): Promise<SessionUser | undefined> {
-    const [user] = await tx<UserRow[]>`select * from users where id = ${userId}`;
-    return user ? this.summarise(tx, user) : undefined;
+    const member = await memberById(tx, userId);
+    return member ? this.summarise(tx, member) : undefined;
+  }
+
+  /** Starts a session (a new refresh token family) for one membership, if it is still enabled. */
+  private start(orgId: string, userId: string, requestId: string | undefined): Promise<IssuedSession | undefined> {
+    const principal = systemPrincipal(orgId, `login:${userId}`);
+    return withPrincipal(this.db, principal, async (tx) => {
+      const member = await memberById(tx, userId);
+      if (!member || member.disabled_at) return undefined;
+      const [family] = await tx<{ id: string }[]>`
+        insert into refresh_token_families (org_id, user_id) values (${orgId}, ${userId}) returning id`;
+      const session = await this.issue(tx, member, family!.id);
+      await recordAudit(tx, principal, { action: 'auth.login', subjectType: 'user', subjectId: userId, requestId });
+      return session;
+    });
+  }
+
+  /** A failed sign-in is recorded in the audit log of the organization of each membership tried. */
+  private async auditFailures(candidates: CandidateRow[], reason: string, requestId: string | undefined): Promise<void> {
+    for (const candidate of candidates) {
+      const principal = systemPrincipal(candidate.org_id, `login:${candidate.user_id}`);
+      await withPrincipal(this.db, principal, (tx) =>
+        recordAudit(tx, principal, {
+          action: 'auth.login_failed',
+          subjectType: 'user',
+          subjectId: candidate.user_id,
+          details: { reason },
+          requestId,
+        }),
+      );
+    }
+  }
+
+  /**
+   * Checks a one-time code against the membership's own secret and uses its time step up: a code
+   * at or before the last step accepted for this membership is refused, also when two sign-ins
+   * race with the same code (the conditional update lets one through). Answers why it was refused.
+   */
+  private async useTotpCode(candidate: CandidateRow, code: string): Promise<'totp' | 'totp_reused' | undefined> {
+    if (!candidate.totp_secret_ciphertext || !candidate.totp_secret_key_id) return 'totp';
+    const secret = this.keyRing.open(
+      { ciphertext: candidate.totp_secret_ciphertext, keyId: candidate.totp_secret_key_id },
+      totpContext(candidate.org_id, candidate.user_id),
+    );
+    const step = matchTotpStep(secret, code);
+    if (step === undefined) return 'totp';
+    const used = await withPrincipal(
+      this.db,
+      systemPrincipal(candidate.org_id, `login:${candidate.user_id}`),
+      (tx) => tx`
+      update users set totp_last_step = ${step}
+      where id = ${candidate.user_id} and totp_enabled and (totp_last_step is null or totp_last_step < ${step})
+      returning id`,
+    );
+    return used.length === 1 ? undefined : 'totp_reused';
   }
 
   private async orgOfRefreshToken(tokenId: string): Promise<string | null> {
@@ -193,47 +345,32 @@ export class SessionService {
     return row?.org_id ?? null;
   }
 
-  private totpMatches(user: UserRow, code: string): boolean {
-    if (!user.totp_secret_ciphertext || !user.totp_secret_key_id) return false;
-    const secret = this.keyRing.open(
-      { ciphertext: user.totp_secret_ciphertext, keyId: user.totp_secret_key_id },
-      totpContext(user.org_id, user.id),
-    );
-    return checkTotp(secret, code);
-  }
-
-  private async summarise(tx: TenantSql, user: UserRow): Promise<SessionUser> {
+  private async summarise(tx: TenantSql, member: MemberRow): Promise<SessionUser> {
     let storeIds: string[] | 'all' = 'all';
-    if (user.role === 'merchant') {
+    if (member.role === 'merchant') {
       const rows = await tx<{ store_id: string }[]>`
-        select store_id from user_stores where user_id = ${user.id} order by store_id`;
+        select store_id from user_stores where user_id = ${member.id} order by store_id`;
       storeIds = rows.map((row) => row.store_id);
     }
     return {
-      id: user.id,
-      orgId: user.org_id,
-      email: user.email,
-      displayName: user.display_name,
-      role: user.role,
+      id: member.id,
+      orgId: member.org_id,
+      email: member.email,
+      displayName: member.display_name,
+      role: member.role,
       storeIds,
-      totpEnabled: user.totp_enabled,
+      totpEnabled: member.totp_enabled,
     };
   }
 
-  private async issue(tx: TenantSql, user: UserRow, familyId: string): Promise<IssuedSession> {
-    const summary = await this.summarise(tx, user);
+  private async issue(tx: TenantSql, member: MemberRow, familyId: string): Promise<IssuedSession> {
+    const summary = await this.summarise(tx, member);
     const secret = randomBytes(32).toString('base64url');
     const [token] = await tx<{ id: string }[]>`
       insert into refresh_tokens (org_id, family_id, token_hash, expires_at)
-      values (${user.org_id}, ${familyId}, ${sha256(secret)}, ${new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000)})
+      values (${member.org_id}, ${familyId}, ${sha256(secret)}, ${new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000)})
       returning id`;
-    const access = await this.tokens.issue({
-      sub: user.id,
-      org: user.org_id,
-      role: user.role,
-      stores: summary.storeIds,
-      email: user.email,
-    });
+    const access = await this.tokens.issue({ sub: member.id, org: member.org_id, sid: familyId });
     return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken: `${token!.id}.${secret}`, user: summary };
   }
 }

@@ -20,6 +20,14 @@ const RLS_ALLOWLIST: Record<string, string> = {
   [MIGRATIONS_TABLE]: 'migration bookkeeping, owner only; the app role has no grant on it',
 };
 
+/**
+ * Tables deliberately without org_id, and why. The app role has no privilege on them at all:
+ * it reaches them only through narrow SECURITY DEFINER functions.
+ */
+const GLOBAL_TABLES: Record<string, string> = {
+  sign_in_throttle: 'sign-in attempts per email and source, counted before any organization is known',
+};
+
 let t: TestDatabase;
 const orgA = randomUUID();
 const orgB = randomUUID();
@@ -327,7 +335,8 @@ describe('the schema', () => {
   it('has an org_id column leading an index on every tenant table', async () => {
     const rows = await t.db.owner<{ table_name: string }[]>`
       select c.relname as table_name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind = 'r' and n.nspname = 'public' and c.relname not in (${MIGRATIONS_TABLE}, 'organizations')
+      where c.relkind = 'r' and n.nspname = 'public'
+        and c.relname not in (${MIGRATIONS_TABLE}, 'organizations') and c.relname <> all(${Object.keys(GLOBAL_TABLES)})
         and not exists (
           select 1 from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
           where i.indrelid = c.oid and a.attname = 'org_id')`;
@@ -357,6 +366,25 @@ describe('the schema', () => {
     } finally {
       await misconfigured.close();
     }
+  });
+
+  it('gives the app role no privilege on the global tables, and no policy opens them', async () => {
+    const rows = await t.db.owner<{ name: string; privileged: boolean; policies: number }[]>`
+      select c.relname as name,
+             has_table_privilege(${APP_ROLE}, c.oid, 'select, insert, update, delete, truncate, references, trigger') as privileged,
+             (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relname = any(${Object.keys(GLOBAL_TABLES)})`;
+    expect(rows.map((row) => row.name).sort()).toEqual(Object.keys(GLOBAL_TABLES).sort());
+    expect(rows.filter((row) => row.privileged || row.policies > 0)).toEqual([]);
+    await expect(t.db.app`select * from sign_in_throttle`).rejects.toThrow(/permission denied/);
+  });
+
+  it('lets the app role run only revoked-from-public, owner-owned SECURITY DEFINER functions', async () => {
+    const open = await t.db.owner<{ name: string }[]>`
+      select p.oid::regprocedure::text as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = 'dockhand' and p.prosecdef and has_function_privilege('public', p.oid, 'execute')`;
+    expect(open).toEqual([]);
   });
 
   it('gives the app role no access to the migration bookkeeping', async () => {

@@ -4,14 +4,17 @@ import type { Role } from '../../db/principal.ts';
 import { principalOf, type RequestLocals } from '../context.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 
-/** Resolves `Authorization: Bearer <token>` to the request's principal. */
+/**
+ * Resolves `Authorization: Bearer <token>` to the request's principal, as the database says it
+ * is now (see AccessTokens.authenticate).
+ */
 export function authenticate(tokens: AccessTokens): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
     const match = header ? /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header) : null;
     if (!match) throw new UnauthorizedError('Send Authorization: Bearer <access token>');
     try {
-      (res.locals as RequestLocals).principal = await tokens.verify(match[1]!);
+      (res.locals as RequestLocals).principal = await tokens.authenticate(match[1]!);
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) {
         throw new UnauthorizedError(error.message, { reason: error.reason });

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { newPassword } from '../../auth/password-policy.ts';
 import { REFRESH_TOKEN_TTL_SECONDS, totpContext, type IssuedSession } from '../../auth/session-service.ts';
-import { checkTotp, newTotpSecret } from '../../auth/totp.ts';
+import { matchTotpStep, newTotpSecret } from '../../auth/totp.ts';
 import { withPrincipal } from '../../db/principal.ts';
 import { recordAudit } from '../../domain/audit/audit-log.ts';
 import { principalOf, requestIdOf, type AppContext } from '../context.ts';
@@ -13,16 +14,23 @@ import { parseInput } from '../validate.ts';
 export const REFRESH_COOKIE = 'dh_refresh';
 const COOKIE_PATH = '/v1/auth';
 
-const loginBody = z
-  .object({
-    email: z.email().max(320),
-    password: z.string().min(1).max(1024),
-    totp: z
-      .string()
-      .regex(/^\d{6}$/, 'must be 6 digits')
-      .optional(),
-  })
-  .meta({ id: 'LoginRequest' });
+const credentialsLogin = z.object({
+  email: z.email().max(320),
+  password: z.string().min(1).max(1024),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, 'must be 6 digits')
+    .optional(),
+  orgId: z
+    .uuid()
+    .optional()
+    .meta({ description: 'Which organization to enter: only that membership’s password (and code) is checked' }),
+});
+const selectionLogin = z.object({
+  selectionToken: z.string().min(1).max(4096).meta({ description: 'From an OrganizationChoice answer' }),
+  orgId: z.uuid(),
+});
+const loginBody = z.union([credentialsLogin, selectionLogin]).meta({ id: 'LoginRequest' });
 
 const sessionUser = z
   .object({
@@ -39,16 +47,33 @@ const sessionUser = z
 const sessionResponse = dataOf(z.object({ accessToken: z.string(), expiresIn: z.number().int(), user: sessionUser })).meta({
   id: 'Session',
 });
+const organizationChoice = dataOf(
+  z.object({
+    organizations: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(['owner', 'admin', 'staff', 'merchant']) })),
+    selectionToken: z.string(),
+    expiresIn: z.number().int(),
+  }),
+).meta({
+  id: 'OrganizationChoice',
+  description:
+    'The password (and code) opened memberships in several organizations and no orgId said which: sign in again with {selectionToken, orgId} within expiresIn seconds (no password or code needed), or with {email, password, totp, orgId}.',
+});
+const passwordChange = z
+  .object({ currentPassword: z.string().min(1).max(1024), newPassword })
+  .strict()
+  .meta({ id: 'PasswordChange' });
 const totpCode = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
 
 documentRoute({
   method: 'post',
   path: '/v1/auth/login',
   summary: 'Sign in; sets the refresh cookie',
+  description:
+    'Each membership has its own password (and one-time code): the password is checked against every membership with this email (at most 20, oldest first), or only the one in orgId. Answers a Session (and the refresh cookie) when it opens one membership, or an OrganizationChoice when it opens several and no orgId says which; a password opens only the memberships it was set for. Wrong credentials, wrong or already used one-time codes and unknown emails all answer the same 401; repeated attempts for one email from one address are slowed down with growing delays (429 with retryAfter and Retry-After), known and unknown emails alike.',
   tags: ['auth'],
   auth: false,
   body: loginBody,
-  response: sessionResponse,
+  response: z.union([sessionResponse, organizationChoice]),
 });
 documentRoute({
   method: 'post',
@@ -65,6 +90,14 @@ documentRoute({
   tags: ['auth'],
   auth: false,
   status: 204,
+});
+documentRoute({
+  method: 'post',
+  path: '/v1/auth/password',
+  summary: 'Change the password of the membership you are signed in to; ends its sessions and answers a fresh one',
+  tags: ['auth'],
+  body: passwordChange,
+  response: sessionResponse,
 });
 documentRoute({
   method: 'get',
@@ -88,6 +121,12 @@ documentRoute({
   body: totpCode,
   response: dataOf(z.object({ totpEnabled: z.boolean() })),
 });
+
+interface MemberTotp {
+  totp_enabled: boolean;
+  totp_secret_ciphertext: Buffer | null;
+  totp_secret_key_id: string | null;
+}
 
 function readCookie(req: Request, name: string): string | undefined {
   const header = req.get('cookie');
@@ -126,12 +165,16 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.post('/login', async (req, res) => {
     const body = parseInput(loginBody, req.body);
-    const outcome = await ctx.sessions.login(body, requestIdOf(res));
+    const outcome = await ctx.sessions.login(body, req.ip ?? 'unknown', requestIdOf(res));
     switch (outcome.kind) {
       case 'ok':
         return sendSession(res, outcome.session);
-      case 'locked':
-        throw new RateLimitedError('Too many failed sign-ins; try again later', outcome.retryAfterSeconds);
+      case 'choose':
+        res.setHeader('Cache-Control', 'no-store');
+        res.json({ data: outcome.choice });
+        return;
+      case 'throttled':
+        throw new RateLimitedError('Too many sign-in attempts; try again later', outcome.retryAfterSeconds);
       case 'totp_required':
         throw new UnauthorizedError('A one-time code is required', { totpRequired: true });
       case 'invalid':
@@ -169,18 +212,33 @@ export function authRoutes(ctx: AppContext): Router {
     res.json({ data: user });
   });
 
+  router.post('/password', authed, async (req, res) => {
+    const body = parseInput(passwordChange, req.body);
+    const outcome = await ctx.sessions.changePassword(principalOf(res), body, req.ip ?? 'unknown', requestIdOf(res));
+    switch (outcome.kind) {
+      case 'ok':
+        return sendSession(res, outcome.session);
+      case 'throttled':
+        throw new RateLimitedError('Too many attempts; try again later', outcome.retryAfterSeconds);
+      case 'invalid':
+        throw new BadRequestError('The current password is not right', { field: 'currentPassword' });
+    }
+  });
+
   router.post('/totp/enroll', authed, async (_req, res) => {
     const principal = principalOf(res);
+    const userId = principal.userId!;
     const data = await withPrincipal(ctx.db, principal, async (tx) => {
-      const [user] = await tx<{ email: string; totp_enabled: boolean }[]>`
-        select email, totp_enabled from users where id = ${principal.userId!} for update`;
-      if (!user) throw new UnauthorizedError('This user no longer exists');
-      if (user.totp_enabled) throw new ConflictError('Two-factor sign-in is already on');
-      const { secret, uri } = newTotpSecret(user.email);
-      const sealed = ctx.keyRing.seal(secret, totpContext(principal.orgId, principal.userId!));
+      const [member] = await tx<{ email: string; totp_enabled: boolean }[]>`
+        select email, totp_enabled from users where id = ${userId} for update`;
+      if (!member) throw new UnauthorizedError('This user no longer exists');
+      if (member.totp_enabled) throw new ConflictError('Two-factor sign-in is already on');
+      const { secret, uri } = newTotpSecret(member.email);
+      const sealed = ctx.keyRing.seal(secret, totpContext(principal.orgId, userId));
       await tx`
-        update users set totp_secret_ciphertext = ${sealed.ciphertext}, totp_secret_key_id = ${sealed.keyId}, updated_at = now()
-        where id = ${principal.userId!}`;
+        update users set totp_secret_ciphertext = ${sealed.ciphertext}, totp_secret_key_id = ${sealed.keyId},
+                         totp_last_step = null, updated_at = now()
+        where id = ${userId}`;
       return { secret, uri };
     });
     res.setHeader('Cache-Control', 'no-store');
@@ -190,24 +248,32 @@ export function authRoutes(ctx: AppContext): Router {
   router.post('/totp/verify', authed, async (req, res) => {
     const { code } = parseInput(totpCode, req.body);
     const principal = principalOf(res);
+    const userId = principal.userId!;
     await withPrincipal(ctx.db, principal, async (tx) => {
-      const [user] = await tx<
-        { totp_secret_ciphertext: Buffer | null; totp_secret_key_id: string | null; totp_enabled: boolean }[]
-      >`
-        select totp_secret_ciphertext, totp_secret_key_id, totp_enabled from users where id = ${principal.userId!} for update`;
-      if (!user?.totp_secret_ciphertext || !user.totp_secret_key_id) {
+      const [member] = await tx<MemberTotp[]>`
+        select totp_enabled, totp_secret_ciphertext, totp_secret_key_id from users where id = ${userId} for update`;
+      if (!member?.totp_secret_ciphertext || !member.totp_secret_key_id) {
         throw new BadRequestError('Start enrolment with POST /v1/auth/totp/enroll first');
       }
+      if (member.totp_enabled) throw new ConflictError('Two-factor sign-in is already on');
       const secret = ctx.keyRing.open(
-        { ciphertext: user.totp_secret_ciphertext, keyId: user.totp_secret_key_id },
-        totpContext(principal.orgId, principal.userId!),
+        { ciphertext: member.totp_secret_ciphertext, keyId: member.totp_secret_key_id },
+        totpContext(principal.orgId, userId),
       );
-      if (!checkTotp(secret, code)) throw new BadRequestError('The code does not match', { field: 'code' });
-      await tx`update users set totp_enabled = true, updated_at = now() where id = ${principal.userId!}`;
+      const step = matchTotpStep(secret, code);
+      // The confirming code is used up: it cannot sign anyone in afterwards.
+      const enabled =
+        step === undefined
+          ? []
+          : await tx`
+              update users set totp_enabled = true, totp_last_step = ${step}, updated_at = now()
+              where id = ${userId} and not totp_enabled and (totp_last_step is null or totp_last_step < ${step})
+              returning id`;
+      if (enabled.length === 0) throw new BadRequestError('The code does not match', { field: 'code' });
       await recordAudit(tx, principal, {
         action: 'auth.totp_enabled',
         subjectType: 'user',
-        subjectId: principal.userId!,
+        subjectId: userId,
         requestId: requestIdOf(res),
       });
     });

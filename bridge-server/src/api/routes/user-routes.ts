@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../../auth/passwords.ts';
+import { newPassword } from '../../auth/password-policy.ts';
 import { withPrincipal } from '../../db/principal.ts';
 import { recordAudit } from '../../domain/audit/audit-log.ts';
-import { EmailTakenError, getUser, insertUser, listUsers } from '../../domain/users/user-service.ts';
+import { EmailTakenError, getUser, insertMember, listUsers, setMemberPassword } from '../../domain/users/user-service.ts';
 import { principalOf, requestIdOf, type AppContext } from '../context.ts';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { requireRole } from '../middleware/authenticate.ts';
 import { dataOf, documentRoute, pageOf } from '../openapi.ts';
-import { decodeCursor, pageQuery, toPage } from '../pagination.ts';
+import { createdAtIdKey, decodeCursor, pageQuery, toPage } from '../pagination.ts';
 import { parseInput, uuidParam } from '../validate.ts';
 
 const role = z.enum(['owner', 'admin', 'staff', 'merchant']);
@@ -24,11 +24,10 @@ const user = z
     createdAt: z.string(),
   })
   .meta({ id: 'User' });
-const password = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
 const createUser = z
   .object({
     email: z.email().max(320),
-    password,
+    password: newPassword,
     role,
     displayName: z.string().min(1).max(200).optional(),
     storeIds: z.array(z.uuid()).max(500).optional(),
@@ -39,7 +38,7 @@ const updateUser = z
     role: role.optional(),
     displayName: z.string().min(1).max(200).optional(),
     disabled: z.boolean().optional(),
-    password: password.optional(),
+    password: newPassword.optional(),
     storeIds: z.array(z.uuid()).max(500).optional(),
   })
   .meta({ id: 'UpdateUser' });
@@ -56,7 +55,9 @@ documentRoute({
 documentRoute({
   method: 'post',
   path: '/v1/users',
-  summary: 'Create a user',
+  summary: 'Add a person to the organization',
+  description:
+    'The password given is this membership’s own: the same email may be a member of other organizations, each with its own password, and nothing here says whether it is. 409 only when the email is already a member of this organization.',
   tags: ['users'],
   body: createUser,
   response: dataOf(user),
@@ -86,7 +87,7 @@ export function userRoutes(ctx: AppContext): Router {
 
   router.get('/', async (req, res) => {
     const query = parseInput(pageQuery, req.query, 'query');
-    const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : undefined;
+    const after = query.cursor ? decodeCursor(query.cursor, createdAtIdKey) : undefined;
     const rows = await listUsers(ctx.db, principalOf(res), { limit: query.limit, after });
     res.json(toPage(rows, query.limit, (row) => [row.createdAt, row.id]));
   });
@@ -100,8 +101,11 @@ export function userRoutes(ctx: AppContext): Router {
     }
     const created = await withPrincipal(ctx.db, principal, async (tx) => {
       await assertStoresExist(tx, body.storeIds ?? []);
-      const userId = await insertUser(tx, { ...body, orgId: principal.orgId }).catch((error: unknown) => {
-        if (error instanceof EmailTakenError) throw new ConflictError(error.message, { field: 'email' });
+      // Whether the email is a member elsewhere plays no part (see insertMember).
+      const { userId } = await insertMember(tx, { ...body, orgId: principal.orgId }).catch((error: unknown) => {
+        if (error instanceof EmailTakenError) {
+          throw new ConflictError('This person is already a member of the organization', { field: 'email' });
+        }
         throw error;
       });
       await recordAudit(tx, principal, {
@@ -137,18 +141,18 @@ export function userRoutes(ctx: AppContext): Router {
       if (id === principal.userId && (body.disabled || (body.role && body.role !== current.role))) {
         throw new BadRequestError('You cannot disable yourself or change your own role');
       }
-      const passwordHash = body.password ? await hashPassword(body.password) : null;
+      // This membership's password only: the same email elsewhere keeps its own.
+      if (body.password) await setMemberPassword(tx, id, body.password);
       await tx`
         update users set
           role = coalesce(${body.role ?? null}, role),
           display_name = coalesce(${body.displayName ?? null}, display_name),
-          password_hash = coalesce(${passwordHash}, password_hash),
           disabled_at = case when ${body.disabled ?? null}::boolean is null then disabled_at
                              when ${body.disabled ?? null}::boolean then coalesce(disabled_at, now()) else null end,
           updated_at = now()
         where id = ${id}`;
       if (body.disabled || body.password) {
-        // Disabling or resetting a password ends every session of that user.
+        // Disabling or resetting a password ends every session of that user, access tokens included.
         await tx`update refresh_token_families set revoked_at = now(), revoked_reason = 'user changed' where user_id = ${id} and revoked_at is null`;
       }
       if (body.storeIds) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { assertPasswordPolicy } from '../../auth/password-policy.ts';
 import { hashPassword } from '../../auth/passwords.ts';
 import type { Database } from '../../db/database.ts';
 import {
@@ -25,7 +26,7 @@ export interface UserView {
 
 export class EmailTakenError extends Error {
   constructor(email: string) {
-    super(`A user with the email ${email} already exists`);
+    super(`${email} is already a member of this organization`);
     this.name = 'EmailTakenError';
   }
 }
@@ -37,17 +38,24 @@ const isUniqueViolation = (error: unknown, constraint: string): boolean =>
   (error as { code?: string }).code === UNIQUE_VIOLATION &&
   (error as { constraint_name?: string }).constraint_name === constraint;
 
-export async function insertUser(
-  tx: TenantSql,
-  input: {
-    orgId: string;
-    email: string;
-    password: string;
-    role: Role;
-    displayName?: string | undefined;
-    storeIds?: string[] | undefined;
-  },
-): Promise<string> {
+export interface NewMember {
+  orgId: string;
+  email: string;
+  password: string;
+  role: Role;
+  displayName?: string | undefined;
+  storeIds?: string[] | undefined;
+}
+
+/**
+ * Adds a person to the organization with the password given. Credentials belong to the
+ * membership: the same email may be a member of other organizations, each with its own password
+ * and TOTP, and nothing here looks at, reuses or reveals them.
+ *
+ * Throws EmailTakenError only when the email is already a member of this organization.
+ */
+export async function insertMember(tx: TenantSql, input: NewMember): Promise<{ userId: string }> {
+  assertPasswordPolicy(input.password);
   const passwordHash = await hashPassword(input.password);
   try {
     const [row] = await tx<{ id: string }[]>`
@@ -58,26 +66,51 @@ export async function insertUser(
     for (const storeId of input.storeIds ?? []) {
       await tx`insert into user_stores (org_id, user_id, store_id) values (${input.orgId}, ${userId}, ${storeId})`;
     }
-    return userId;
+    return { userId };
   } catch (error) {
-    if (isUniqueViolation(error, 'users_email_key')) throw new EmailTakenError(input.email);
+    if (isUniqueViolation(error, 'users_org_email_key')) throw new EmailTakenError(input.email);
     throw error;
   }
 }
 
-/** Creates an organization and its first user (an owner). Used by `dockhand create-org`. */
+/**
+ * Creates an organization and its first user (an owner). Used by `dockhand create-org`. The email
+ * may already be a member of other organizations: the new membership has its own password.
+ */
 export async function createOrganization(
   db: Database,
   input: { name: string; adminEmail: string; adminPassword: string },
 ): Promise<{ orgId: string; userId: string }> {
+  assertPasswordPolicy(input.adminPassword);
   const orgId = randomUUID();
   const principal = systemPrincipal(orgId, 'create-org');
   return withPrincipal(db, principal, async (tx) => {
     await tx`insert into organizations (id, name) values (${orgId}, ${input.name})`;
-    const userId = await insertUser(tx, { orgId, email: input.adminEmail, password: input.adminPassword, role: 'owner' });
+    const { userId } = await insertMember(tx, {
+      orgId,
+      email: input.adminEmail,
+      password: input.adminPassword,
+      role: 'owner',
+    });
     await recordAudit(tx, principal, { action: 'org.created', subjectType: 'organization', subjectId: orgId });
     return { orgId, userId };
   });
+}
+
+/**
+ * Sets the password of a member of the current organization (its membership only) and ends
+ * that membership's sessions. False when there is no such member here.
+ */
+export async function setMemberPassword(tx: TenantSql, userId: string, password: string): Promise<boolean> {
+  assertPasswordPolicy(password);
+  const passwordHash = await hashPassword(password);
+  const changed =
+    await tx`update users set password_hash = ${passwordHash}, updated_at = now() where id = ${userId} returning id`;
+  if (changed.length === 0) return false;
+  await tx`
+    update refresh_token_families set revoked_at = now(), revoked_reason = 'password reset'
+    where user_id = ${userId} and revoked_at is null`;
+  return true;
 }
 
 interface UserRow {
@@ -85,7 +118,7 @@ interface UserRow {
   email: string;
   display_name: string | null;
   role: Role;
-  totp_enabled: boolean;
+  totp_enabled: boolean | null;
   disabled_at: Date | null;
   created_at: Date;
   store_ids: string[] | null;
@@ -97,7 +130,7 @@ export const toUserView = (row: UserRow): UserView => ({
   displayName: row.display_name,
   role: row.role,
   storeIds: row.store_ids ?? [],
-  totpEnabled: row.totp_enabled,
+  totpEnabled: row.totp_enabled === true,
   disabled: row.disabled_at !== null,
   createdAt: row.created_at.toISOString(),
 });
