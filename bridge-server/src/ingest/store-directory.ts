@@ -9,6 +9,12 @@ export interface StoreHome {
   status: string;
 }
 
+export interface ShopifyStoreHome extends StoreHome {
+  shopDomain: string;
+  /** The shop id the store's token answered for; null for stores connected before it was recorded. */
+  platformShopId: string | null;
+}
+
 export interface WooStore extends StoreHome {
   webhookSecret: string | undefined;
 }
@@ -23,7 +29,7 @@ interface Entry<T> {
  * briefly (unknown stores for less long) so a burst of deliveries costs one look-up.
  */
 export class StoreDirectory {
-  private readonly shopify = new Map<string, Entry<StoreHome>>();
+  private readonly shopify = new Map<string, Entry<ShopifyStoreHome>>();
   private readonly woo = new Map<string, Entry<WooStore>>();
 
   constructor(
@@ -33,13 +39,26 @@ export class StoreDirectory {
     private readonly missTtlMs = 5_000,
   ) {}
 
-  async shopifyByDomain(domain: string): Promise<StoreHome | undefined> {
+  /** The shop's active store: only an active store receives webhooks. */
+  async shopifyByDomain(domain: string): Promise<ShopifyStoreHome | undefined> {
     const key = domain.toLowerCase();
     return this.cached(this.shopify, key, async () => {
-      const [row] = await this.db.app<{ org_id: string; store_id: string; status: string }[]>`
-        select org_id, store_id, status from dockhand.shopify_store_by_domain(${key})`;
-      return row ? { orgId: row.org_id, storeId: row.store_id, platform: 'shopify', status: row.status } : undefined;
+      const [row] = await this.db.app<{ org_id: string; store_id: string; status: string; platform_shop_id: string | null }[]>`
+        select org_id, store_id, status, platform_shop_id from dockhand.shopify_store_by_domain(${key})`;
+      return row ? shopifyHome(row, key) : undefined;
     });
+  }
+
+  /**
+   * The store a shop's compliance requests concern: its active store, else the one it was last
+   * connected to (shop/redact arrives 48 hours after the uninstall). Not cached: rare, and the
+   * answer changes with the store's status.
+   */
+  async shopifyComplianceHome(domain: string): Promise<ShopifyStoreHome | undefined> {
+    const key = domain.toLowerCase();
+    const [row] = await this.db.app<{ org_id: string; store_id: string; status: string; platform_shop_id: string | null }[]>`
+      select org_id, store_id, status, platform_shop_id from dockhand.shopify_shop_home(${key})`;
+    return row ? shopifyHome(row, key) : undefined;
   }
 
   async wooStore(storeId: string): Promise<WooStore | undefined> {
@@ -55,10 +74,15 @@ export class StoreDirectory {
     });
   }
 
-  /** Forget what is known of a store (its secret or status changed). */
+  /**
+   * Forget what is known of a store (its secret or status changed). Remembered misses go too:
+   * the store may just have become a shop's active store.
+   */
   forget(storeId: string): void {
     this.woo.delete(storeId);
-    for (const [domain, entry] of this.shopify) if (entry.value?.storeId === storeId) this.shopify.delete(domain);
+    for (const [domain, entry] of this.shopify) {
+      if (!entry.value || entry.value.storeId === storeId) this.shopify.delete(domain);
+    }
   }
 
   private async cached<T>(cache: Map<string, Entry<T>>, key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
@@ -69,4 +93,18 @@ export class StoreDirectory {
     cache.set(key, { value, expires: Date.now() + (value ? this.ttlMs : this.missTtlMs) });
     return value;
   }
+}
+
+function shopifyHome(
+  row: { org_id: string; store_id: string; status: string; platform_shop_id: string | null },
+  shopDomain: string,
+): ShopifyStoreHome {
+  return {
+    orgId: row.org_id,
+    storeId: row.store_id,
+    platform: 'shopify',
+    status: row.status,
+    shopDomain,
+    platformShopId: row.platform_shop_id,
+  };
 }

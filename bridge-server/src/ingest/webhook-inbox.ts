@@ -10,6 +10,7 @@ export interface InboundWebhook {
   topic: string;
   /** The raw body, exactly as signed (ids above 2^53 survive as text). */
   body: string;
+  /** The platform's delivery headers, signature excluded (stored as a JSON object). */
   headers: Record<string, string>;
 }
 
@@ -94,12 +95,13 @@ async function insertBatch(db: Database, orgId: string, events: InboundWebhook[]
     with incoming as (
       select * from unnest(${events.map((event) => event.storeId)}::uuid[], ${events.map((event) => event.platform)}::text[],
                            ${events.map((event) => event.eventId)}::text[], ${events.map((event) => event.topic)}::text[],
-                           ${events.map((event) => event.body)}::text[], ${events.map((event) => JSON.stringify(event.headers))}::jsonb[])
+                           ${events.map((event) => event.body)}::text[], ${events.map((event) => JSON.stringify(event.headers))}::text[])
         as t(store_id, platform, platform_event_id, topic, body, headers)
     ),
     inserted as (
       insert into webhook_events (org_id, store_id, platform, platform_event_id, topic, body, headers)
-      select distinct on (store_id, platform_event_id) ${orgId}::uuid, store_id, platform, platform_event_id, topic, body, headers
+      select distinct on (store_id, platform_event_id) ${orgId}::uuid, store_id, platform, platform_event_id, topic, body,
+             headers::jsonb
       from incoming
       on conflict (org_id, store_id, platform_event_id) do nothing
       returning id, platform_event_id, store_id

@@ -204,3 +204,82 @@ describe('WooCommerce webhooks', () => {
     expect((await wooDelivery(shopifyStoreId, body)).status).toBe(404);
   });
 });
+
+describe('#8.1 only an active Shopify store receives webhooks', () => {
+  const principalFor = (org: string) => systemPrincipal(org);
+
+  it('answers 404 for a shop whose only store is pending (added by hand, never proven)', async () => {
+    const shop = `pending-${randomBytes(3).toString('hex')}.myshopify.com`;
+    await withPrincipal(server.runtime.ctx.db, principalFor(orgId), (tx) =>
+      server.runtime.ctx.stores.create(tx, principalFor(orgId), { platform: 'shopify', name: 'Pending', shopDomain: shop }),
+    );
+    const response = await shopifyDelivery(orderBody('820982911946154700'), { 'x-shopify-shop-domain': shop });
+    expect(response.status).toBe(404);
+    expect((await inbox()).filter((row) => row.body.includes('820982911946154700'))).toEqual([]);
+  });
+
+  it('answers a compliance request for a shop it keeps nothing of with 200, storing nothing', async () => {
+    const before = (await inbox()).length;
+    const body = '{"shop_id":4242,"shop_domain":"stranger.myshopify.com"}';
+    const response = await shopifyDelivery(body, {
+      'x-shopify-topic': 'shop/redact',
+      'x-shopify-shop-domain': 'stranger.myshopify.com',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, stored: false });
+    expect(await inbox()).toHaveLength(before);
+  });
+
+  it('still takes shop/redact for an uninstalled store when the body names that shop, and refuses one naming another', async () => {
+    const shop = `gone-${randomBytes(3).toString('hex')}.myshopify.com`;
+    const storeId = await withPrincipal(server.runtime.ctx.db, principalFor(orgId), async (tx) => {
+      const store = await server.runtime.ctx.stores.create(tx, principalFor(orgId), {
+        platform: 'shopify',
+        name: 'Gone',
+        shopDomain: shop,
+        status: 'active',
+        platformShopId: '5151',
+      });
+      await tx`update stores set status = 'uninstalled' where id = ${store.id}`;
+      return store.id;
+    });
+    const orders = await shopifyDelivery(orderBody('820982911946154701'), { 'x-shopify-shop-domain': shop });
+    expect(orders.status).toBe(404);
+    const forged = await shopifyDelivery(`{"shop_id":9999,"shop_domain":"${shop}"}`, {
+      'x-shopify-topic': 'shop/redact',
+      'x-shopify-shop-domain': shop,
+    });
+    expect(forged.status).toBe(401);
+    const redact = await shopifyDelivery(`{"shop_id":5151,"shop_domain":"${shop}"}`, {
+      'x-shopify-topic': 'shop/redact',
+      'x-shopify-shop-domain': shop,
+    });
+    expect(redact.status).toBe(200);
+    const [row] = await server.database.db.owner<{ store_id: string }[]>`
+      select store_id from webhook_events where topic = 'shop/redact' and store_id = ${storeId}`;
+    expect(row).toEqual({ store_id: storeId });
+  });
+});
+
+describe('#8.2 the inbox keeps headers as a JSON object, without the signature', () => {
+  it('stores every X-Shopify header but X-Shopify-Hmac-Sha256, as an object', async () => {
+    const body = orderBody('820982911946154702');
+    const eventId = randomUUID();
+    expect((await shopifyDelivery(body, { 'x-shopify-event-id': eventId })).status).toBe(200);
+    const [row] = await server.database.db.owner<{ kind: string; headers: Record<string, string> }[]>`
+      select jsonb_typeof(headers) as kind, headers from webhook_events where platform_event_id = ${eventId}`;
+    expect(row!.kind).toBe('object');
+    expect(row!.headers).toMatchObject({ 'x-shopify-event-id': eventId, 'x-shopify-topic': 'orders/updated' });
+    expect(row!.headers).not.toHaveProperty('x-shopify-hmac-sha256');
+  });
+
+  it('stores WooCommerce headers without X-WC-Webhook-Signature', async () => {
+    const body = JSON.stringify({ id: 45, status: 'processing' });
+    expect((await wooDelivery(wooStoreId, body)).status).toBe(200);
+    const [row] = await server.database.db.owner<{ kind: string; headers: Record<string, string> }[]>`
+      select jsonb_typeof(headers) as kind, headers from webhook_events where store_id = ${wooStoreId} and body = ${body}`;
+    expect(row!.kind).toBe('object');
+    expect(row!.headers['x-wc-webhook-topic']).toBe('order.updated');
+    expect(row!.headers).not.toHaveProperty('x-wc-webhook-signature');
+  });
+});

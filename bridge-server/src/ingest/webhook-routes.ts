@@ -3,6 +3,9 @@ import express, { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../api/context.ts';
 import { BadRequestError, NotFoundError, ServiceUnavailableError, UnauthorizedError } from '../api/errors.ts';
 import { documentRoute } from '../api/openapi.ts';
+import { parsePlatformJson } from '../platforms/model.ts';
+import { isComplianceTopic, namesShop, SHOPIFY_UNINSTALL_TOPIC, shopMismatch } from '../platforms/shopify/webhook-identity.ts';
+import type { ShopifyStoreHome } from './store-directory.ts';
 import type { InboundWebhook } from './webhook-inbox.ts';
 import { verifyBase64Hmac } from './webhook-signature.ts';
 
@@ -22,12 +25,14 @@ documentRoute({
 });
 
 const KEPT_HEADERS = /^x-(shopify|wc)-/;
+/** A signature proves nothing once checked, and a stored one is a capture waiting to be re-sent. */
+const SIGNATURE_HEADERS = new Set(['x-shopify-hmac-sha256', 'x-wc-webhook-signature']);
 const WOO_PING = /^webhook_id=\d+$/;
 
 function keptHeaders(req: Request): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (KEPT_HEADERS.test(name) && typeof value === 'string') kept[name] = value;
+    if (KEPT_HEADERS.test(name) && !SIGNATURE_HEADERS.has(name) && typeof value === 'string') kept[name] = value;
   }
   return kept;
 }
@@ -78,8 +83,32 @@ export function webhookRoutes(ctx: AppContext): Router {
       throw new BadRequestError('X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Event-Id are required');
     }
     const text = assertJson(body);
-    const store = await ctx.ingest.directory.shopifyByDomain(domain);
-    if (!store) throw new NotFoundError('Store');
+    const compliance = isComplianceTopic(topic);
+    // Only an active store receives webhooks; a compliance request also reaches the store the
+    // shop was last connected to (shop/redact comes 48 hours after the uninstall).
+    const store = compliance
+      ? await ctx.ingest.directory.shopifyComplianceHome(domain)
+      : await ctx.ingest.directory.shopifyByDomain(domain);
+    if (!store) {
+      // Nothing is kept for the shop: a compliance request has nothing to act on.
+      if (compliance) {
+        res.status(200).json({ received: true, stored: false });
+        return;
+      }
+      throw new NotFoundError('Store');
+    }
+    // The headers are not signed: a body that names a shop must name this one.
+    const mismatch = namesShop(topic) ? shopMismatch(topic, parsePlatformJson(text), store) : null;
+    if (mismatch) {
+      ctx.logger.warn({ storeId: store.storeId, topic, reason: mismatch }, 'shopify webhook refused: addressed to another shop');
+      throw new UnauthorizedError('The webhook body does not belong to the shop it is addressed to', { reason: mismatch });
+    }
+    if (topic === SHOPIFY_UNINSTALL_TOPIC && (await stillInstalled(store))) {
+      // Shopify revokes the app's tokens on uninstall; a token that still works means it was not.
+      ctx.logger.warn({ storeId: store.storeId }, 'shopify app/uninstalled ignored: the store token still works');
+      res.status(200).json({ received: true, ignored: true });
+      return;
+    }
     await accept(res, {
       orgId: store.orgId,
       storeId: store.storeId,
@@ -91,6 +120,18 @@ export function webhookRoutes(ctx: AppContext): Router {
     });
   });
 
+  async function stillInstalled(store: ShopifyStoreHome): Promise<boolean> {
+    const shopify = ctx.shopify;
+    if (!shopify) return false;
+    try {
+      return await shopify.tokens.stillInstalled(store, { shopBaseUrl: shopify.shopBaseUrl?.(store.shopDomain) });
+    } catch (error) {
+      // Unknown: answer so that Shopify retries rather than act on an unverified uninstall.
+      ctx.logger.warn({ err: error, storeId: store.storeId }, 'could not ask Shopify whether the app is installed');
+      throw new ServiceUnavailableError('Could not verify the uninstall with Shopify; retry later');
+    }
+  }
+
   router.post('/woocommerce/:storeId', raw, async (req, res) => {
     const store = await ctx.ingest.directory.wooStore(String(req.params['storeId']));
     if (!store) throw new NotFoundError('Store');
@@ -101,6 +142,8 @@ export function webhookRoutes(ctx: AppContext): Router {
       res.status(200).json({ received: true, ping: true });
       return;
     }
+    // Only an active store receives webhooks (a disconnected store keeps no secret either).
+    if (store.status !== 'active') throw new NotFoundError('Store');
     if (!store.webhookSecret || !verifyBase64Hmac(body, store.webhookSecret, signature)) {
       throw new UnauthorizedError('The webhook signature does not match');
     }

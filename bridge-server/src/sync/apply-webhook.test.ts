@@ -270,3 +270,123 @@ describe('applying WooCommerce webhooks', () => {
     });
   });
 });
+
+describe('#8.2 a Shopify body applied only to the shop it belongs to', () => {
+  const stores = new StoreService(new KeyRing(`k:${KeyRing.generateKey()}`));
+  const victimOrg = randomUUID();
+  const otherOrg = randomUUID();
+  let victimStore: string;
+  let otherStore: string;
+  const OTHER_ORDER = '9007199254749001';
+  /** The other shop's order: all its ids its own. */
+  const otherOrder = (updatedAt: string) =>
+    shopifyOrder(updatedAt)
+      .replace(ORDER_ID, OTHER_ORDER)
+      .replace(LINE_ID, '9007199254749002')
+      .replace(VARIANT_ID, '9007199254749003')
+      .replace('9007199254740999', '9007199254749004');
+
+  const deliverTo = async (org: string, store: string, topic: string, body: string) => {
+    const stored = await new WebhookInbox(t.db).store({
+      orgId: org,
+      storeId: store,
+      platform: 'shopify',
+      eventId: randomUUID(),
+      topic,
+      body,
+      headers: {},
+    });
+    return { ...stored, apply: () => applyWebhookEvent(t.db, { orgId: org, eventId: stored.id }) };
+  };
+  const victimState = async () => {
+    const [state] = await owner()<{ status: string; creds: string | null; orders: number; customers: number }[]>`
+      select s.status, s.credentials_key_id as creds,
+             (select count(*)::int from orders where store_id = s.id) as orders,
+             (select count(*)::int from customers where store_id = s.id and redacted_at is null) as customers
+      from stores s where s.id = ${victimStore}`;
+    return state!;
+  };
+
+  beforeAll(async () => {
+    const make = async (org: string, name: string, domain: string, shopId: string) =>
+      withPrincipal(t.db, systemPrincipal(org), async (tx) => {
+        await tx`insert into organizations (id, name) values (${org}, ${name})`;
+        const store = await stores.create(tx, systemPrincipal(org), {
+          platform: 'shopify',
+          name,
+          shopDomain: domain,
+          status: 'active',
+          platformShopId: shopId,
+          credentials: { accessToken: `shpat_${name}` },
+        });
+        return store.id;
+      });
+    victimStore = await make(victimOrg, 'victim', 'victim.myshopify.com', '111');
+    otherStore = await make(otherOrg, 'other', 'other.myshopify.com', '222');
+    // The other shop's order, synced into its own store; and one order of the victim's own.
+    expect(await (await deliverTo(otherOrg, otherStore, 'orders/create', otherOrder('2026-11-01T10:00:00-05:00'))).apply()).toBe(
+      'applied',
+    );
+    expect(
+      await (await deliverTo(victimOrg, victimStore, 'orders/create', shopifyOrder('2026-11-01T10:00:00-05:00'))).apply(),
+    ).toBe('applied');
+  });
+
+  it('refuses an order body whose ids belong to another store', async () => {
+    const before = await victimState();
+    const event = await deliverTo(victimOrg, victimStore, 'orders/updated', otherOrder('2026-11-09T10:00:00-05:00'));
+    expect(await event.apply()).toBe('refused');
+    expect(await victimState()).toEqual(before);
+    const [row] = await owner()<{ status: string; last_error: string }[]>`
+      select status, last_error from webhook_events where id = ${event.id}`;
+    expect(row).toEqual({ status: 'ignored', last_error: 'Refused: the body names resources of another store' });
+  });
+
+  it('refuses uninstall and compliance bodies that name another shop (an inbox row stored before the ingest check)', async () => {
+    const before = await victimState();
+    const bodies: Array<[string, string]> = [
+      ['app/uninstalled', '{"id":222,"domain":"other.myshopify.com","myshopify_domain":"other.myshopify.com"}'],
+      ['app/uninstalled', '{"id":222,"domain":"victim.myshopify.com","myshopify_domain":"victim.myshopify.com"}'],
+      ['shop/redact', '{"shop_id":222,"shop_domain":"other.myshopify.com"}'],
+      ['shop/redact', '{"shop_id":111,"shop_domain":"other.myshopify.com"}'],
+      [
+        'customers/redact',
+        `{"shop_id":222,"shop_domain":"other.myshopify.com","customer":{"id":9007199254740999},"orders_to_redact":[${ORDER_ID}]}`,
+      ],
+      ['customers/data_request', '{"shop_id":222,"shop_domain":"other.myshopify.com","customer":{"id":9007199254740999}}'],
+      ['shop/redact', '{}'],
+    ];
+    for (const [topic, body] of bodies) {
+      expect(await (await deliverTo(victimOrg, victimStore, topic, body)).apply(), `${topic} ${body}`).toBe('refused');
+    }
+    expect(await victimState()).toEqual(before);
+  });
+
+  it('applies the same topics when the body names this shop', async () => {
+    const event = await deliverTo(
+      victimOrg,
+      victimStore,
+      'customers/redact',
+      `{"shop_id":111,"shop_domain":"victim.myshopify.com","customer":{"id":9007199254740999},"orders_to_redact":[${ORDER_ID}]}`,
+    );
+    expect(await event.apply()).toBe('applied');
+    expect((await victimState()).customers).toBe(0);
+  });
+
+  it('ignores a delivery for a store that was disconnected after it arrived', async () => {
+    const event = await deliverTo(
+      victimOrg,
+      victimStore,
+      'orders/updated',
+      shopifyOrder('2026-11-10T10:00:00-05:00').replace('"total_price":"25.50"', '"total_price":"99.00"'),
+    );
+    await withPrincipal(t.db, systemPrincipal(victimOrg), (tx) => stores.disconnect(tx, systemPrincipal(victimOrg), victimStore));
+    expect(await event.apply()).toBe('ignored');
+    const [order] = await owner()<{ total: string }[]>`select total from orders where store_id = ${victimStore}`;
+    expect(order!.total).toBe('25.50');
+    // A compliance request still reaches its data.
+    const redact = await deliverTo(victimOrg, victimStore, 'shop/redact', '{"shop_id":111,"shop_domain":"victim.myshopify.com"}');
+    expect(await redact.apply()).toBe('applied');
+    expect((await victimState()).orders).toBe(0);
+  });
+});

@@ -3,14 +3,15 @@ import { startShopifyEmulator, type ShopifyEmulator } from '@dockhand/emulators'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSyncWorkers } from '../runtime.ts';
-import { expectDatabaseEqualsEmulator, numericId } from '../../test/support/shopify-fixture.ts';
+import { openConnector } from '../platforms/registry.ts';
+import { connectorDeps, startSyncWorkers } from '../runtime.ts';
+import { connectThroughOAuth, expectDatabaseEqualsEmulator, numericId } from '../../test/support/shopify-fixture.ts';
 import { apiClient, signedInOrg, startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { createQueueBackend } from './queue-backend.ts';
+import { pushInventoryRequest } from './push-inventory.ts';
 import { QueueSyncRunner } from './sync-queues.ts';
 
 const redisUrl = process.env['DOCKHAND_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130 Safari/537.36';
 
 /** The real app on BullMQ/Redis, Shopify pointed at the emulator (its API base, and the library's fetch). */
 async function serverFor(emulator: ShopifyEmulator): Promise<{ server: TestServer; close: () => Promise<void> }> {
@@ -83,23 +84,8 @@ describe('Shopify shops installed through OAuth and through token exchange', () 
 
     // 1. An admin installs the first shop through OAuth, on the real app.
     const admin = await signedInOrg(server, 'ShopifyAdmin');
-    const minted = await api('POST', '/shopify/connect-token', { token: admin.token, body: { shop: oauthShop } });
-    expect(minted.status, JSON.stringify(minted.body)).toBe(200);
-    const begin = await fetch(minted.body.data.installUrl, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
-    expect(begin.status).toBe(302);
-    const cookies = begin.headers
-      .getSetCookie()
-      .map((cookie) => cookie.split(';')[0])
-      .join('; ');
-    const approved = await emulator.fetch(begin.headers.get('location')!, {
-      redirect: 'manual',
-      headers: { 'user-agent': BROWSER },
-    });
-    expect(approved.status).toBe(302);
-    const callback = await fetch(approved.headers.get('location')!, {
-      redirect: 'manual',
-      headers: { cookie: cookies, 'user-agent': BROWSER },
-    });
+    // Through the install page and Shopify's authorize screen, in the admin's browser.
+    const { callback } = await connectThroughOAuth({ baseUrl: server.url, emulator, accessToken: admin.token, shop: oauthShop });
     expect(callback.status, await callback.clone().text()).toBe(302);
     const stores = await api('GET', '/v1/stores', { token: admin.token });
     expect(stores.body.data).toHaveLength(1);
@@ -208,6 +194,88 @@ describe('chaos: 2,000 changes with 20% duplicated, reordered and 5% dropped web
       );
       for (const row of ledger) expect(row.quantity_after).toBe(finalLevels.get(`${row.item}|${row.location}`));
       expect(new Set(ledger.map((row) => `${row.item}|${row.location}`)).size).toBe(stock.length);
+    } finally {
+      await running.close();
+      await emulator.close();
+    }
+  });
+});
+
+describe('#8.7 pushing an approved request to a Shopify shop while its inventory_levels/update arrives', () => {
+  it('records each change once, whichever commits first, and the ledger sums to the level', { timeout: 120_000 }, async () => {
+    const emulator = await startShopifyEmulator({
+      seed: 53,
+      shops: 1,
+      ordersPerShop: 20,
+      bucket: { maximumAvailable: 1_000_000, restoreRate: 1_000_000 },
+    });
+    const running = await serverFor(emulator);
+    try {
+      const { server } = running;
+      const { ctx } = server.runtime;
+      const owner = server.database.db.owner;
+      const shop = emulator.shops[0]!.domain;
+      const session = await apiClient(server.url)('POST', '/shopify/session', {
+        headers: { authorization: `Bearer ${emulator.mintSessionToken(shop)}` },
+      });
+      const target = { orgId: session.body.data.orgId as string, storeId: session.body.data.storeId as string };
+      await ctx.sync.requestSync({ ...target, mode: 'backfill' });
+      await waitForIdleSync(server, target.storeId, 60_000);
+      const connector = await openConnector(connectorDeps(ctx), target);
+      const [level] = await owner<{ variant_id: string; location_id: string; available: number }[]>`
+        select variant_id, location_id, available from inventory_levels
+        where store_id = ${target.storeId} and available > 5 order by variant_id, location_id limit 1`;
+      const available = async () =>
+        (
+          await owner<{ available: number }[]>`
+          select available from inventory_levels where variant_id = ${level!.variant_id} and location_id = ${level!.location_id}`
+        )[0]!.available;
+      const request = async (delta: number) => {
+        const [row] = await owner<{ id: string }[]>`
+          insert into inventory_requests (org_id, store_id, variant_id, location_id, delta, reason, status, requested_by)
+          values (${target.orgId}, ${target.storeId}, ${level!.variant_id}, ${level!.location_id}, ${delta}, 'correction',
+                  'approved', ${target.orgId})
+          returning id`;
+        return row!.id;
+      };
+      const push = (requestId: string) => pushInventoryRequest(ctx.db, { orgId: target.orgId, requestId }, connector);
+      const ledgerSince = async (since: number) =>
+        owner<{ source: string; delta: number }[]>`
+          select source, delta from inventory_ledger
+          where variant_id = ${level!.variant_id} and location_id = ${level!.location_id} and id > ${since} order by id`;
+      const lastId = async () =>
+        (await owner<{ id: number }[]>`select coalesce(max(id), 0)::int as id from inventory_ledger`)[0]!.id;
+      const expectExact = async () => {
+        const [row] = await owner<{ available: number; ledger: number }[]>`
+          select l.available, (select sum(g.delta)::int from inventory_ledger g
+                               where g.variant_id = l.variant_id and g.location_id = l.location_id) as ledger
+          from inventory_levels l where l.variant_id = ${level!.variant_id} and l.location_id = ${level!.location_id}`;
+        expect(row!.ledger).toBe(row!.available);
+      };
+
+      // The shop's webhook for our change is applied (by the worker) while the push waits to commit.
+      const before = await available();
+      let since = await lastId();
+      const held = await request(-2);
+      let pushing: ReturnType<typeof push> | undefined;
+      await owner.begin(async (sql) => {
+        await sql`select id from inventory_requests where id = ${held} for update`;
+        pushing = push(held);
+        await vi.waitFor(async () => expect(await available()).toBe(before - 2), { timeout: 30_000, interval: 20 });
+      });
+      expect(await pushing!).toBe('applied');
+      expect(await available()).toBe(before - 2);
+      expect(await ledgerSince(since)).toEqual([{ source: 'platform', delta: -2 }]);
+      await expectExact();
+
+      // The push commits first: its own row, and the echo finds the level equal and writes none.
+      since = await lastId();
+      expect(await push(await request(3))).toBe('applied');
+      await emulator.webhooks.idle();
+      await waitForIdleSync(server, target.storeId, 30_000);
+      expect(await available()).toBe(before + 1);
+      expect(await ledgerSince(since)).toEqual([{ source: 'request', delta: 3 }]);
+      await expectExact();
     } finally {
       await running.close();
       await emulator.close();

@@ -96,3 +96,107 @@ export async function expectDatabaseEqualsEmulator(
   expect(levels.length).toBe(stock.length);
   expect(checksum(levels)).toBe(checksum(stock));
 }
+
+export const BROWSER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
+
+/**
+ * One browser's cookies, kept the way a browser keeps them: a Set-Cookie replaces, an empty
+ * value or Max-Age=0 deletes. (Paths are not told apart: every cookie is sent everywhere, which
+ * is more than a browser sends, so a test that passes with it passes in a browser.)
+ */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  take(response: Response): this {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';');
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1).trim();
+      const expired = attributes.some((attribute) => /^\s*max-age=0\s*$/i.test(attribute));
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return this;
+  }
+
+  /** A cookie someone else put in this browser. */
+  set(name: string, value: string): this {
+    this.cookies.set(name, value);
+    return this;
+  }
+
+  has(name: string): boolean {
+    return this.cookies.has(name);
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  /** fetch with this browser's cookies and user agent, keeping what the answer sets. */
+  async fetch(url: string | URL, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> {
+    const response = await fetch(url, {
+      redirect: 'manual',
+      ...init,
+      headers: { 'user-agent': BROWSER_AGENT, cookie: this.header(), ...init.headers },
+    });
+    this.take(response);
+    return response;
+  }
+}
+
+/** Through the shop's authorize page (the emulator approves at once) to the callback URL. */
+export async function approveOnShopify(emulator: ShopifyEmulator, begin: Response): Promise<URL> {
+  expect(begin.status, await begin.clone().text()).toBe(302);
+  const authorize = new URL(begin.headers.get('location')!);
+  const approved = await emulator.fetch(authorize.href, { redirect: 'manual', headers: { 'user-agent': BROWSER_AGENT } });
+  expect(approved.status).toBe(302);
+  return new URL(approved.headers.get('location')!);
+}
+
+/**
+ * An admin's install through a connect token, in `jar`'s browser: ask for the token (which sets
+ * the binding cookie), open the install page, confirm, approve on Shopify, come back.
+ */
+export async function connectThroughOAuth(options: {
+  baseUrl: string;
+  emulator: ShopifyEmulator;
+  accessToken: string;
+  shop: string;
+  jar?: CookieJar;
+}): Promise<{ page: string; callback: Response; jar: CookieJar; connectToken: string; installUrl: string }> {
+  const jar = options.jar ?? new CookieJar();
+  const minted = await jar.fetch(`${options.baseUrl}/shopify/connect-token`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${options.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ shop: options.shop }),
+  });
+  const mintedBody = (await minted.json()) as { data: { connectToken: string; installUrl: string } };
+  expect(minted.status, JSON.stringify(mintedBody)).toBe(200);
+  const { connectToken, installUrl } = mintedBody.data;
+  const pageResponse = await jar.fetch(installUrl);
+  const page = await pageResponse.text();
+  expect(pageResponse.status, page).toBe(200);
+  const confirm = await jar.fetch(`${options.baseUrl}/shopify/auth`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ shop: options.shop, connect_token: connectToken }).toString(),
+  });
+  const callbackUrl = await approveOnShopify(options.emulator, confirm);
+  const callback = await jar.fetch(callbackUrl);
+  return { page, callback, jar, connectToken, installUrl };
+}
+
+/** A merchant's install with no Dockhand context (from the App Store or the Shopify admin). */
+export async function selfServeThroughOAuth(options: {
+  baseUrl: string;
+  emulator: ShopifyEmulator;
+  shop: string;
+  jar?: CookieJar;
+}): Promise<{ callback: Response; jar: CookieJar }> {
+  const jar = options.jar ?? new CookieJar();
+  const begin = await jar.fetch(`${options.baseUrl}/shopify/auth?shop=${options.shop}`);
+  const callbackUrl = await approveOnShopify(options.emulator, begin);
+  return { callback: await jar.fetch(callbackUrl), jar };
+}

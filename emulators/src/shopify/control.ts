@@ -3,7 +3,7 @@ import type { ShopContext } from './graphql/context.ts';
 import { WEBHOOK_TOPICS } from './graphql/views.ts';
 import { toJson } from './json.ts';
 import { OperationError } from './operations.ts';
-import { orderPayload } from './rest-payloads.ts';
+import { orderPayload, productPayload } from './rest-payloads.ts';
 import { gid, isoSeconds, parseGid, type Order } from './store.ts';
 import type { InventoryRow, OrderRef, OrderSummary, ShopifyControl, WebhookControl } from './types.ts';
 import { COMPLIANCE_TOPICS, type DeliveryRecord, type WebhookDispatcher, type WebhookSubscription } from './webhooks.ts';
@@ -62,12 +62,24 @@ export function createControl({ stores, auth, webhooks, apiKey, apiSecret }: Con
       available: context.shop.level(itemId, locationId) ?? 0,
     };
   };
-  const idFrom = (value: string, kind: 'inventoryItem' | 'location'): bigint =>
+  const idFrom = (value: string, kind: 'inventoryItem' | 'location' | 'product'): bigint =>
     value.startsWith('gid://') ? (parseGid(value, kind) ?? -1n) : numericId(value);
 
   return {
     createOrder: (shop, input) => summary(shopContext(shop).ops.createOrder(input)),
     updateOrder: (shop, order, patch) => summary(shopContext(shop).ops.updateOrder(orderIdOf(order), patch)),
+    updateProduct: (shop, productRef, patch) => {
+      const context = shopContext(shop);
+      const id = idFrom(String(productRef), 'product');
+      const product = context.shop.products.find((candidate) => candidate.id === id);
+      if (!product) throw new OperationError('Product does not exist', ['id'], 'NOT_FOUND');
+      if (patch.title !== undefined) product.title = patch.title;
+      if (patch.status !== undefined) product.status = patch.status;
+      product.updatedAt = context.shop.stamp();
+      // As Shopify does: any change to a product is a products/update with the whole product.
+      webhooks.trigger(context.shop.domain, 'products/update', productPayload(context.shop, product));
+      return toJson(productPayload(context.shop, product));
+    },
     cancelOrder: (shop, order, reason) => summary(shopContext(shop).ops.cancelOrder(orderIdOf(order), reason)),
     fulfillOrder: (shop, order, tracking) => {
       const context = shopContext(shop);

@@ -7,6 +7,7 @@ import {
   totalCents,
   type Fulfillment,
   type Order,
+  type Product,
   type Return,
   type ShopStore,
 } from './store.ts';
@@ -131,6 +132,52 @@ export function fulfillmentPayload(_shop: ShopStore, order: Order, fulfillment: 
         quantity: line.quantity,
       };
     }),
+  };
+}
+
+/** A product as the REST Admin API (and the products/* webhooks) show it. */
+export function productPayload(shop: ShopStore, product: Product): Record<string, unknown> {
+  const available = (variant: Product['variants'][number]) =>
+    shop.locations.reduce((sum, location) => sum + (shop.inventory.get(`${variant.inventoryItemId}:${location.id}`) ?? 0), 0);
+  return {
+    id: product.id,
+    admin_graphql_api_id: gid('product', product.id),
+    title: product.title,
+    body_html: null,
+    vendor: product.vendor,
+    product_type: product.productType,
+    handle: product.handle,
+    created_at: iso(product.createdAt),
+    updated_at: iso(product.updatedAt),
+    published_at: product.status === 'ACTIVE' ? iso(product.createdAt) : null,
+    template_suffix: null,
+    published_scope: 'global',
+    tags: '',
+    status: product.status.toLowerCase(),
+    variants: product.variants.map((variant, index) => ({
+      id: variant.id,
+      admin_graphql_api_id: gid('variant', variant.id),
+      product_id: product.id,
+      title: variant.title,
+      price: money(variant.priceCents),
+      sku: variant.sku,
+      position: index + 1,
+      inventory_policy: 'deny',
+      compare_at_price: null,
+      option1: variant.title,
+      option2: null,
+      option3: null,
+      created_at: iso(variant.createdAt),
+      updated_at: iso(variant.updatedAt),
+      taxable: true,
+      barcode: null,
+      inventory_item_id: variant.inventoryItemId,
+      inventory_quantity: available(variant),
+      requires_shipping: true,
+    })),
+    options: [{ product_id: product.id, name: 'Title', position: 1, values: product.variants.map((variant) => variant.title) }],
+    images: [],
+    image: null,
   };
 }
 

@@ -87,6 +87,11 @@ export interface ShopifyControl {
   ): OrderSummary;
   cancelOrder(shop: string, order: OrderRef, reason?: string): OrderSummary;
   fulfillOrder(shop: string, order: OrderRef, tracking?: { number?: string; url?: string; company?: string }): OrderSummary;
+  /**
+   * A merchant edits a product (GID, numeric string or bigint): Shopify sends products/update
+   * with the whole product. Answers the product in the REST shape, as a JSON string.
+   */
+  updateProduct(shop: string, product: string | bigint, patch: { title?: string; status?: 'ACTIVE' | 'DRAFT' }): string;
   /** Sets `available` (no compare). */
   setInventory(shop: string, change: { inventoryItemId: string; locationId: string; available: number }): InventoryRow;
   adjustStock(shop: string, change: { inventoryItemId: string; locationId: string; delta: number }): InventoryRow;

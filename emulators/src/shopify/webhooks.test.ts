@@ -139,6 +139,27 @@ describe('a webhook delivery', () => {
     expect(text).toContain(`"available":${row.available + 7}`);
   });
 
+  it('sends products/update with the whole product, in the REST shape, when a merchant edits it', async () => {
+    await listen('products/update');
+    const token = emulator.issueAccessToken(shop).access_token;
+    const products = await emulator.fetch(`https://${shop}/admin/api/2026-04/graphql.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-shopify-access-token': token },
+      body: JSON.stringify({ query: '{ products(first: 1) { nodes { id } } }' }),
+    });
+    const productId = ((await products.json()) as { data: { products: { nodes: Array<{ id: string }> } } }).data.products
+      .nodes[0]!.id;
+    const productJson = emulator.control.updateProduct(shop, productId, { title: 'Renamed' });
+    const [hook] = await receiver.waitForCount(1);
+    expect(hook!.signatureValid).toBe(true);
+    const body = hook!.rawBody.toString('utf8');
+    expect(body).toBe(productJson);
+    expect(body).toContain('"title":"Renamed"');
+    expect(body).toContain(`"id":${productId.split('/').pop()},`);
+    for (const key of ['"admin_graphql_api_id":"gid://shopify/Product/', '"variants":[', '"inventory_item_id":'])
+      expect(body).toContain(key);
+  });
+
   it('goes only to the shop it concerns', async () => {
     await listen('orders/create', emulator.shops[1]!.domain);
     emulator.control.createOrder(shop);

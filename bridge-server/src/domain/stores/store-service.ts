@@ -78,12 +78,39 @@ export class StoreExistsError extends Error {
   }
 }
 
+/** The shop is active in another organization: one shop belongs to one organization at a time. */
+export class ShopTakenError extends Error {
+  constructor() {
+    super('This shop is connected to another Dockhand organization; it must be disconnected or uninstalled there first');
+    this.name = 'ShopTakenError';
+  }
+}
+
+/**
+ * A store turns active only by connecting it: with credentials, and for a Shopify shop the shop
+ * id its token answered for (see `activateShopify`). Renaming or a PATCH cannot revive a store.
+ */
+export class StoreActivationRefusedError extends Error {
+  constructor() {
+    super('A store becomes active only by connecting it again (install, or credentials verified against the platform)');
+    this.name = 'StoreActivationRefusedError';
+  }
+}
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
+
+/** The one active Shopify store per shop: the index that holds a shop's domain while it is active. */
+const isShopTaken = (error: unknown) =>
+  isUniqueViolation(error) && (error as { constraint_name?: string }).constraint_name === 'stores_shopify_domain_active';
+
 export interface NewStore {
   platform: Platform;
   name: string;
   shopDomain?: string | undefined;
   siteUrl?: string | undefined;
   status?: StoreStatus | undefined;
+  /** Shopify: the shop id its token answered for (webhook bodies that name a shop are checked against it). */
+  platformShopId?: string | undefined;
   credentials?: Record<string, string> | undefined;
   webhookSecret?: string | undefined;
 }
@@ -95,12 +122,14 @@ export class StoreService {
     let row: StoreRow | undefined;
     try {
       [row] = await tx<StoreRow[]>`
-        insert into stores (org_id, platform, name, shop_domain, site_url, status)
+        insert into stores (org_id, platform, name, shop_domain, site_url, status, platform_shop_id, connected_at)
         values (${principal.orgId}, ${input.platform}, ${input.name}, ${input.shopDomain ?? null},
-                ${input.siteUrl ?? null}, ${input.status ?? 'pending'})
+                ${input.siteUrl ?? null}, ${input.status ?? 'pending'}, ${input.platformShopId ?? null},
+                ${input.status === 'active' ? new Date() : null})
         returning ${tx.unsafe(COLUMNS)}`;
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new StoreExistsError();
+      if (isShopTaken(error)) throw new ShopTakenError();
+      if (isUniqueViolation(error)) throw new StoreExistsError();
       throw error;
     }
     const store = row!;
@@ -148,13 +177,22 @@ export class StoreService {
     changes: { name?: string | undefined; status?: StoreStatus | undefined },
     requestId?: string,
   ): Promise<StoreView | undefined> {
+    if (changes.status === 'active') {
+      const [current] = await tx<{ status: StoreStatus; connectable: boolean }[]>`
+        select status, credentials_key_id is not null and (platform <> 'shopify' or platform_shop_id is not null) as connectable
+        from stores where id = ${storeId} for update`;
+      if (!current) return undefined;
+      if (current.status !== 'active' && !current.connectable) throw new StoreActivationRefusedError();
+    }
     const [row] = await tx<StoreRow[]>`
       update stores set
         name = coalesce(${changes.name ?? null}, name),
         status = coalesce(${changes.status ?? null}, status),
         updated_at = now()
       where id = ${storeId}
-      returning ${tx.unsafe(COLUMNS)}`;
+      returning ${tx.unsafe(COLUMNS)}`.catch((error: unknown) => {
+      throw isShopTaken(error) ? new ShopTakenError() : error;
+    });
     if (!row) return undefined;
     await recordAudit(tx, principal, {
       action: 'store.updated',
@@ -164,6 +202,40 @@ export class StoreService {
       requestId,
     });
     return toStoreView(row);
+  }
+
+  /**
+   * Connects a Shopify store with proof (OAuth, token exchange, or a token verified against the
+   * shop): seals the credentials, records the shop id the token answered for, and makes it
+   * active. Throws ShopTakenError while the shop is active in another organization.
+   */
+  async activateShopify(
+    tx: TenantSql,
+    principal: Principal,
+    storeId: string,
+    proof: { platformShopId: string; credentials: Record<string, string>; via: string },
+    requestId?: string,
+  ): Promise<StoreView | undefined> {
+    let row: StoreRow | undefined;
+    try {
+      [row] = await tx<StoreRow[]>`
+        update stores set status = 'active', platform_shop_id = ${proof.platformShopId}, connected_at = now(), updated_at = now()
+        where id = ${storeId} and platform = 'shopify'
+        returning ${tx.unsafe(COLUMNS)}`;
+    } catch (error) {
+      if (isShopTaken(error)) throw new ShopTakenError();
+      throw error;
+    }
+    if (!row) return undefined;
+    await this.setCredentials(tx, row.org_id, storeId, proof.credentials);
+    await recordAudit(tx, principal, {
+      action: 'store.connected',
+      subjectType: 'store',
+      subjectId: storeId,
+      details: { via: proof.via, platformShopId: proof.platformShopId },
+      requestId,
+    });
+    return (await this.get(tx, storeId))!;
   }
 
   /** Disconnecting forgets the credentials; the synced data stays until the store is purged. */

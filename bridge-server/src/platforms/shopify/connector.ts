@@ -162,6 +162,8 @@ const ITEM_LEVELS_QUERY = `query DockhandItemLevels($id: ID!, $first: Int!, $aft
   inventoryItem(id: $id) { inventoryLevels(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LEVEL_FIELDS} } } }
 }`;
 
+const SHOP_QUERY = `query DockhandShop { shop { id myshopifyDomain } }`;
+
 const WEBHOOKS_QUERY = `query DockhandWebhooks($after: String) {
   webhookSubscriptions(first: 100, after: $after) {
     pageInfo { hasNextPage endCursor }
@@ -440,6 +442,16 @@ export class ShopifyConnector implements StoreConnector {
    * there. Topics the API version does not know (the emulator has no customers topics) are
    * skipped and listed in `unsupported`.
    */
+  /**
+   * The shop this connector's token works for, asked of the Admin API: the proof that the token
+   * belongs to the shop (install, custom-app tokens) and that the app is still installed
+   * (a PlatformAuthError when the token no longer works).
+   */
+  async shopIdentity(): Promise<{ id: string; myshopifyDomain: string }> {
+    const { data } = await this.client.request<{ shop: { id: string; myshopifyDomain: string } }>(SHOP_QUERY, {}, { cost: 1 });
+    return { id: numericId(data.shop.id), myshopifyDomain: data.shop.myshopifyDomain.toLowerCase() };
+  }
+
   async registerWebhooks(callbackUrl: string): Promise<{ created: number; existing: number; unsupported: string[] }> {
     const existingTopics = new Set<string>();
     let after: string | null = null;

@@ -4,20 +4,27 @@ import type { AddressInfo } from 'node:net';
 import { startShopifyEmulator, type ShopifyEmulator } from '@dockhand/emulators';
 import express, { type ErrorRequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  approveOnShopify,
+  BROWSER_AGENT as BROWSER,
+  connectThroughOAuth,
+  CookieJar,
+  selfServeThroughOAuth,
+} from '../../../test/support/shopify-fixture.ts';
 import { apiClient, signedInOrg, startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { ApiError } from '../../api/errors.ts';
 import { systemPrincipal, withPrincipal } from '../../db/principal.ts';
+import { applyWebhookEvent } from '../../sync/apply-webhook.ts';
 import { shopifyInstallRoutes, type InstallOutcome } from './install-routes.ts';
 import { createShopifyApp } from './shopify-app.ts';
 import { ShopifyTokenService } from './shopify-token-service.ts';
-
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
 
 let emulator: ShopifyEmulator;
 let server: TestServer;
 let listener: Server;
 let appUrl: string;
 let tokens: ShopifyTokenService;
+let installer: Awaited<ReturnType<typeof signedInOrg>>;
 const installs: InstallOutcome[] = [];
 
 /** The routes mounted at /shopify on a listener of their own, with the server's error envelope. */
@@ -57,16 +64,22 @@ function buildApp(): express.Express {
 }
 
 beforeAll(async () => {
-  emulator = await startShopifyEmulator({ seed: 31, shops: 5, ordersPerShop: 5 });
+  emulator = await startShopifyEmulator({ seed: 31, shops: 8, ordersPerShop: 5 });
   // The listener first: its URL is the PUBLIC_URL the OAuth redirect comes back to.
   const holder: { app?: express.Express } = {};
   listener = createServer((req, res) => holder.app!(req, res));
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', () => resolve()));
   appUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
   server = await startTestServer({
-    env: { SHOPIFY_API_KEY: emulator.apiKey, SHOPIFY_API_SECRET: emulator.apiSecret, PUBLIC_URL: appUrl },
+    env: {
+      SHOPIFY_API_KEY: emulator.apiKey,
+      SHOPIFY_API_SECRET: emulator.apiSecret,
+      SHOPIFY_ADMIN_BASE_URL: `${emulator.url}/shops/{shop}`,
+      PUBLIC_URL: appUrl,
+    },
   });
   holder.app = buildApp();
+  installer = await signedInOrg(server, 'Installer');
 });
 
 afterAll(async () => {
@@ -75,61 +88,67 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-const cookiesOf = (response: Response) =>
-  response.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(';')[0])
-    .filter((cookie) => cookie!.indexOf('=') < cookie!.length - 1)
-    .join('; ');
-
-/** begin → the emulator's authorize page (auto-approve) → the callback URL, with the browser's cookies. */
-async function authorize(path: string): Promise<{ callbackUrl: URL; cookies: string; begin: Response }> {
-  const begin = await fetch(`${appUrl}${path}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
-  expect(begin.status, await begin.clone().text()).toBe(302);
-  const authorizeUrl = new URL(begin.headers.get('location')!);
-  const approved = await emulator.fetch(authorizeUrl.href, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
-  expect(approved.status).toBe(302);
-  return { callbackUrl: new URL(approved.headers.get('location')!), cookies: cookiesOf(begin), begin };
-}
-
 async function storeRow(orgId: string, storeId: string) {
   return withPrincipal(server.runtime.ctx.db, systemPrincipal(orgId), async (tx) => {
-    const [row] = await tx<{ status: string; shop_domain: string; credentials_ciphertext: Buffer | null }[]>`
-      select status, shop_domain, credentials_ciphertext from stores where id = ${storeId}`;
+    const [row] = await tx<
+      { status: string; shop_domain: string; credentials_ciphertext: Buffer | null; platform_shop_id: string | null }[]
+    >`select status, shop_domain, credentials_ciphertext, platform_shop_id from stores where id = ${storeId}`;
     const credentials = await server.runtime.ctx.stores.readCredentials(tx, storeId);
     return { ...row!, credentials };
   });
 }
 
+const storesOf = (shop: string) =>
+  server.database.db.owner<{ org_id: string; id: string; status: string }[]>`
+    select org_id, id, status from stores where shop_domain = ${shop} order by created_at`;
+
+const lastInstall = (shop: string) => installs.filter((entry) => entry.shop === shop).at(-1);
+
+const shopId = (index: number) => emulator.shops[index]!.id.replace(/^.*\//, '');
+
+/** The shop uninstalls the app: Shopify revokes its tokens and sends app/uninstalled, which Dockhand applies. */
+async function uninstall(shop: string): Promise<void> {
+  const since = emulator.webhooks.deliveries().length;
+  emulator.control.uninstall(shop);
+  const delivery = await emulator.webhooks.waitFor(
+    (entry) => entry.shop === shop && entry.topic === 'app/uninstalled' && emulator.webhooks.deliveries().indexOf(entry) >= since,
+  );
+  expect(delivery.statusCode).toBe(200);
+  const [event] = await server.database.db.owner<{ org_id: string; id: string }[]>`
+    select org_id, id from webhook_events where platform_event_id = ${delivery.eventId}`;
+  expect(await applyWebhookEvent(server.runtime.ctx.db, { orgId: event!.org_id, eventId: event!.id })).toBe('applied');
+}
+
 describe('when an admin installs a shop through OAuth with a connect token', () => {
   it('creates an active store in their organization with a sealed expiring token that works, and registers webhooks', async () => {
     const shop = emulator.shops[0]!.domain;
-    const admin = await signedInOrg(server, 'Installer');
-    const minted = await apiClient(appUrl)('POST', '/shopify/connect-token', { token: admin.token, body: { shop } });
-    expect(minted.status, JSON.stringify(minted.body)).toBe(200);
-    const installUrl = new URL(minted.body.data.installUrl);
-    const { callbackUrl, cookies, begin } = await authorize(`${installUrl.pathname}${installUrl.search}`);
-    expect(begin.headers.get('location')).toMatch(new RegExp(`^https://${shop.replace(/\./g, '\\.')}/admin/oauth/authorize\\?`));
-    expect(cookies).toContain('shopify_app_state=');
-    expect(cookies).toContain('dockhand_shopify_connect=');
-
-    const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: cookies, 'user-agent': BROWSER } });
+    const { page, callback, jar } = await connectThroughOAuth({
+      baseUrl: appUrl,
+      emulator,
+      accessToken: installer.token,
+      shop,
+    });
+    expect(page).toContain('data-organization>Installer<');
     expect(callback.status, await callback.clone().text()).toBe(302);
     expect(callback.headers.get('location')).toBe(`${appUrl}/app?shop=${shop}`);
+    // The connect cookies do not outlive the install.
+    expect(jar.has('dockhand_shopify_connect')).toBe(false);
+    expect(jar.has('dockhand_shopify_binding')).toBe(false);
 
-    const outcome = installs.find((entry) => entry.shop === shop)!;
-    expect(outcome).toMatchObject({ orgId: admin.orgId, createdOrganization: false, createdStore: true });
+    const outcome = lastInstall(shop)!;
+    expect(outcome).toMatchObject({ orgId: installer.orgId, createdOrganization: false, createdStore: true });
     expect(outcome.webhooks?.created).toBeGreaterThan(0);
     const row = await storeRow(outcome.orgId, outcome.storeId);
     expect(row.status).toBe('active');
+    expect(row.platform_shop_id).toBe(shopId(0));
     expect(row.credentials!['accessToken']).toMatch(/^shpat_/);
     expect(row.credentials!['refreshToken']).toMatch(/^shprt_/);
     expect(Date.parse(row.credentials!['expiresAt']!)).toBeGreaterThan(Date.now());
     expect(row.credentials_ciphertext!.toString('latin1')).not.toContain(row.credentials!['accessToken']!);
 
     const connector = tokens.connector({ ...outcome, shopDomain: shop }, { fetch: emulator.fetch });
-    const page = await connector.fetchPage('orders', { since: null, cursor: null });
-    expect(page.items.length).toBe(5);
+    const page1 = await connector.fetchPage('orders', { since: null, cursor: null });
+    expect(page1.items.length).toBe(5);
     const subscribed = emulator.webhooks.subscriptions(shop).filter((s) => s.uri === `${server.url}/webhooks/shopify`);
     expect(new Set(subscribed.map((s) => s.topic))).toEqual(
       new Set([
@@ -145,7 +164,7 @@ describe('when an admin installs a shop through OAuth with a connect token', () 
   });
 
   it('refreshes the expiring token before it runs out, once even when asked concurrently', async () => {
-    const outcome = installs.find((entry) => entry.shop === emulator.shops[0]!.domain)!;
+    const outcome = lastInstall(emulator.shops[0]!.domain)!;
     const stored = (await storeRow(outcome.orgId, outcome.storeId)).credentials!;
     // Two minutes left: inside the five-minute refresh window.
     const before: Record<string, string> = { ...stored, expiresAt: new Date(Date.now() + 2 * 60_000).toISOString() };
@@ -170,62 +189,26 @@ describe('when an admin installs a shop through OAuth with a connect token', () 
   });
 });
 
-describe('when a shop uninstalled from an organization is installed into it again', () => {
-  it('revives the same store with the new token', async () => {
-    const outcome = installs.find((entry) => entry.shop === emulator.shops[0]!.domain)!;
-    // What app/uninstalled does (sync/apply-webhook.ts): forget the credentials, mark it uninstalled.
-    await withPrincipal(
-      server.runtime.ctx.db,
-      systemPrincipal(outcome.orgId),
-      (tx) => tx`
-      update stores set status = 'uninstalled', credentials_ciphertext = null, credentials_key_id = null where id = ${outcome.storeId}`,
-    );
-    const admin = await server.runtime.ctx.accessTokens.issue({
-      sub: randomUUID(),
-      org: outcome.orgId,
-      role: 'owner',
-      stores: 'all',
-      email: 'owner@example.test',
-    });
-    const minted = await apiClient(appUrl)('POST', '/shopify/connect-token', {
-      token: admin.token,
-      body: { shop: outcome.shop },
-    });
-    const installUrl = new URL(minted.body.data.installUrl);
-    const { callbackUrl, cookies } = await authorize(`${installUrl.pathname}${installUrl.search}`);
-    const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: cookies, 'user-agent': BROWSER } });
-    expect(callback.status, await callback.clone().text()).toBe(302);
-    const again = installs.filter((entry) => entry.shop === outcome.shop).at(-1)!;
-    expect(again).toMatchObject({
-      orgId: outcome.orgId,
-      storeId: outcome.storeId,
-      createdStore: false,
-      createdOrganization: false,
-    });
-    const row = await storeRow(outcome.orgId, outcome.storeId);
-    expect(row.status).toBe('active');
-    expect(row.credentials!['accessToken']).toMatch(/^shpat_/);
-  });
-});
-
 describe('when a merchant installs a shop with no Dockhand organization context', () => {
   it('creates a new organization for the shop', async () => {
     const shop = emulator.shops[1]!.domain;
-    const { callbackUrl, cookies } = await authorize(`/shopify/auth?shop=${shop}`);
-    const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: cookies, 'user-agent': BROWSER } });
+    const { callback } = await selfServeThroughOAuth({ baseUrl: appUrl, emulator, shop });
     expect(callback.status, await callback.clone().text()).toBe(302);
-    const outcome = installs.find((entry) => entry.shop === shop)!;
+    const outcome = lastInstall(shop)!;
     expect(outcome).toMatchObject({ createdOrganization: true, createdStore: true });
-    expect((await storeRow(outcome.orgId, outcome.storeId)).status).toBe('active');
+    const row = await storeRow(outcome.orgId, outcome.storeId);
+    expect(row.status).toBe('active');
+    expect(row.platform_shop_id).toBe(shopId(1));
   });
 });
 
 describe('when the install callback is tampered with or its state cookie is missing', () => {
   it('rejects a tampered query with 400 and the error envelope, and stores nothing', async () => {
     const shop = emulator.shops[2]!.domain;
-    const { callbackUrl, cookies } = await authorize(`/shopify/auth?shop=${shop}`);
+    const jar = new CookieJar();
+    const callbackUrl = await approveOnShopify(emulator, await jar.fetch(`${appUrl}/shopify/auth?shop=${shop}`));
     callbackUrl.searchParams.set('code', `${callbackUrl.searchParams.get('code')}0`);
-    const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: cookies, 'user-agent': BROWSER } });
+    const callback = await jar.fetch(callbackUrl);
     expect(callback.status).toBe(400);
     const body = (await callback.json()) as { error: { code: string; details: unknown; requestId: unknown } };
     expect(body.error).toMatchObject({ code: 'BAD_REQUEST', details: { reason: 'invalid_callback' } });
@@ -235,7 +218,7 @@ describe('when the install callback is tampered with or its state cookie is miss
 
   it('rejects a callback without the state cookie with 401', async () => {
     const shop = emulator.shops[2]!.domain;
-    const { callbackUrl } = await authorize(`/shopify/auth?shop=${shop}`);
+    const callbackUrl = await approveOnShopify(emulator, await new CookieJar().fetch(`${appUrl}/shopify/auth?shop=${shop}`));
     const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
     expect(callback.status).toBe(401);
     expect(((await callback.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
@@ -262,6 +245,7 @@ describe('when the embedded app sends its first session token', () => {
     expect(first.body.data).toMatchObject({ shop, created: true });
     const row = await storeRow(first.body.data.orgId, first.body.data.storeId);
     expect(row.status).toBe('active');
+    expect(row.platform_shop_id).toBe(shopId(3));
     expect(row.credentials!['refreshToken']).toMatch(/^shprt_/);
 
     const again = await api('POST', '/shopify/session', {
@@ -283,9 +267,186 @@ describe('when the embedded app sends its first session token', () => {
       expect(answer.body.error.code).toBe('UNAUTHORIZED');
     }
     expect((await api('POST', '/shopify/session')).status).toBe(401);
-    const [row] = await server.runtime.ctx.db.app<
-      { store_id: string }[]
-    >`select store_id from dockhand.shopify_store_by_domain(${shop})`;
-    expect(row).toBeUndefined();
+    expect(await storesOf(shop)).toEqual([]);
+  });
+});
+
+describe('#8.9 a Shopify connect link works only for the shop it names and the browser that asked for it', () => {
+  it('a token needs a shop, and one minted for a shop does not open another', async () => {
+    const api = apiClient(appUrl);
+    const none = await api('POST', '/shopify/connect-token', { token: installer.token, body: {} });
+    expect(none.status).toBe(400);
+    const jar = new CookieJar();
+    const minted = await jar.fetch(`${appUrl}/shopify/connect-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${installer.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ shop: emulator.shops[5]!.domain }),
+    });
+    const { connectToken } = ((await minted.json()) as { data: { connectToken: string } }).data;
+    const other = await jar.fetch(`${appUrl}/shopify/auth?shop=${emulator.shops[6]!.domain}&connect_token=${connectToken}`);
+    expect(other.status).toBe(401);
+    expect(((await other.json()) as { error: { details: { reason: string } } }).error.details.reason).toBe('connect_token');
+  });
+
+  it('an attacker’s link opened in the merchant’s browser installs nothing into the attacker’s organization', async () => {
+    const shop = emulator.shops[5]!.domain;
+    const attacker = await signedInOrg(server, 'Attacker');
+    // The attacker mints a link for the victim's shop in its own browser…
+    const attackerBrowser = new CookieJar();
+    const minted = await attackerBrowser.fetch(`${appUrl}/shopify/connect-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${attacker.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ shop }),
+    });
+    const { connectToken, installUrl } = ((await minted.json()) as { data: { connectToken: string; installUrl: string } }).data;
+    // …and sends it to the merchant, whose browser never asked for it.
+    const merchant = new CookieJar();
+    const page = await merchant.fetch(installUrl);
+    expect(page.status).toBe(401);
+    expect(await page.text()).not.toContain('Attacker');
+    const confirm = await merchant.fetch(`${appUrl}/shopify/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ shop, connect_token: connectToken }).toString(),
+    });
+    expect(confirm.status).toBe(401);
+    expect(merchant.has('dockhand_shopify_connect')).toBe(false);
+    // Even a connect cookie planted in the merchant's browser is refused at the callback.
+    merchant.set('dockhand_shopify_connect', encodeURIComponent(connectToken));
+    const begin = await fetch(`${appUrl}/shopify/auth?shop=${shop}`, {
+      redirect: 'manual',
+      headers: { 'user-agent': BROWSER, cookie: merchant.header() },
+    });
+    const state = new CookieJar().take(begin);
+    const callbackUrl = await approveOnShopify(emulator, begin);
+    const callback = await fetch(callbackUrl, {
+      redirect: 'manual',
+      headers: { 'user-agent': BROWSER, cookie: `${merchant.header()}; ${state.header()}` },
+    });
+    expect(callback.status).toBe(401);
+    expect((await storesOf(shop)).filter((row) => row.org_id === attacker.orgId)).toEqual([]);
+  });
+
+  it('the install page names the organization before anything is sent to Shopify, and continues only when confirmed', async () => {
+    const shop = emulator.shops[5]!.domain;
+    const jar = new CookieJar();
+    const minted = await jar.fetch(`${appUrl}/shopify/connect-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${installer.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ shop }),
+    });
+    const { installUrl } = ((await minted.json()) as { data: { installUrl: string } }).data;
+    const page = await jar.fetch(installUrl);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html).toContain(`data-shop>${shop}<`);
+    expect(html).toContain('data-organization>Installer<');
+    expect(html).toContain('method="post" action="/shopify/auth"');
+    // Nothing was started: no state cookie, no redirect to the shop.
+    expect(page.headers.get('location')).toBeNull();
+    expect(jar.has('shopify_app_state')).toBe(false);
+  });
+
+  it('a connect cookie left behind by an abandoned attempt does not capture a later self-serve install', async () => {
+    const shop = emulator.shops[6]!.domain;
+    const browser = new CookieJar();
+    // The installer starts connecting the shop and abandons it on Shopify's authorize page.
+    const minted = await browser.fetch(`${appUrl}/shopify/connect-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${installer.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ shop }),
+    });
+    const { connectToken } = ((await minted.json()) as { data: { connectToken: string } }).data;
+    const confirm = await browser.fetch(`${appUrl}/shopify/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ shop, connect_token: connectToken }).toString(),
+    });
+    expect(confirm.status).toBe(302);
+    expect(browser.has('dockhand_shopify_connect')).toBe(true);
+    // Later the shop's owner installs the app from the App Store in the same browser.
+    const { callback } = await selfServeThroughOAuth({ baseUrl: appUrl, emulator, shop, jar: browser });
+    expect(callback.status, await callback.clone().text()).toBe(302);
+    const outcome = lastInstall(shop)!;
+    expect(outcome.createdOrganization).toBe(true);
+    expect(outcome.orgId).not.toBe(installer.orgId);
+  });
+});
+
+describe('#8.10 disconnect and uninstall stick, and a reinstall returns to its organization', () => {
+  it('a store an admin disconnected stays disconnected when the embedded app opens, until its admin reconnects', async () => {
+    const shop = emulator.shops[7]!.domain;
+    const api = apiClient(appUrl);
+    const owner = await signedInOrg(server, 'Disconnecting');
+    const { callback } = await connectThroughOAuth({ baseUrl: appUrl, emulator, accessToken: owner.token, shop });
+    expect(callback.status).toBe(302);
+    const { storeId } = lastInstall(shop)!;
+    const removed = await apiClient(server.url)('DELETE', `/v1/stores/${storeId}`, { token: owner.token });
+    expect(removed.body.data).toMatchObject({ status: 'disconnected', hasCredentials: false });
+
+    const session = await api('POST', '/shopify/session', {
+      headers: { authorization: `Bearer ${emulator.mintSessionToken(shop)}` },
+    });
+    expect(session.status).toBe(409);
+    expect(session.body.error.details.reason).toBe('disconnected');
+    expect(await storesOf(shop)).toEqual([{ org_id: owner.orgId, id: storeId, status: 'disconnected' }]);
+    // An admin cannot flip it back by hand either.
+    const patched = await apiClient(server.url)('PATCH', `/v1/stores/${storeId}`, {
+      token: owner.token,
+      body: { status: 'active' },
+    });
+    expect(patched.status).toBe(409);
+
+    const reconnect = await api('POST', '/shopify/session', {
+      headers: { authorization: `Bearer ${emulator.mintSessionToken(shop)}` },
+      body: { reconnect: true },
+    });
+    expect(reconnect.status, JSON.stringify(reconnect.body)).toBe(200);
+    expect(reconnect.body.data).toEqual({ storeId, orgId: owner.orgId, shop, created: false });
+    expect((await storeRow(owner.orgId, storeId)).status).toBe('active');
+  });
+
+  it('an uninstalled shop that reinstalls through OAuth returns to its organization and store, with its data', async () => {
+    const shop = emulator.shops[0]!.domain;
+    const before = lastInstall(shop)!;
+    await server.database.db.owner`
+      insert into orders (org_id, store_id, platform_id, number, status, currency, total, placed_at, platform_updated_at)
+      values (${before.orgId}, ${before.storeId}, '9007199254740993', '#1001', 'open', 'USD', 10, now(), now())`;
+    await uninstall(shop);
+    expect((await storeRow(before.orgId, before.storeId)).status).toBe('uninstalled');
+
+    const { callback } = await selfServeThroughOAuth({ baseUrl: appUrl, emulator, shop });
+    expect(callback.status, await callback.clone().text()).toBe(302);
+    expect(lastInstall(shop)).toMatchObject({
+      orgId: before.orgId,
+      storeId: before.storeId,
+      createdOrganization: false,
+      createdStore: false,
+    });
+    const row = await storeRow(before.orgId, before.storeId);
+    expect(row.status).toBe('active');
+    expect(row.credentials!['accessToken']).toMatch(/^shpat_/);
+    const orders = await withPrincipal(
+      server.runtime.ctx.db,
+      systemPrincipal(before.orgId),
+      (tx) => tx<{ platform_id: string }[]>`select platform_id from orders where store_id = ${before.storeId}`,
+    );
+    expect(orders).toEqual([{ platform_id: '9007199254740993' }]);
+    expect((await storesOf(shop)).map((entry) => entry.org_id)).toEqual([before.orgId]);
+  });
+
+  it('an uninstalled shop that reinstalls through token exchange returns to its organization and store', async () => {
+    const shop = emulator.shops[3]!.domain;
+    const api = apiClient(appUrl);
+    const [before] = await storesOf(shop);
+    await uninstall(shop);
+    expect((await storesOf(shop))[0]!.status).toBe('uninstalled');
+    const session = await api('POST', '/shopify/session', {
+      headers: { authorization: `Bearer ${emulator.mintSessionToken(shop)}` },
+    });
+    expect(session.status, JSON.stringify(session.body)).toBe(200);
+    expect(session.body.data).toEqual({ storeId: before!.id, orgId: before!.org_id, shop, created: false });
+    expect(await storesOf(shop)).toEqual([{ ...before!, status: 'active' }]);
   });
 });

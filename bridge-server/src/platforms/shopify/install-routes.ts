@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   BotActivityDetected,
   CookieNotFound,
@@ -11,8 +11,7 @@ import {
   type Session,
   type Shopify,
 } from '@shopify/shopify-api';
-import express, { Router, type RequestHandler, type Response } from 'express';
-import { jwtVerify, SignJWT } from 'jose';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { principalOf, requestIdOf, type AppContext } from '../../api/context.ts';
 import {
@@ -26,16 +25,26 @@ import {
 import { authenticate } from '../../api/middleware/authenticate.ts';
 import { dataOf, documentRoute } from '../../api/openapi.ts';
 import { parseInput } from '../../api/validate.ts';
-import { ROLES, systemPrincipal, withPrincipal } from '../../db/principal.ts';
-import { StoreExistsError } from '../../domain/stores/store-service.ts';
+import { systemPrincipal, withPrincipal } from '../../db/principal.ts';
+import { ShopTakenError, StoreExistsError } from '../../domain/stores/store-service.ts';
 import { recordAudit } from '../../domain/audit/audit-log.ts';
+import {
+  BINDING_COOKIE,
+  CONNECT_COOKIE,
+  CONNECT_TOKEN_TTL_SECONDS,
+  ConnectTokenError,
+  ConnectTokens,
+  type ConnectClaims,
+} from './connect-token.ts';
 import { createShopifyConnector } from './connector.ts';
+import { installPage, installPagePolicy } from './install-page.ts';
 import { createShopifyApp, SHOPIFY_API_VERSION } from './shopify-app.ts';
 import { asRecord, credentialsFromSession, ShopifyTokenService, type ShopifyCredentials } from './shopify-token-service.ts';
 
 /**
  * Installing Dockhand on a Shopify shop, two ways, both ending with an active store whose
- * expiring offline token is sealed (StoreService) and whose webhooks are registered:
+ * expiring offline token is sealed (StoreService), whose shop id the token answered for is
+ * recorded, and whose webhooks are registered:
  *
  * 1. OAuth (authorization code grant), for installs started from Dockhand or the App Store:
  *    `GET /shopify/auth?shop=` → the library's `auth.begin` (signed state cookie, redirect to the
@@ -47,15 +56,20 @@ import { asRecord, credentialsFromSession, ShopifyTokenService, type ShopifyCred
  *    obtained with `auth.tokenExchange` (expiring) and sealed.
  *
  * Which organization the shop joins:
- * - An owner/admin signed in to the console asks `POST /shopify/connect-token` for a 10-minute
- *   signed token and opens `/shopify/auth?shop=…&connect_token=…`. The token travels through the
- *   OAuth round trip in an httpOnly cookie signed with the server secret (scoped to the
- *   callback path), so the callback knows the organization. The shop joins it.
+ * - An owner/admin signed in to the console asks `POST /shopify/connect-token {shop}` for a
+ *   10-minute token for that shop, bound to their browser (connect-token.ts). Opening the
+ *   answered `installUrl` shows a page naming the shop and the organization it will join; the
+ *   admin confirms (a POST from that page), and the token travels through the OAuth round trip
+ *   in an httpOnly cookie. The callback checks it again (shop, browser) and the shop joins that
+ *   organization.
  * - An install without that context (from the Shopify admin or App Store, or the embedded app's
- *   first request) is merchant self-serve: a shop Dockhand already knows keeps its organization;
+ *   first request) is merchant self-serve, and clears any connect cookie left behind: a shop
+ *   Dockhand knows returns to the store it was connected to last (its organization and data);
  *   a new shop gets a new organization named after it.
- * - A shop installed in one organization cannot be claimed by another (409): it must be
- *   uninstalled first.
+ * - A shop active in one organization cannot be claimed by another (409): it must be
+ *   disconnected or uninstalled there first.
+ * - Disconnect sticks: the embedded app's `/shopify/session` does not revive a store an admin
+ *   disconnected unless it asks to (`{"reconnect": true}`, a deliberate act of the shop's admin).
  */
 
 export interface ShopifyInstallDeps {
@@ -85,17 +99,15 @@ export interface InstallOutcome {
   webhookError?: unknown;
 }
 
-const CONNECT_TOKEN_TTL = 10 * 60;
-const CONNECT_COOKIE = 'dockhand_shopify_connect';
-const CONNECT_AUDIENCE = 'dockhand-shopify-connect';
 const CONNECT_ROLES = new Set(['owner', 'admin']);
-
-const connectClaims = z.object({ org: z.uuid(), sub: z.string(), role: z.enum(ROLES) });
 
 const shopQuery = z.object({
   shop: z.string().min(1).max(255),
   connect_token: z.string().max(4096).optional(),
 });
+const confirmForm = z.object({ shop: z.string().min(1).max(255), connect_token: z.string().min(1).max(4096) });
+const connectTokenBody = z.object({ shop: z.string().min(1).max(255) });
+const sessionBody = z.object({ reconnect: z.boolean().optional() });
 
 const sessionClaims = z.object({ dest: z.string().url(), sub: z.string().optional() });
 
@@ -104,18 +116,28 @@ const installAnswer = z.object({ storeId: z.uuid(), orgId: z.uuid(), shop: z.str
 documentRoute({
   method: 'post',
   path: '/shopify/connect-token',
-  summary: 'A short-lived link that installs Dockhand on a Shopify shop into the caller’s organization (owner/admin)',
+  summary:
+    'A short-lived link that installs Dockhand on one Shopify shop into the caller’s organization (owner/admin); bound to the caller’s browser by a cookie',
   tags: ['shopify'],
-  body: z.object({ shop: z.string().optional() }),
-  response: dataOf(z.object({ connectToken: z.string(), installUrl: z.string().nullable(), expiresIn: z.number() })),
+  body: connectTokenBody,
+  response: dataOf(z.object({ connectToken: z.string(), installUrl: z.string(), expiresIn: z.number() })),
 });
 documentRoute({
   method: 'get',
   path: '/shopify/auth',
-  summary: 'Starts the Shopify OAuth install (state cookie, redirect to the shop’s authorize page)',
+  summary:
+    'Starts the Shopify OAuth install (state cookie, redirect to the shop’s authorize page); with a connect token, first a page naming the organization the shop will join',
   tags: ['shopify'],
   auth: false,
   query: shopQuery,
+  status: 302,
+});
+documentRoute({
+  method: 'post',
+  path: '/shopify/auth',
+  summary: 'The admin confirms a connect-token install (the form of the page GET /shopify/auth shows)',
+  tags: ['shopify'],
+  auth: false,
   status: 302,
 });
 documentRoute({
@@ -129,21 +151,24 @@ documentRoute({
 documentRoute({
   method: 'post',
   path: '/shopify/session',
-  summary: 'Embedded app: exchanges a Shopify session token for the shop’s offline token when needed',
+  summary:
+    'Embedded app: exchanges a Shopify session token for the shop’s offline token when needed; `reconnect: true` revives a store an admin disconnected',
   tags: ['shopify'],
+  body: sessionBody,
   response: dataOf(installAnswer),
 });
-
-/** The connect token's key: derived from the server secret, used for nothing else. */
-function connectKey(secret: string): Uint8Array {
-  return new Uint8Array(createHmac('sha256', secret).update('dockhand:shopify-connect:v1').digest());
-}
 
 function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key === name) {
+      try {
+        return decodeURIComponent(value.join('='));
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
@@ -158,6 +183,7 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
   const router = Router();
   const config = ctx.config.shopify;
   const publicUrl = ctx.config.publicUrl.replace(/\/+$/, '');
+  const secure = publicUrl.startsWith('https:') ? '; Secure' : '';
   let shopify: Shopify | undefined = deps.shopify;
   const api = (): Shopify => {
     if (shopify) return shopify;
@@ -168,28 +194,35 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
   let tokenService = deps.tokens;
   const tokens = (): ShopifyTokenService =>
     (tokenService ??= new ShopifyTokenService({ db: ctx.db, stores: ctx.stores, shopify: api() }));
-  const key = connectKey(ctx.config.jwtSecret);
+  const connectTokens = new ConnectTokens(ctx.config.jwtSecret);
   const webhookUrl = deps.webhookUrl ?? `${publicUrl}/webhooks/shopify`;
   const apiVersion = deps.apiVersion ?? SHOPIFY_API_VERSION;
   const json = express.json({ limit: ctx.config.bodyLimit, strict: true });
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
   const bearer = authenticate(ctx.accessTokens);
 
   const sanitizeShop = (shop: string): string => {
     try {
       const clean = api().utils.sanitizeShop(shop, true);
-      if (clean) return clean;
+      if (clean) return clean.toLowerCase();
     } catch (error) {
       if (!(error instanceof InvalidShopError)) throw error;
     }
     throw new BadRequestError('`shop` must be a shop domain such as example.myshopify.com');
   };
 
-  const verifyConnectToken = async (token: string) => {
+  const cookieFor = (name: string, value: string, path: string, maxAge: number) =>
+    `${name}=${encodeURIComponent(value)}; Path=${path}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`;
+  const clearCookie = (res: Response, name: string, path: string) =>
+    appendSetCookie(res, `${name}=; Path=${path}; Max-Age=0; HttpOnly; SameSite=Lax${secure}`);
+
+  /** A connect token checked against the shop and this browser's binding cookie. */
+  const verifyConnect = async (req: Request, token: string, shop: string): Promise<ConnectClaims> => {
     try {
-      const { payload } = await jwtVerify(token, key, { audience: CONNECT_AUDIENCE, issuer: 'dockhand', algorithms: ['HS256'] });
-      return connectClaims.parse(payload);
-    } catch {
-      throw new UnauthorizedError('The connect token is not valid or has expired');
+      return await connectTokens.verify(token, shop, readCookie(req.get('cookie'), BINDING_COOKIE));
+    } catch (error) {
+      if (error instanceof ConnectTokenError) throw new UnauthorizedError(error.message, { reason: 'connect_token' });
+      throw error;
     }
   };
 
@@ -200,20 +233,12 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
   };
 
   router.post('/connect-token', bearer, requireConnector, json, async (req, res) => {
-    const body = parseInput(z.object({ shop: z.string().max(255).optional() }).default({}), req.body ?? {});
-    const principal = principalOf(res);
-    const connectToken = await new SignJWT({ org: principal.orgId, role: principal.role })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(principal.subject)
-      .setIssuer('dockhand')
-      .setAudience(CONNECT_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${CONNECT_TOKEN_TTL}s`)
-      .sign(key);
-    const installUrl = body.shop
-      ? `${publicUrl}${req.baseUrl}/auth?${new URLSearchParams({ shop: sanitizeShop(body.shop), connect_token: connectToken })}`
-      : null;
-    res.json({ data: { connectToken, installUrl, expiresIn: CONNECT_TOKEN_TTL } });
+    const body = parseInput(connectTokenBody, req.body ?? {});
+    const shop = sanitizeShop(body.shop);
+    const { token, binding } = await connectTokens.mint(principalOf(res), shop);
+    appendSetCookie(res, cookieFor(BINDING_COOKIE, binding, req.baseUrl || '/', CONNECT_TOKEN_TTL_SECONDS));
+    const installUrl = `${publicUrl}${req.baseUrl}/auth?${new URLSearchParams({ shop, connect_token: token })}`;
+    res.json({ data: { connectToken: token, installUrl, expiresIn: CONNECT_TOKEN_TTL_SECONDS } });
   });
 
   router.get('/auth', async (req, res) => {
@@ -221,13 +246,34 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
     const shop = sanitizeShop(query.shop);
     const callbackPath = `${req.baseUrl}/auth/callback`;
     if (query.connect_token) {
-      await verifyConnectToken(query.connect_token);
-      // Carried to the callback beside the library's state cookie; verified again there.
-      appendSetCookie(
-        res,
-        `${CONNECT_COOKIE}=${encodeURIComponent(query.connect_token)}; Path=${callbackPath}; Max-Age=${CONNECT_TOKEN_TTL}; HttpOnly; SameSite=Lax${publicUrl.startsWith('https:') ? '; Secure' : ''}`,
-      );
+      const claims = await verifyConnect(req, query.connect_token, shop);
+      const organizationName = await withPrincipal(ctx.db, systemPrincipal(claims.org, 'shopify-install'), async (tx) => {
+        const [row] = await tx<{ name: string }[]>`select name from organizations where id = ${claims.org}`;
+        return row?.name;
+      });
+      if (!organizationName) throw new UnauthorizedError('The connect token is not valid or has expired');
+      res
+        .status(200)
+        .set({
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-security-policy': installPagePolicy(shop),
+        })
+        .send(installPage({ shop, organizationName, action: `${req.baseUrl}/auth`, connectToken: query.connect_token }));
+      return;
     }
+    // Self-serve: a connect cookie left behind by an abandoned attempt must not decide where the shop goes.
+    clearCookie(res, CONNECT_COOKIE, callbackPath);
+    await api().auth.begin({ shop, callbackPath, isOnline: false, rawRequest: req, rawResponse: res });
+  });
+
+  router.post('/auth', form, async (req, res) => {
+    const input = parseInput(confirmForm, req.body ?? {});
+    const shop = sanitizeShop(input.shop);
+    await verifyConnect(req, input.connect_token, shop);
+    const callbackPath = `${req.baseUrl}/auth/callback`;
+    // Carried to the callback beside the library's state cookie; verified again there.
+    appendSetCookie(res, cookieFor(CONNECT_COOKIE, input.connect_token, callbackPath, CONNECT_TOKEN_TTL_SECONDS));
     await api().auth.begin({ shop, callbackPath, isOnline: false, rawRequest: req, rawResponse: res });
   });
 
@@ -246,17 +292,25 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
       if (name.toLowerCase() === 'set-cookie') for (const cookie of [value].flat()) appendSetCookie(res, cookie);
       else res.setHeader(name, value);
     }
+    const shop = session.shop.toLowerCase();
     const callbackPath = `${req.baseUrl}/auth/callback`;
-    appendSetCookie(res, `${CONNECT_COOKIE}=; Path=${callbackPath}; Max-Age=0; HttpOnly; SameSite=Lax`);
+    clearCookie(res, CONNECT_COOKIE, callbackPath);
     const connectToken = readCookie(req.get('cookie'), CONNECT_COOKIE);
-    const orgId = connectToken ? (await verifyConnectToken(connectToken)).org : null;
-    const outcome = await installStore(session.shop, credentialsFromSession(session), orgId, requestIdOf(res));
+    let orgId: string | null = null;
+    if (connectToken) {
+      // A cookie for another shop is a leftover of an abandoned attempt: this install is self-serve.
+      const claims = await connectTokens.read(connectToken).catch(() => null);
+      if (!claims) throw new UnauthorizedError('The connect link expired: start again', { reason: 'connect_token' });
+      if (claims.shop === shop) orgId = (await verifyConnect(req, connectToken, shop)).org;
+    }
+    const outcome = await installStore(shop, credentialsFromSession(session), orgId, 'oauth', requestIdOf(res));
+    clearCookie(res, BINDING_COOKIE, req.baseUrl || '/');
     const host = typeof req.query['host'] === 'string' ? api().utils.sanitizeHost(req.query['host']) : null;
     res.redirect(302, (deps.appUrl ?? defaultAppUrl)(session.shop, host ?? null));
     deps.onInstalled?.(outcome);
   });
 
-  router.post('/session', async (req, res) => {
+  router.post('/session', json, async (req, res) => {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(req.get('authorization') ?? '');
     if (!match) throw new UnauthorizedError('Send Authorization: Bearer <Shopify session token>');
     const sessionToken = match[1]!;
@@ -270,13 +324,20 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
       }
       throw error;
     }
-    const existing = await findStore(shop);
-    if (existing) {
-      const credentials = await tokens().readCredentials(existing);
+    const body = parseInput(sessionBody, req.body ?? {});
+    const home = await shopHome(shop);
+    if (home?.status === 'active') {
+      const credentials = await tokens().readCredentials(home);
       if (tokens().isUsable(credentials)) {
-        res.json({ data: { storeId: existing.storeId, orgId: existing.orgId, shop, created: false } });
+        res.json({ data: { storeId: home.storeId, orgId: home.orgId, shop, created: false } });
         return;
       }
+    }
+    if (home?.status === 'disconnected' && !body.reconnect) {
+      // An admin disconnected the store: opening the app does not undo that.
+      throw new ConflictError('The shop was disconnected from Dockhand; reconnect it to continue', {
+        reason: 'disconnected',
+      });
     }
     let session: Session;
     try {
@@ -292,52 +353,64 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
       }
       throw error;
     }
-    const outcome = await installStore(shop, credentialsFromSession(session), null, requestIdOf(res));
+    const outcome = await installStore(shop, credentialsFromSession(session), null, 'token-exchange', requestIdOf(res));
     res.json({ data: { storeId: outcome.storeId, orgId: outcome.orgId, shop, created: outcome.createdStore } });
     deps.onInstalled?.(outcome);
   });
 
-  async function findStore(shop: string): Promise<{ orgId: string; storeId: string; status: string } | undefined> {
+  /** The shop's active store, else the one it was connected to last. */
+  async function shopHome(shop: string): Promise<{ orgId: string; storeId: string; status: string } | undefined> {
     const [row] = await ctx.db.app<{ org_id: string; store_id: string; status: string }[]>`
-      select org_id, store_id, status from dockhand.shopify_store_by_domain(${shop})`;
+      select org_id, store_id, status from dockhand.shopify_shop_home(${shop})`;
     return row ? { orgId: row.org_id, storeId: row.store_id, status: row.status } : undefined;
   }
 
   /**
-   * Creates or re-activates the shop's store with the new token, in the organization that
-   * already has it, else the connecting one, else a new one; then registers webhooks.
+   * Connects the shop with its new token: to the connecting organization's store for it (made if
+   * missing), or without one to the store the shop was connected to last, else to a new
+   * organization. The token's shop id is asked of the Admin API first and recorded.
    */
   async function installStore(
     shop: string,
     credentials: ShopifyCredentials,
     connectingOrgId: string | null,
+    via: 'oauth' | 'token-exchange',
     requestId: string,
   ): Promise<InstallOutcome> {
+    const connector = createShopifyConnector({
+      shopDomain: shop,
+      accessToken: credentials.accessToken,
+      apiVersion,
+      shopBaseUrl: deps.shopBaseUrl?.(shop),
+      fetch: deps.fetch,
+    });
+    const identity = await connector.shopIdentity();
+    if (identity.myshopifyDomain !== shop) throw new BadRequestError('The token Shopify issued answers for another shop');
+    const proof = { platformShopId: identity.id, credentials: asRecord(credentials), via };
     let stored: Omit<InstallOutcome, 'shop' | 'webhooks' | 'webhookError'> | undefined;
     for (let attempt = 0; !stored; attempt++) {
-      const existing = await findStore(shop);
-      if (existing && connectingOrgId && existing.orgId !== connectingOrgId) {
-        throw new ConflictError('This shop is already connected to another Dockhand organization', { shop });
+      const home = await shopHome(shop);
+      if (connectingOrgId && home?.status === 'active' && home.orgId !== connectingOrgId) {
+        throw new ConflictError('This shop is connected to another Dockhand organization', { shop });
       }
       try {
-        stored = existing
-          ? await reactivate(existing, credentials, requestId)
-          : await create(shop, credentials, connectingOrgId, requestId);
+        stored = connectingOrgId
+          ? await connectInto(connectingOrgId, shop, proof, requestId)
+          : home
+            ? await connectInto(home.orgId, shop, proof, requestId)
+            : await createOrganizationFor(shop, proof, requestId);
       } catch (error) {
-        // Two first requests for one shop raced: the other created the store; join it.
-        if (!(error instanceof StoreExistsError || (error as { code?: string }).code === '23505') || attempt >= 2) throw error;
+        if (error instanceof ShopTakenError && connectingOrgId) {
+          throw new ConflictError('This shop is connected to another Dockhand organization', { shop });
+        }
+        // Two first requests for one shop raced: the other connected it; join that store.
+        const raced = error instanceof ShopTakenError || error instanceof StoreExistsError;
+        if (!raced || attempt >= 2) throw error;
       }
     }
     ctx.ingest.directory.forget(stored.storeId);
     const outcome: InstallOutcome = { ...stored, shop };
     try {
-      const connector = createShopifyConnector({
-        shopDomain: shop,
-        accessToken: credentials.accessToken,
-        apiVersion,
-        shopBaseUrl: deps.shopBaseUrl?.(shop),
-        fetch: deps.fetch,
-      });
       const { created, existing } = await connector.registerWebhooks(webhookUrl);
       outcome.webhooks = { created, existing };
       ctx.logger.info({ storeId: stored.storeId, shop, created, existing }, 'shopify webhooks registered');
@@ -349,49 +422,43 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
     return outcome;
   }
 
-  async function reactivate(existing: { orgId: string; storeId: string }, credentials: ShopifyCredentials, requestId: string) {
-    const principal = systemPrincipal(existing.orgId, 'shopify-install');
-    await withPrincipal(ctx.db, principal, async (tx) => {
-      await ctx.stores.setCredentials(tx, existing.orgId, existing.storeId, asRecord(credentials));
-      await ctx.stores.update(tx, principal, existing.storeId, { status: 'active' }, requestId);
+  type Proof = { platformShopId: string; credentials: Record<string, string>; via: string };
+
+  /** The organization's store for the shop (any status), made when it has none, connected with the proof. */
+  async function connectInto(orgId: string, shop: string, proof: Proof, requestId: string) {
+    const principal = systemPrincipal(orgId, 'shopify-install');
+    let createdStore = false;
+    const storeId = await withPrincipal(ctx.db, principal, async (tx) => {
+      const [existing] = await tx<{ id: string }[]>`
+        select id from stores where platform = 'shopify' and lower(shop_domain) = ${shop} for update`;
+      let id = existing?.id;
+      if (!id) {
+        createdStore = true;
+        id = (await ctx.stores.create(tx, principal, { platform: 'shopify', name: shop, shopDomain: shop }, requestId)).id;
+      }
+      await ctx.stores.activateShopify(tx, principal, id, proof, requestId);
+      return id;
     });
-    return { orgId: existing.orgId, storeId: existing.storeId, createdOrganization: false, createdStore: false };
+    return { orgId, storeId, createdOrganization: false, createdStore };
   }
 
-  async function create(shop: string, credentials: ShopifyCredentials, connectingOrgId: string | null, requestId: string) {
-    const orgId = connectingOrgId ?? randomUUID();
+  async function createOrganizationFor(shop: string, proof: Proof, requestId: string) {
+    const orgId = randomUUID();
     const principal = systemPrincipal(orgId, 'shopify-install');
-    let createdStore = true;
     const storeId = await withPrincipal(ctx.db, principal, async (tx) => {
-      if (connectingOrgId) {
-        // A reinstall into the organization that had the shop before (now uninstalled) revives its store.
-        const [previous] = await tx<{ id: string }[]>`
-          select id from stores where platform = 'shopify' and lower(shop_domain) = lower(${shop}) for update`;
-        if (previous) {
-          createdStore = false;
-          await ctx.stores.setCredentials(tx, orgId, previous.id, asRecord(credentials));
-          await ctx.stores.update(tx, principal, previous.id, { status: 'active' }, requestId);
-          return previous.id;
-        }
-      } else {
-        await tx`insert into organizations (id, name) values (${orgId}, ${shop.replace(/\.myshopify\.com$/i, '')})`;
-        await recordAudit(tx, principal, {
-          action: 'org.created',
-          subjectType: 'organization',
-          subjectId: orgId,
-          details: { via: 'shopify-install', shop },
-          requestId,
-        });
-      }
-      const store = await ctx.stores.create(
-        tx,
-        principal,
-        { platform: 'shopify', name: shop, shopDomain: shop, status: 'active', credentials: asRecord(credentials) },
+      await tx`insert into organizations (id, name) values (${orgId}, ${shop.replace(/\.myshopify\.com$/i, '')})`;
+      await recordAudit(tx, principal, {
+        action: 'org.created',
+        subjectType: 'organization',
+        subjectId: orgId,
+        details: { via: 'shopify-install', shop },
         requestId,
-      );
+      });
+      const store = await ctx.stores.create(tx, principal, { platform: 'shopify', name: shop, shopDomain: shop }, requestId);
+      await ctx.stores.activateShopify(tx, principal, store.id, proof, requestId);
       return store.id;
     });
-    return { orgId, storeId, createdOrganization: !connectingOrgId, createdStore };
+    return { orgId, storeId, createdOrganization: true, createdStore: true };
   }
 
   function defaultAppUrl(shop: string, host: string | null): string {

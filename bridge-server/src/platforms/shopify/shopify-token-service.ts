@@ -134,6 +134,27 @@ export class ShopifyTokenService {
     });
   }
 
+  /**
+   * Whether the app is still installed on the shop: the store's token (refreshed when due) still
+   * answers for this shop. Shopify revokes an app's tokens when it is uninstalled, so an
+   * app/uninstalled delivery whose store's token still works did not come from an uninstall.
+   */
+  async stillInstalled(
+    target: StoreTarget & { shopDomain: string; platformShopId: string | null },
+    options: { shopBaseUrl?: string | undefined; fetch?: typeof fetch | undefined } = {},
+  ): Promise<boolean> {
+    try {
+      const identity = await this.connector(target, options).shopIdentity();
+      return (
+        identity.myshopifyDomain === target.shopDomain.toLowerCase() &&
+        (target.platformShopId === null || identity.id === target.platformShopId)
+      );
+    } catch (error) {
+      if (error instanceof PlatformAuthError) return false;
+      throw error;
+    }
+  }
+
   /** A connector for the store whose every request carries a fresh token. */
   connector(
     target: StoreTarget & { shopDomain: string },

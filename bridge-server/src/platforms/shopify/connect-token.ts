@@ -1,0 +1,85 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { ROLES, type Principal } from '../../db/principal.ts';
+
+/**
+ * The link an owner or admin uses to install Dockhand on a Shopify shop into their
+ * organization. The token names the organization and the one shop it is for, and is bound to
+ * the browser that asked for it: minting it also sets a random binding cookie whose hash the
+ * token carries. A token sent to someone else (a merchant lured to approve an install into the
+ * sender's organization) arrives without that cookie and is refused.
+ */
+
+export const CONNECT_TOKEN_TTL_SECONDS = 10 * 60;
+/** Carries the token from `/shopify/auth` through Shopify's authorize page to the callback. */
+export const CONNECT_COOKIE = 'dockhand_shopify_connect';
+/** The browser binding: set when the admin asks for the token, checked at every later step. */
+export const BINDING_COOKIE = 'dockhand_shopify_binding';
+const AUDIENCE = 'dockhand-shopify-connect';
+
+const claims = z.object({ org: z.uuid(), sub: z.string(), role: z.enum(ROLES), shop: z.string(), bnd: z.string() });
+export type ConnectClaims = z.infer<typeof claims>;
+
+export class ConnectTokenError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'ConnectTokenError';
+  }
+}
+
+const bindingHash = (binding: string) => createHash('sha256').update(binding).digest('base64url');
+
+export class ConnectTokens {
+  private readonly key: Uint8Array;
+
+  /** `secret`: the server's JWT secret; the key derived from it is used for nothing else. */
+  constructor(secret: string) {
+    this.key = new Uint8Array(createHmac('sha256', secret).update('dockhand:shopify-connect:v2').digest());
+  }
+
+  /** A token for `shop` and the binding value to set as the browser's cookie. */
+  async mint(principal: Principal, shop: string): Promise<{ token: string; binding: string }> {
+    const binding = randomBytes(32).toString('base64url');
+    const token = await new SignJWT({ org: principal.orgId, role: principal.role, shop, bnd: bindingHash(binding) })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(principal.subject)
+      .setIssuer('dockhand')
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${CONNECT_TOKEN_TTL_SECONDS}s`)
+      .sign(this.key);
+    return { token, binding };
+  }
+
+  /** The token's claims; throws ConnectTokenError when it is forged or expired. */
+  async read(token: string): Promise<ConnectClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        audience: AUDIENCE,
+        issuer: 'dockhand',
+        algorithms: ['HS256'],
+        requiredClaims: ['exp'],
+      });
+      return claims.parse(payload);
+    } catch {
+      throw new ConnectTokenError('The connect token is not valid or has expired');
+    }
+  }
+
+  /**
+   * The claims of a token that is for `shop` and was minted for the browser holding `binding`;
+   * throws ConnectTokenError otherwise.
+   */
+  async verify(token: string, shop: string, binding: string | undefined): Promise<ConnectClaims> {
+    const read = await this.read(token);
+    if (read.shop !== shop) throw new ConnectTokenError('The connect token is for another shop');
+    if (!binding) throw new ConnectTokenError('The connect token was issued to another browser');
+    const given = Buffer.from(bindingHash(binding));
+    const expected = Buffer.from(read.bnd);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new ConnectTokenError('The connect token was issued to another browser');
+    }
+    return read;
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { platformId } from '../model.ts';
+
+/**
+ * Shopify signs a webhook's body only: `X-Shopify-Shop-Domain` and `X-Shopify-Topic` are not
+ * covered, so a captured body and signature can be re-sent under another shop's name. Topics
+ * that destroy or disclose (uninstall, compliance) carry the shop's identity in the signed body;
+ * it must name the shop the delivery is addressed to.
+ */
+
+/** The shop a delivery is addressed to, as Dockhand knows it. */
+export interface ShopIdentity {
+  shopDomain: string;
+  /** The shop id the store's token answered for; null for stores connected before it was recorded. */
+  platformShopId: string | null;
+}
+
+/** app/uninstalled carries the shop resource: `id`, `domain` (the primary domain) and `myshopify_domain`. */
+const shopResource = z.object({
+  id: platformId,
+  domain: z.string().nullish(),
+  myshopify_domain: z.string().nullish(),
+});
+
+/** The compliance topics carry `shop_id` and `shop_domain` (the myshopify domain). */
+const complianceBody = z.object({ shop_id: platformId, shop_domain: z.string() });
+
+export const SHOPIFY_COMPLIANCE_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
+export const SHOPIFY_UNINSTALL_TOPIC = 'app/uninstalled';
+
+/** Topics whose body names the shop; every other topic's body names only its resources. */
+export const SHOP_NAMING_TOPICS: readonly string[] = [SHOPIFY_UNINSTALL_TOPIC, ...SHOPIFY_COMPLIANCE_TOPICS];
+
+export const isComplianceTopic = (topic: string): boolean => (SHOPIFY_COMPLIANCE_TOPICS as readonly string[]).includes(topic);
+
+/** Whether the topic's body names its shop (and so must be checked against the shop addressed). */
+export const namesShop = (topic: string): boolean => SHOP_NAMING_TOPICS.includes(topic);
+
+const sameDomain = (a: string | null | undefined, b: string) => !!a && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** The shop id and domain a shop-naming body names, or null when it names none (or is not such a topic). */
+export function shopNamedBy(topic: string, payload: unknown): { id: string; domain: string | null } | null {
+  if (topic === SHOPIFY_UNINSTALL_TOPIC) {
+    const parsed = shopResource.safeParse(payload);
+    if (!parsed.success) return null;
+    return { id: parsed.data.id, domain: parsed.data.myshopify_domain ?? parsed.data.domain ?? null };
+  }
+  if (isComplianceTopic(topic)) {
+    const parsed = complianceBody.safeParse(payload);
+    return parsed.success ? { id: parsed.data.shop_id, domain: parsed.data.shop_domain } : null;
+  }
+  return null;
+}
+
+/**
+ * Why a delivery's body does not belong to `shop`, or null when it does (or when the topic's
+ * body does not name a shop). The id is compared when Dockhand knows the shop's id; the
+ * domain always.
+ */
+export function shopMismatch(topic: string, payload: unknown, shop: ShopIdentity): string | null {
+  if (!namesShop(topic)) return null;
+  const named = shopNamedBy(topic, payload);
+  if (!named) return `the ${topic} body does not name its shop`;
+  if (!sameDomain(named.domain, shop.shopDomain)) return `the ${topic} body names another shop's domain`;
+  if (shop.platformShopId !== null && named.id !== shop.platformShopId) return `the ${topic} body names another shop's id`;
+  return null;
+}
