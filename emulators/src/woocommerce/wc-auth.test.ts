@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWooCommerceEmulator, type WooCommerceEmulator } from './index.ts';
 import { client, failure, startReceiver } from './testing.ts';
+import { wpHttpValidateUrl } from './wc-auth-safe-url.ts';
 
 interface ConsumerData {
   key_id: number;
@@ -163,5 +164,49 @@ describe('wc-auth app key flow', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('sends the keys only where wp_safe_remote_post would, deleting the key otherwise', async () => {
+    const strict = await startWooCommerceEmulator({ seed: 4, ordersPerSite: 1 });
+    try {
+      const site = strict.sites[0]!;
+      const keysBefore = strict.control.listApiKeys('1').length;
+      for (const callbackUrl of ['https://127.0.0.1:8443/keys', 'https://10.0.0.5/keys', 'https://192.168.1.20:8080/keys']) {
+        const response = await fetch(
+          authorizeUrl(site.baseUrl, {
+            app_name: 'Dockhand',
+            scope: 'read_write',
+            user_id: '3',
+            return_url: 'https://app.example.com/back',
+            callback_url: callbackUrl,
+          }),
+          { redirect: 'manual' },
+        );
+        expect(response.status).toBe(401);
+        expect(await response.text()).toContain('Error: A valid URL was not provided..');
+      }
+      expect(strict.control.listApiKeys('1')).toHaveLength(keysBefore);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('wp_http_validate_url', () => {
+  const home = 'http://127.0.0.1:8089/sites/1';
+  it.each([
+    ['a public address', 'https://93.184.215.14/keys', true],
+    ['port 8080', 'https://93.184.215.14:8080/keys', true],
+    ['port 8443', 'https://93.184.215.14:8443/keys', false],
+    ['a user and password', 'https://u:p@93.184.215.14/keys', false],
+    ['an IPv6 literal', 'https://[2001:db8::1]/keys', false],
+    ['a private address', 'https://172.20.1.1/keys', false],
+    ['0.0.0.0', 'https://0.0.0.0/keys', false],
+    ['the site itself, its own port', 'https://127.0.0.1:8089/keys', true],
+    ['the site’s host, another port', 'https://127.0.0.1:9000/keys', false],
+    ['a name that does not resolve', 'https://no-such-host.invalid/keys', false],
+    ['another scheme', 'ftp://93.184.215.14/keys', false],
+  ])('%s', async (_label, url, expected) => {
+    expect(await wpHttpValidateUrl(url, home)).toBe(expected);
   });
 });

@@ -3,7 +3,9 @@
  * all five parameters are required, `scope` is read / write / read_write, both URLs must
  * be valid and `callback_url` must be https. Approval creates a key, POSTs
  * `{key_id, user_id, consumer_key, consumer_secret, key_permissions}` as JSON to the
- * callback (60 s timeout); anything but exactly 200 deletes the key and ends on
+ * callback (60 s timeout) through `wp_safe_remote_post`, so a callback on a local address or a
+ * port other than 80 / 443 / 8080 is refused ("A valid URL was not provided."; see
+ * `wc-auth-safe-url.ts`); anything but exactly 200 deletes the key and ends on
  * WooCommerce's "Access denied" page; success redirects to `return_url?success=1&user_id=…`,
  * denial to `…success=0…`.
  *
@@ -14,6 +16,7 @@ import type { KeyPermissions } from './auth.ts';
 import { phpJson, wcDate } from './format.ts';
 import { post, type Outbound } from './webhooks.ts';
 import type { Site } from './site.ts';
+import { wpHttpValidateUrl } from './wc-auth-safe-url.ts';
 
 export interface WcAuthOptions {
   autoApprove: boolean;
@@ -125,6 +128,14 @@ export async function handleWcAuth(
     consumer_secret: key.consumerSecret,
     key_permissions: permissions,
   };
+  // wp_safe_remote_post(): WordPress refuses local addresses and unusual ports before sending.
+  // The loopback allowance (tests without TLS) is the emulator's one deliberate exception.
+  const callback = new URL(data.callback_url);
+  const loopbackAllowed = opts.allowInsecureLoopbackCallback && isLoopback(callback);
+  if (!loopbackAllowed && !(await wpHttpValidateUrl(data.callback_url, siteUrl))) {
+    site.deleteKey(key.keyId);
+    return accessDenied('A valid URL was not provided.');
+  }
   const status = await post(
     data.callback_url,
     phpJson(consumerData),

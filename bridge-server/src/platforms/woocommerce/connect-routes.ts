@@ -1,30 +1,49 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { principalOf, requestIdOf, type AppContext, type RequestLocals } from '../../api/context.ts';
+import { principalOf, requestIdOf, type AppContext } from '../../api/context.ts';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../api/errors.ts';
 import { authenticate } from '../../api/middleware/authenticate.ts';
 import { dataOf, documentRoute } from '../../api/openapi.ts';
 import { parseInput } from '../../api/validate.ts';
-import { ROLES, systemPrincipal, withPrincipal, type Principal } from '../../db/principal.ts';
+import { systemPrincipal, withPrincipal, type TenantSql } from '../../db/principal.ts';
 import { OutboundUrlRefusedError, type OutboundGuard } from '../../security/outbound-guard.ts';
-import { createWooCommerceConnector } from './connector.ts';
+import { assertCallbackAccepted } from './callback-url.ts';
+import {
+  completeAttempt,
+  consumeMintedAttempt,
+  findAttempt,
+  mintAttempt,
+  startAttempt,
+  type ConnectAttempt,
+} from './connect-attempts.ts';
 import { InvalidSignedTokenError, signToken, verifyToken } from './connect-state.ts';
+import { startConnectedStore, type WebhookRegistrationOutcome } from './connected-store.ts';
+import { activateWithVerifiedKeys } from './store-activation.ts';
+import { StoreKeysRejectedError, verifyStoreKeys } from './store-keys.ts';
+import { normalizeStoreUrl, storeUrlSchema } from './store-url.ts';
 
 /**
- * Connecting a WooCommerce store with WooCommerce's own app-key flow (wc-auth):
+ * Connecting a WooCommerce store with WooCommerce's own app-key flow (wc-auth). Every try is a
+ * connect attempt (`connect-attempts.ts`) bound to one normalised store URL; no store row exists
+ * until working keys arrive.
  *
- * 1. `POST /woocommerce/connect-token` (Bearer, owner/admin) answers a `connectUrl` carrying a
- *    5-minute signed `connect_token`, for browsers that navigate and so cannot send a header.
- *    `GET /woocommerce/connect?store_url=` accepts either that token or `Authorization: Bearer`.
- * 2. `connect` checks the URL against the outbound guard (SSRF), creates (or reuses) the
- *    organization's `pending` store for that URL and redirects to `{store}/wc-auth/v1/authorize`
- *    with `user_id` = a signed, 30-minute state naming the organization and the store.
- * 3. The store POSTs the keys to `/woocommerce/keys-callback`. The state is verified (signature,
- *    expiry, issued after the state last accepted for that store, so a replay or an older state
- *    is refused), `read_write` is required, the keys and a fresh webhook secret are sealed on
- *    the store, the store turns `active`, and the answer is exactly 200. Any other answer makes
- *    WooCommerce delete the key. Webhooks are registered after answering; failures are logged.
+ * 1. `POST /woocommerce/connect-token {storeUrl}` (Bearer, owner/admin) records a `minted`
+ *    attempt for that store and answers a `connectUrl` carrying a 5-minute, single-use signed
+ *    `connect_token`, for browsers that navigate and so cannot send a header.
+ * 2. `GET /woocommerce/connect` with that token (its `store_url`, if given, must be the token's),
+ *    or with `Authorization: Bearer` and `store_url`: refuses a PUBLIC_URL WooCommerce would not
+ *    post keys to (not https), checks the store URL against the outbound guard (SSRF), starts the
+ *    attempt (a newer attempt for the same store replaces an open one) and redirects to
+ *    `{store}/wc-auth/v1/authorize` with `user_id` = a signed, 30-minute state naming the attempt.
+ * 3. The store POSTs the keys to `/woocommerce/keys-callback`. Accepted once per attempt, only
+ *    while it is open (`started`, not expired, not replaced, its store not disconnected since),
+ *    with `read_write` keys that work against the attempt's store (one authenticated REST call
+ *    through the guard). Then, in one transaction, the keys and a fresh webhook secret are sealed
+ *    on the organization's store for that URL (created, or reused when it exists), the store turns
+ *    `active` and the attempt `completed`; the answer is exactly 200. Anything else answers
+ *    non-200 and changes nothing (WooCommerce then deletes the key). After answering, the first
+ *    backfill is queued and webhooks are registered.
  * 4. The browser lands on `/woocommerce/return?success=1|0&user_id=<state>`: a small page.
  */
 
@@ -33,44 +52,28 @@ export interface WooCommerceConnectDeps {
   /** The server's public base URL (PUBLIC_URL), used for callback_url, return_url and webhooks. */
   publicUrl: string;
   /** Told when webhook registration after a connect finished (tests, metrics). */
-  onWebhooksRegistered?: (outcome: { storeId: string; created?: number; existing?: number; error?: unknown }) => void;
+  onWebhooksRegistered?: (outcome: WebhookRegistrationOutcome) => void;
 }
 
 const CONNECT_TOKEN_TTL = 5 * 60;
 const STATE_TTL = 30 * 60;
 const CONNECT_ROLES = new Set(['owner', 'admin']);
 
-const connectTokenClaims = z.object({
-  org: z.uuid(),
-  sub: z.string(),
-  uid: z.uuid().optional(),
-  role: z.enum(ROLES),
-  stores: z.union([z.literal('all'), z.array(z.uuid())]),
-});
+const connectTokenClaims = z.object({ org: z.uuid(), attempt: z.uuid() });
+const stateClaims = z.object({ org: z.uuid(), attempt: z.uuid() });
 
-const stateClaims = z.object({ org: z.uuid(), store: z.uuid() });
-
+const connectTokenBody = z.object({ storeUrl: storeUrlSchema });
 const connectQuery = z.object({
-  store_url: z
-    .string()
-    .max(2048)
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    }, 'must be an http(s) URL'),
+  store_url: storeUrlSchema.optional(),
   connect_token: z.string().max(4096).optional(),
 });
 
 const keysBody = z.object({
-  key_id: z.union([z.number().int(), z.string()]),
-  user_id: z.union([z.string(), z.number()]).transform(String),
+  key_id: z.union([z.number().int(), z.string().max(64)]),
+  user_id: z.union([z.string().max(4096), z.number()]).transform(String),
   consumer_key: z.string().regex(/^ck_[0-9a-f]{16,64}$/i),
   consumer_secret: z.string().regex(/^cs_[0-9a-f]{16,64}$/i),
-  key_permissions: z.string(),
+  key_permissions: z.string().max(32),
 });
 
 const returnQuery = z.object({ success: z.string().optional(), user_id: z.string().max(4096).optional() });
@@ -78,15 +81,17 @@ const returnQuery = z.object({ success: z.string().optional(), user_id: z.string
 documentRoute({
   method: 'post',
   path: '/woocommerce/connect-token',
-  summary: 'A short-lived link that starts connecting a WooCommerce store from a browser (owner/admin)',
+  summary: 'A short-lived, single-use link that starts connecting one WooCommerce store from a browser (owner/admin)',
   tags: ['woocommerce'],
-  body: z.object({ storeUrl: z.string().optional() }),
-  response: dataOf(z.object({ connectToken: z.string(), connectUrl: z.string().nullable(), expiresIn: z.number() })),
+  body: connectTokenBody,
+  response: dataOf(z.object({ connectToken: z.string(), connectUrl: z.string(), expiresIn: z.number() })),
 });
 documentRoute({
   method: 'get',
   path: '/woocommerce/connect',
-  summary: 'Starts the wc-auth app-key flow: redirects to the store (Bearer or connect_token)',
+  summary:
+    'Starts the wc-auth app-key flow: redirects to the store the connect_token names (or, with Bearer, store_url). ' +
+    'Refused (503) when PUBLIC_URL is not an https address WooCommerce will post the keys to',
   tags: ['woocommerce'],
   query: connectQuery,
   status: 302,
@@ -94,7 +99,7 @@ documentRoute({
 documentRoute({
   method: 'post',
   path: '/woocommerce/keys-callback',
-  summary: 'Receives the app keys from the store (wc-auth callback); answers exactly 200',
+  summary: 'Receives the app keys from the store (wc-auth callback); answers exactly 200 once per attempt, after the keys work',
   tags: ['woocommerce'],
   auth: false,
   body: keysBody,
@@ -108,14 +113,6 @@ documentRoute({
   query: returnQuery,
 });
 
-/** Normalises a store URL: scheme, host, port and path, no query, fragment or trailing slash. */
-export function normalizeStoreUrl(value: string): string {
-  const url = new URL(value);
-  url.search = '';
-  url.hash = '';
-  return url.toString().replace(/\/+$/, '');
-}
-
 function escapeHtml(text: string): string {
   const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
   return text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
@@ -124,6 +121,31 @@ function escapeHtml(text: string): string {
 function page(title: string, message: string): string {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
 <body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main></body></html>`;
+}
+
+/** Why an attempt cannot take keys now, or undefined when it can. */
+function closedReason(attempt: ConnectAttempt | undefined): string | undefined {
+  if (!attempt) return 'unknown';
+  if (attempt.status === 'completed') return 'This connect attempt was already completed';
+  if (attempt.status === 'cancelled') return 'This connect attempt was replaced by a newer one or its store was disconnected';
+  if (attempt.status !== 'started') return 'This connect attempt was never started';
+  if (attempt.expired) return 'This connect attempt has expired';
+  return undefined;
+}
+
+async function guardStoreUrl(guard: OutboundGuard, storeUrl: string): Promise<void> {
+  try {
+    await guard.check(storeUrl);
+  } catch (error) {
+    if (error instanceof OutboundUrlRefusedError) throw new BadRequestError(error.message, { reason: error.reason });
+    throw error;
+  }
+}
+
+/** The organization's display name, shown on the store's consent page as part of the app name. */
+async function organizationName(tx: TenantSql): Promise<string | undefined> {
+  const [row] = await tx<{ name: string }[]>`select name from organizations`;
+  return row?.name;
 }
 
 export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConnectDeps): Router {
@@ -139,87 +161,91 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
     next();
   };
 
-  /** Bearer header, or a connect_token minted by POST /connect-token. */
-  const bearerOrConnectToken: RequestHandler = async (req, res, next) => {
-    const token = typeof req.query['connect_token'] === 'string' ? req.query['connect_token'] : undefined;
-    if (!token || req.get('authorization')) return bearer(req, res, next);
-    try {
-      const claims = verifyToken(secret, 'woocommerce-connect-token', token, connectTokenClaims);
-      const principal: Principal = {
-        orgId: claims.org,
-        kind: 'console',
-        role: claims.role,
-        storeIds: claims.stores,
-        subject: claims.sub,
-        userId: claims.uid,
-        capabilities: [],
-      };
-      (res.locals as RequestLocals).principal = principal;
-    } catch (error) {
-      if (error instanceof InvalidSignedTokenError) throw new UnauthorizedError(`connect_token: ${error.message}`);
-      throw error;
-    }
-    next();
-  };
-
-  router.post('/connect-token', bearer, requireConnector, json, (req, res) => {
-    const body = parseInput(z.object({ storeUrl: z.string().max(2048).optional() }).default({}), req.body ?? {});
+  router.post('/connect-token', bearer, requireConnector, json, async (req, res) => {
+    const body = parseInput(connectTokenBody, req.body ?? {});
+    const storeUrl = normalizeStoreUrl(body.storeUrl);
+    await guardStoreUrl(deps.guard, storeUrl);
+    assertCallbackAccepted(publicUrl, storeUrl);
     const principal = principalOf(res);
+    const attemptId = await withPrincipal(ctx.db, principal, (tx) => mintAttempt(tx, principal, storeUrl, CONNECT_TOKEN_TTL));
     const connectToken = signToken(
       secret,
       'woocommerce-connect-token',
-      {
-        org: principal.orgId,
-        sub: principal.subject,
-        ...(principal.userId ? { uid: principal.userId } : {}),
-        role: principal.role,
-        stores: principal.storeIds,
-      },
+      { org: principal.orgId, attempt: attemptId },
       CONNECT_TOKEN_TTL,
     );
-    const connectUrl = body.storeUrl
-      ? `${publicUrl}/woocommerce/connect?${new URLSearchParams({ store_url: body.storeUrl, connect_token: connectToken })}`
-      : null;
+    const connectUrl = `${publicUrl}/woocommerce/connect?${new URLSearchParams({ store_url: storeUrl, connect_token: connectToken })}`;
     res.json({ data: { connectToken, connectUrl, expiresIn: CONNECT_TOKEN_TTL } });
   });
 
-  router.get('/connect', bearerOrConnectToken, requireConnector, async (req, res) => {
+  /** A browser's connect link carries a connect_token; anything else needs an owner's or admin's bearer. */
+  const bearerUnlessConnectToken: RequestHandler = (req, res, next) => {
+    if (typeof req.query['connect_token'] === 'string' && !req.get('authorization')) return next();
+    return bearer(req, res, (error?: unknown) => (error ? next(error) : requireConnector(req, res, next)));
+  };
+
+  /**
+   * With a connect token: the store its attempt names, the token used at most once. With a
+   * bearer (owner/admin): the store_url asked for. Either way the attempt is `started` here.
+   */
+  const startConnect: RequestHandler = async (req, res) => {
     const query = parseInput(connectQuery, req.query, 'query');
-    const storeUrl = normalizeStoreUrl(query.store_url);
-    try {
-      await deps.guard.check(storeUrl);
-    } catch (error) {
-      if (error instanceof OutboundUrlRefusedError) throw new BadRequestError(error.message, { reason: error.reason });
-      throw error;
+    const asked = query.store_url === undefined ? undefined : normalizeStoreUrl(query.store_url);
+    let started: { orgId: string; attemptId: string; storeUrl: string; orgName: string | undefined };
+    if (query.connect_token !== undefined && !req.get('authorization')) {
+      let claims: z.infer<typeof connectTokenClaims>;
+      try {
+        claims = verifyToken(secret, 'woocommerce-connect-token', query.connect_token, connectTokenClaims);
+      } catch (error) {
+        if (error instanceof InvalidSignedTokenError) throw new UnauthorizedError(`connect_token: ${error.message}`);
+        throw error;
+      }
+      const principal = systemPrincipal(claims.org, 'woocommerce-connect');
+      const minted = await withPrincipal(ctx.db, principal, (tx) => findAttempt(tx, claims.attempt));
+      if (!minted || minted.status !== 'minted' || minted.expired) {
+        throw new UnauthorizedError('connect_token: already used or expired; start connecting the store again from Dockhand');
+      }
+      if (asked !== undefined && asked !== minted.storeUrl) {
+        throw new BadRequestError('store_url is not the store this connect link was made for', { storeUrl: minted.storeUrl });
+      }
+      await guardStoreUrl(deps.guard, minted.storeUrl);
+      assertCallbackAccepted(publicUrl, minted.storeUrl);
+      const consumed = await withPrincipal(ctx.db, principal, async (tx) => ({
+        storeUrl: await consumeMintedAttempt(tx, claims.attempt, STATE_TTL),
+        orgName: await organizationName(tx),
+      }));
+      if (!consumed.storeUrl) {
+        throw new UnauthorizedError('connect_token: already used or expired; start connecting the store again from Dockhand');
+      }
+      started = { orgId: claims.org, attemptId: claims.attempt, storeUrl: consumed.storeUrl, orgName: consumed.orgName };
+    } else {
+      if (asked === undefined) throw new BadRequestError('store_url is required');
+      await guardStoreUrl(deps.guard, asked);
+      assertCallbackAccepted(publicUrl, asked);
+      const principal = principalOf(res);
+      const { attemptId, orgName } = await withPrincipal(ctx.db, principal, async (tx) => ({
+        attemptId: await startAttempt(tx, principal, asked, STATE_TTL),
+        orgName: await organizationName(tx),
+      }));
+      started = { orgId: principal.orgId, attemptId, storeUrl: asked, orgName };
     }
-    const principal = principalOf(res);
-    const storeId = await withPrincipal(ctx.db, principal, async (tx) => {
-      const [existing] = await tx<{ id: string }[]>`
-        select id from stores where platform = 'woocommerce' and site_url = ${storeUrl} limit 1`;
-      if (existing) return existing.id;
-      const store = await ctx.stores.create(
-        tx,
-        principal,
-        { platform: 'woocommerce', name: new URL(storeUrl).host, siteUrl: storeUrl, status: 'pending' },
-        requestIdOf(res),
-      );
-      return store.id;
-    });
-    const state = signToken(secret, 'woocommerce-connect-state', { org: principal.orgId, store: storeId }, STATE_TTL);
-    const authorize = new URL(`${storeUrl}/wc-auth/v1/authorize`);
+    const state = signToken(secret, 'woocommerce-connect-state', { org: started.orgId, attempt: started.attemptId }, STATE_TTL);
+    const authorize = new URL(`${started.storeUrl}/wc-auth/v1/authorize`);
     authorize.search = new URLSearchParams({
-      app_name: 'Dockhand',
+      // Shown on the store's consent page: the merchant sees which organization asks.
+      app_name: started.orgName ? `Dockhand (${started.orgName.slice(0, 120)})` : 'Dockhand',
       scope: 'read_write',
       user_id: state,
       return_url: `${publicUrl}/woocommerce/return`,
       callback_url: `${publicUrl}/woocommerce/keys-callback`,
     }).toString();
     res.redirect(302, authorize.toString());
-  });
+  };
+  router.get('/connect', bearerUnlessConnectToken, startConnect);
 
   router.post('/keys-callback', json, async (req, res) => {
     const body = parseInput(keysBody, req.body);
-    let state: z.infer<typeof stateClaims> & { iat: number };
+    let state: z.infer<typeof stateClaims>;
     try {
       state = verifyToken(secret, 'woocommerce-connect-state', body.user_id, stateClaims);
     } catch (error) {
@@ -230,78 +256,89 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
       throw new BadRequestError('Dockhand needs read_write access to the store', { keyPermissions: body.key_permissions });
     }
     const principal = systemPrincipal(state.org, 'woocommerce-connect');
+    const attempt = await withPrincipal(ctx.db, principal, (tx) => findAttempt(tx, state.attempt));
+    const closed = closedReason(attempt);
+    if (closed === 'unknown' || !attempt) throw new NotFoundError('Connect attempt');
+    if (closed) throw new ConflictError(closed);
+
+    // The keys must work against the attempt's store before anything is stored.
+    const keys = { consumerKey: body.consumer_key, consumerSecret: body.consumer_secret };
+    try {
+      await verifyStoreKeys(deps.guard, attempt.storeUrl, keys);
+    } catch (error) {
+      if (error instanceof StoreKeysRejectedError) {
+        ctx.logger.warn({ attemptId: attempt.id, reason: error.reason }, 'woocommerce keys callback: keys do not work');
+        throw new BadRequestError(error.message, { reason: error.reason });
+      }
+      throw error;
+    }
+
     const webhookSecret = randomBytes(32).toString('hex');
-    const stored = await withPrincipal(ctx.db, principal, async (tx) => {
-      // Serialises callbacks for one store, so a replay racing the original sees its result.
-      const [row] = await tx<{ id: string; site_url: string | null }[]>`
-        select id, site_url from stores where id = ${state.store} and platform = 'woocommerce' for update`;
-      if (!row?.site_url) throw new NotFoundError('Store');
-      const previous = await ctx.stores.readCredentials(tx, state.store);
-      const acceptedAt = Number(previous?.['stateIssuedAt'] ?? 0);
-      if (state.iat <= acceptedAt) throw new ConflictError('This connect state was already used');
-      await ctx.stores.setCredentials(tx, state.org, state.store, {
-        consumerKey: body.consumer_key,
-        consumerSecret: body.consumer_secret,
-        keyId: String(body.key_id),
-        keyPermissions: body.key_permissions,
-        stateIssuedAt: String(state.iat),
-      });
-      await ctx.stores.setWebhookSecret(tx, state.org, state.store, webhookSecret);
-      await ctx.stores.update(tx, principal, state.store, { status: 'active' }, requestIdOf(res));
-      return { siteUrl: row.site_url };
+    const storeId = await withPrincipal(ctx.db, principal, async (tx) => {
+      // The store row first, then the attempt: the order a disconnect takes them in (its trigger
+      // ends the open attempts), so the two wait for each other instead of deadlocking.
+      await tx`select id from stores where platform = 'woocommerce' and site_url = ${attempt.storeUrl} for update`;
+      // Serialises callbacks of one attempt: a replay racing the original sees its result.
+      const current = await findAttempt(tx, state.attempt, { lock: true });
+      const stillClosed = closedReason(current);
+      if (stillClosed) throw new ConflictError(stillClosed === 'unknown' ? 'This connect attempt is gone' : stillClosed);
+      const id = await activateWithVerifiedKeys(
+        tx,
+        ctx.stores,
+        principal,
+        {
+          storeUrl: attempt.storeUrl,
+          name: new URL(attempt.storeUrl).host,
+          credentials: {
+            consumerKey: body.consumer_key,
+            consumerSecret: body.consumer_secret,
+            keyId: String(body.key_id),
+            keyPermissions: body.key_permissions,
+          },
+          webhookSecret,
+        },
+        requestIdOf(res),
+      );
+      await completeAttempt(tx, state.attempt, id);
+      return id;
     });
     // Webhook deliveries must be checked against the new secret, not a cached old one.
-    ctx.ingest.directory.forget(state.store);
+    ctx.ingest.directory.forget(storeId);
     res.status(200).json({ data: { connected: true } });
 
     // After answering: WooCommerce waits for this callback, and the key exists already.
-    const connector = createWooCommerceConnector({
-      siteUrl: stored.siteUrl,
-      consumerKey: body.consumer_key,
-      consumerSecret: body.consumer_secret,
-      webhookSecret,
-      guard: deps.guard,
-    });
-    connector
-      .registerWebhooks(`${publicUrl}/webhooks/woocommerce/${state.store}`)
-      .then((result) => {
-        ctx.logger.info({ storeId: state.store, ...result }, 'woocommerce webhooks registered');
-        deps.onWebhooksRegistered?.({ storeId: state.store, ...result });
-      })
-      .catch((error: unknown) => {
-        ctx.logger.warn(
-          { err: error, storeId: state.store },
-          'woocommerce webhook registration failed; reconciliation still syncs the store',
-        );
-        deps.onWebhooksRegistered?.({ storeId: state.store, error });
-      });
+    startConnectedStore(
+      ctx,
+      { orgId: state.org, storeId, siteUrl: attempt.storeUrl, keys, webhookSecret },
+      { guard: deps.guard, publicUrl, onWebhooksRegistered: deps.onWebhooksRegistered },
+    );
   });
 
   router.get('/return', async (req, res) => {
     const query = parseInput(returnQuery, req.query, 'query');
-    let storeUrl: string | null = null;
+    let connectedUrl: string | null = null;
     if (query.user_id) {
       try {
         const state = verifyToken(secret, 'woocommerce-connect-state', query.user_id, stateClaims, { ignoreExpiry: true });
-        storeUrl = await withPrincipal(ctx.db, systemPrincipal(state.org, 'woocommerce-connect'), async (tx) => {
-          const [row] = await tx<{ site_url: string | null }[]>`select site_url from stores where id = ${state.store}`;
-          return row?.site_url ?? null;
-        });
+        const attempt = await withPrincipal(ctx.db, systemPrincipal(state.org, 'woocommerce-connect'), (tx) =>
+          findAttempt(tx, state.attempt),
+        );
+        connectedUrl = attempt?.status === 'completed' ? attempt.storeUrl : null;
       } catch (error) {
         if (!(error instanceof InvalidSignedTokenError)) throw error;
       }
     }
-    const connected = query.success === '1' && storeUrl !== null;
+    const connected = query.success === '1' && connectedUrl !== null;
     const denied = query.success === '0';
     res
       .status(connected || denied ? 200 : 400)
       .type('html')
       .send(
         connected
-          ? page('Store connected', `${storeUrl} is connected to Dockhand. You can close this window.`)
+          ? page('Store connected', `${connectedUrl} is connected to Dockhand. You can close this window.`)
           : denied
             ? page('Connection denied', 'The store did not grant Dockhand access. Nothing was connected.')
-            : page('Connection failed', 'This link is not valid. Start connecting the store again from Dockhand.'),
+            : page('Connection failed', 'The store was not connected. Start connecting it again from Dockhand.'),
       );
   });
 

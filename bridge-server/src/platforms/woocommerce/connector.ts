@@ -53,6 +53,12 @@ export interface WooCommerceConnectorOptions {
 export interface WooCommerceConnector extends StoreConnector {
   readonly platform: 'woocommerce';
   readonly client: WooRestClient;
+  /**
+   * Proves the keys work against this store: one authenticated read that needs a valid key
+   * and a user who may manage WooCommerce behind it (what registering webhooks needs next).
+   * Rejects with PlatformAuthError (401) or WooCommerceApiError (e.g. 403) when they do not.
+   */
+  verifyCredentials(): Promise<void>;
 }
 
 const MAX_PAGE = 100;
@@ -456,6 +462,10 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
 
   // ---------------------------------------------------------------- webhooks
 
+  async function verifyCredentials(): Promise<void> {
+    await client.list('webhooks', { per_page: 1 });
+  }
+
   async function registerWebhooks(callbackUrl: string): Promise<{ created: number; existing: number }> {
     const secret = options.webhookSecret;
     if (!secret) throw new Error('registerWebhooks needs the store webhook secret');
@@ -505,6 +515,7 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
           throw new Error(`unknown entity ${String(entity)}`);
       }
     },
+    verifyCredentials,
     registerWebhooks,
     pushInventoryChange,
     pushFulfillment,

@@ -1,0 +1,58 @@
+import type { AppContext } from '../../api/context.ts';
+import type { OutboundGuard } from '../../security/outbound-guard.ts';
+import { createWooCommerceConnector } from './connector.ts';
+import type { WooCommerceKeys } from './store-keys.ts';
+
+export interface WebhookRegistrationOutcome {
+  storeId: string;
+  created?: number;
+  existing?: number;
+  error?: unknown;
+}
+
+export interface ConnectedStore {
+  orgId: string;
+  storeId: string;
+  siteUrl: string;
+  keys: WooCommerceKeys;
+  webhookSecret: string;
+}
+
+/**
+ * What follows a store turning active with new keys, after the answer is sent: its first
+ * backfill is queued at once through the sync runner (not left to the next maintenance tick),
+ * and its webhooks are registered. Failures are logged; reconciliation still syncs the store.
+ */
+export function startConnectedStore(
+  ctx: AppContext,
+  store: ConnectedStore,
+  options: {
+    guard: OutboundGuard;
+    publicUrl: string;
+    onWebhooksRegistered?: ((outcome: WebhookRegistrationOutcome) => void) | undefined;
+  },
+): void {
+  const { orgId, storeId } = store;
+  ctx.sync.requestSync({ orgId, storeId, mode: 'backfill' }).then(
+    () => ctx.logger.info({ storeId }, 'woocommerce store connected; backfill queued'),
+    (error: unknown) =>
+      ctx.logger.warn({ err: error, storeId }, 'could not queue the first backfill; the next reconcile will sync the store'),
+  );
+  const connector = createWooCommerceConnector({
+    siteUrl: store.siteUrl,
+    consumerKey: store.keys.consumerKey,
+    consumerSecret: store.keys.consumerSecret,
+    webhookSecret: store.webhookSecret,
+    guard: options.guard,
+  });
+  connector
+    .registerWebhooks(`${options.publicUrl.replace(/\/+$/, '')}/webhooks/woocommerce/${storeId}`)
+    .then((result) => {
+      ctx.logger.info({ storeId, ...result }, 'woocommerce webhooks registered');
+      options.onWebhooksRegistered?.({ storeId, ...result });
+    })
+    .catch((error: unknown) => {
+      ctx.logger.warn({ err: error, storeId }, 'woocommerce webhook registration failed; reconciliation still syncs the store');
+      options.onWebhooksRegistered?.({ storeId, error });
+    });
+}
