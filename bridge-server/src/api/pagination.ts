@@ -6,21 +6,34 @@ export const pageQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
+/** The instant exactly as `Date#toISOString()` writes it, which is how cursors carry it. */
+const isoInstant = z.string().refine((text) => {
+  const time = Date.parse(text);
+  return Number.isFinite(time) && new Date(time).toISOString() === text;
+}, 'must be an ISO 8601 instant');
+
+/** The sort key of lists ordered by creation: `[createdAt, id]`. */
+export const createdAtIdKey = z.tuple([isoInstant, z.uuid()]);
+
 /** Keyset cursors are opaque to clients: base64url of the sort key of the last row. */
 export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arity: number): string[] {
+/**
+ * The sort key a cursor carries, checked against the key's schema: a cursor is client input,
+ * and one that decodes to the wrong types must not reach the database as a parameter.
+ */
+export function decodeCursor<S extends z.ZodType>(cursor: string, key: S): z.infer<S> {
+  let decoded: unknown;
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === arity && key.every((part) => typeof part === 'string')) {
-      return key as string[];
-    }
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // falls through to the error below
+    throw new BadRequestError('The cursor is not valid', { cursor });
   }
-  throw new BadRequestError('The cursor is not valid', { cursor });
+  const result = key.safeParse(decoded);
+  if (!result.success) throw new BadRequestError('The cursor is not valid', { cursor });
+  return result.data;
 }
 
 /** Given limit + 1 rows, answers the page and the cursor of its last row. */

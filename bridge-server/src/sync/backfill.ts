@@ -42,6 +42,7 @@ async function applyItem<E extends SyncEntity>(
   entity: E,
   page: PageItem<EntityTypes[E]>,
   mode: SyncMode,
+  observedAt: Date,
 ): Promise<boolean> {
   switch (entity) {
     case 'orders':
@@ -51,12 +52,18 @@ async function applyItem<E extends SyncEntity>(
     case 'customers':
       return (await upsertCustomer(tx, target, page.item as EntityTypes['customers'], page.raw)) !== 'stale';
     case 'inventory': {
-      const outcome = await applyInventoryLevel(tx, target, page.item as EntityTypes['inventory'], { kind: mode });
+      const outcome = await applyInventoryLevel(tx, target, page.item as EntityTypes['inventory'], { kind: mode, observedAt });
       return outcome.kind === 'changed';
     }
     default:
       throw new Error(`unknown entity ${String(entity)}`);
   }
+}
+
+/** The database's clock, which stamps the ledger: the app's may differ from it. */
+async function databaseNow(db: Database): Promise<Date> {
+  const [row] = await db.app<{ now: Date }[]>`select now() as now`;
+  return row!.now;
 }
 
 const later = (a: string | null, b: string): string => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
@@ -105,6 +112,7 @@ export async function syncEntity(
   );
   try {
     for (;;) {
+      const observedAt = await databaseNow(db);
       const page = await connector.fetchPage(entity, {
         since,
         cursor,
@@ -117,7 +125,7 @@ export async function syncEntity(
       processed += page.items.length;
       changed += await withPrincipal(db, principal, async (tx) => {
         let pageChanged = 0;
-        for (const item of page.items) if (await applyItem(tx, target, entity, item, mode)) pageChanged++;
+        for (const item of page.items) if (await applyItem(tx, target, entity, item, mode, observedAt)) pageChanged++;
         await tx`
           update sync_state set cursor = ${nextSaved ? JSON.stringify(nextSaved) : null}, processed = ${processed},
                                 total = coalesce(${page.total ?? null}::int, total), updated_at = now()

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
+import { applyPushedLevel } from '../domain/inventory/inventory-sync.ts';
 import { recordAudit } from '../domain/audit/audit-log.ts';
 import type { StoreConnector } from '../platforms/connector.ts';
 
@@ -23,10 +24,10 @@ interface RequestRow {
 /**
  * Pushes an approved inventory request to its store: compare-and-set against the level
  * Dockhand holds, with the request id as idempotency key (a retried push is one change).
- * Applied: the level, one ledger row and an audit row commit together. The platform's
- * own webhook for the change then finds the level already equal and writes nothing. The
- * platform's updated_at is left as it was: only the platform's clock moves it, so a later
- * real change on the store is never mistaken for an older one.
+ * Applied: the level, its ledger row and an audit row commit together. The store's own
+ * webhook for the change may be applied before that, even while the platform call is still
+ * open; the final transaction therefore locks and re-reads the level and records only what
+ * is not recorded yet (see applyPushedLevel), so the change is never counted twice.
  */
 export async function pushInventoryRequest(
   db: Database,
@@ -73,20 +74,17 @@ export async function pushInventoryRequest(
       });
       return 'conflict' as const;
     }
-    await tx`
-      insert into inventory_levels (org_id, store_id, variant_id, location_id, available, platform_updated_at)
-      values (${request.org_id}, ${request.store_id}, ${request.variant_id}, ${request.location_id}, ${result.available}, null)
-      on conflict (org_id, variant_id, location_id) do update set available = excluded.available, updated_at = now()`;
-    await tx`
-      insert into inventory_ledger (org_id, store_id, variant_id, location_id, delta, quantity_after, source, request_id)
-      values (${request.org_id}, ${request.store_id}, ${request.variant_id}, ${request.location_id},
-              ${result.available - expected}, ${result.available}, 'request', ${request.id})`;
+    const recorded = await applyPushedLevel(
+      tx,
+      { orgId: request.org_id, storeId: request.store_id, variantId: request.variant_id, locationId: request.location_id },
+      { requestId: request.id, expected, available: result.available },
+    );
     await tx`update inventory_requests set status = 'applied', last_error = null, updated_at = now() where id = ${request.id}`;
     await recordAudit(tx, principal, {
       action: 'inventory.pushed',
       subjectType: 'inventory_request',
       subjectId: request.id,
-      details: { delta: request.delta, available: result.available },
+      details: { delta: request.delta, available: result.available, recorded },
     });
     return 'applied' as const;
   });

@@ -56,6 +56,12 @@ export interface WooCommerceControl {
   listWebhooks(siteId: string): WebhookInfo[];
   deliveries(siteId?: string): DeliveryRecord[];
   setDuplicateOrderUpdated(on: boolean): void;
+  /**
+   * Delivers webhooks inside the REST request that caused them, before its response (as a store
+   * with asynchronous delivery turned off), or, when off, in the background (the default).
+   */
+  setSynchronousWebhooks(on: boolean): void;
+  synchronousWebhooks(): boolean;
   /** Resolves once every queued webhook delivery has been attempted. */
   flushWebhooks(): Promise<void>;
 }
@@ -202,6 +208,12 @@ export function createControl(ctx: ControlContext): WooCommerceControl {
     },
     setDuplicateOrderUpdated(on) {
       ctx.setDuplicateOrderUpdated(on);
+    },
+    setSynchronousWebhooks(on) {
+      for (const dispatcher of ctx.dispatchers()) dispatcher.synchronous = on;
+    },
+    synchronousWebhooks() {
+      return ctx.dispatchers().some((dispatcher) => dispatcher.synchronous);
     },
     async flushWebhooks() {
       await Promise.all(ctx.dispatchers().map((d) => d.idle()));

@@ -49,6 +49,11 @@ export interface WooCommerceEmulatorOptions {
   /** Deliver `order.updated` 2–4 times per change, as real stores do. Default true. */
   duplicateOrderUpdated?: boolean;
   /**
+   * Deliver webhooks inside the REST request that caused them, before its response, as a store
+   * does with `woocommerce_webhook_deliver_async` filtered to false. Default false (background).
+   */
+  synchronousWebhooks?: boolean;
+  /**
    * Refuse webhook creation (400, webhook removed) when the ping does not get exactly 200, as
    * WooCommerce's admin screen does. Default false: the REST API ignores the ping's result.
    */
@@ -170,6 +175,7 @@ export async function startWooCommerceEmulator(opts: WooCommerceEmulatorOptions 
         deliveries,
         salt: createHash('sha256').update(`${seed}:wc-salt:${n}`).digest('hex'),
         outbound,
+        synchronous: opts.synchronousWebhooks ?? false,
       }),
     );
   }
@@ -258,20 +264,24 @@ export async function startWooCommerceEmulator(opts: WooCommerceEmulatorOptions 
       }
     }
     const queryRecord = phpArrayToRecord(query);
-    const result: RestResult = dispatch(
-      routes,
-      route === '' ? '/' : route,
-      {
-        site,
-        method: (head ? 'GET' : method) as HttpMethod,
-        query: queryRecord,
-        body,
-        rawQuery,
-        restBase,
-      },
-      auth.key !== null,
-    );
-    if (result.beforeSend) await result.beforeSend();
+    // With synchronous webhooks the deliveries this request causes go out before its response.
+    const result: RestResult = await dispatcherOf(site).duringRequest(async () => {
+      const dispatched = dispatch(
+        routes,
+        route === '' ? '/' : route,
+        {
+          site,
+          method: (head ? 'GET' : method) as HttpMethod,
+          query: queryRecord,
+          body,
+          rawQuery,
+          restBase,
+        },
+        auth.key !== null,
+      );
+      if (dispatched.beforeSend) await dispatched.beforeSend();
+      return dispatched;
+    });
     sendJson(res, result.status ?? 200, result.body, result.headers, head);
   }
 
@@ -291,12 +301,13 @@ export async function startWooCommerceEmulator(opts: WooCommerceEmulatorOptions 
     };
     const parts = path.split('/').filter(Boolean);
     if (parts.length === 0 && method === 'GET') {
-      ok({ sites: info(), duplicateOrderUpdated });
+      ok({ sites: info(), duplicateOrderUpdated, synchronousWebhooks: control.synchronousWebhooks() });
       return;
     }
     if (parts[0] === 'settings' && method === 'POST') {
       if (typeof body['duplicateOrderUpdated'] === 'boolean') duplicateOrderUpdated = body['duplicateOrderUpdated'];
-      ok({ duplicateOrderUpdated });
+      if (typeof body['synchronousWebhooks'] === 'boolean') control.setSynchronousWebhooks(body['synchronousWebhooks']);
+      ok({ duplicateOrderUpdated, synchronousWebhooks: control.synchronousWebhooks() });
       return;
     }
     if (parts[0] === 'flush' && method === 'POST') {

@@ -8,8 +8,13 @@
  *   anything else adds one, and a failure while the count is already above 5 disables
  *   the webhook (`failed_delivery()`), i.e. the 7th consecutive failure;
  * - `order.updated` is delivered 2–4 times per change while `duplicateOrderUpdated` is on,
- *   as real stores do.
+ *   as real stores do;
+ * - deliveries run in the background (Action Scheduler, WooCommerce's default), or, with
+ *   synchronous delivery on (`woocommerce_webhook_deliver_async` filtered to false), at the end
+ *   of the request that caused them: WooCommerce delivers its queue on PHP's `shutdown`, so
+ *   the client of a REST call waits for the deliveries before its response completes.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
@@ -110,14 +115,37 @@ export interface DispatcherOptions {
   deliveries: DeliveryRecord[];
   salt: string;
   outbound: Outbound;
+  /** Deliver at the end of the request that caused the change (see `duringRequest`). Default false. */
+  synchronous?: boolean;
 }
+
+/** The deliveries caused by the REST request being handled, when there is one. */
+const requestDeliveries = new AsyncLocalStorage<Promise<void>[]>();
 
 export class WebhookDispatcher {
   private readonly queues = new Map<number, Promise<void>>();
   private readonly pending = new Set<Promise<void>>();
+  /** Deliver at the end of the causing request rather than in the background. */
+  synchronous: boolean;
 
   constructor(private readonly opts: DispatcherOptions) {
+    this.synchronous = opts.synchronous ?? false;
     opts.site.on('change', (change) => this.onChange(change));
+  }
+
+  /**
+   * Runs the work of one REST request. With synchronous delivery on, it settles only once
+   * every delivery its changes caused has been attempted, so the response leaves after them,
+   * as on a store whose webhooks are not delivered asynchronously. Changes made outside a
+   * request (the control API) are delivered in the background either way.
+   */
+  async duringRequest<T>(work: () => Promise<T>): Promise<T> {
+    const caused: Promise<void>[] = [];
+    try {
+      return await requestDeliveries.run(caused, work);
+    } finally {
+      if (this.synchronous) await Promise.allSettled(caused);
+    }
   }
 
   private get restBase(): string {
@@ -165,6 +193,7 @@ export class WebhookDispatcher {
     const next = previous.then(job);
     this.queues.set(webhook.id, next);
     this.pending.add(next);
+    requestDeliveries.getStore()?.push(next);
     void next.finally(() => this.pending.delete(next));
   }
 

@@ -1,6 +1,31 @@
 import type { TenantSql } from '../../db/principal.ts';
 import type { NormalizedInventoryLevel } from '../../platforms/model.ts';
 
+/** One stock level: a variant at a location of a store. */
+export interface LevelKey {
+  orgId: string;
+  storeId: string;
+  variantId: string;
+  locationId: string;
+}
+
+/**
+ * Makes sure the level's row exists (a new one starts at 0, which its ledger sums to), then
+ * locks it: every writer of a level serialises here, and each records `new − old` in the
+ * ledger in the same transaction, so the ledger's sum stays equal to the level.
+ */
+async function lockLevel(tx: TenantSql, key: LevelKey): Promise<{ available: number; platform_updated_at: Date | null }> {
+  await tx`
+    insert into inventory_levels (org_id, store_id, variant_id, location_id, available, platform_updated_at)
+    values (${key.orgId}, ${key.storeId}, ${key.variantId}, ${key.locationId}, 0, null)
+    on conflict (org_id, variant_id, location_id) do nothing`;
+  const [current] = await tx<{ available: number; platform_updated_at: Date | null }[]>`
+    select available, platform_updated_at from inventory_levels
+    where org_id = ${key.orgId} and variant_id = ${key.variantId} and location_id = ${key.locationId}
+    for update`;
+  return current!;
+}
+
 export type LevelOutcome =
   { kind: 'changed'; delta: number; available: number } | { kind: 'unchanged' } | { kind: 'stale' } | { kind: 'unknown_variant' };
 
@@ -12,7 +37,15 @@ export async function applyInventoryLevel(
   tx: TenantSql,
   target: { orgId: string; storeId: string },
   level: NormalizedInventoryLevel,
-  source: { kind: 'platform' | 'reconcile' | 'backfill'; eventId?: string },
+  source: {
+    kind: 'platform' | 'reconcile' | 'backfill';
+    eventId?: string;
+    /**
+     * Polled levels: the database's time just before the page was read from the store. A
+     * push recorded after it may not be in the page, so the page's value is not newer.
+     */
+    observedAt?: Date;
+  },
 ): Promise<LevelOutcome> {
   const [variant] =
     'inventoryItemId' in level.variant
@@ -28,26 +61,62 @@ export async function applyInventoryLevel(
     values (${target.orgId}, ${target.storeId}, ${level.locationPlatformId}, ${level.locationName ?? level.locationPlatformId})
     on conflict (org_id, store_id, platform_id) do update set name = coalesce(${level.locationName ?? null}, locations.name)
     returning id`;
-  // Make sure the row exists, then lock it: concurrent reports for one level serialise here.
-  await tx`
-    insert into inventory_levels (org_id, store_id, variant_id, location_id, available, platform_updated_at)
-    values (${target.orgId}, ${target.storeId}, ${variant.id}, ${location!.id}, 0, null)
-    on conflict (org_id, variant_id, location_id) do nothing`;
-  const [current] = await tx<{ available: number; platform_updated_at: Date | null }[]>`
-    select available, platform_updated_at from inventory_levels
-    where org_id = ${target.orgId} and variant_id = ${variant.id} and location_id = ${location!.id}
-    for update`;
+  const current = await lockLevel(tx, { ...target, variantId: variant.id, locationId: location!.id });
   const reportedAt = new Date(level.updatedAt);
   // Strictly older is stale; an equal stamp is applied (see upsertOrder), a same value writes no ledger row.
-  if (current!.platform_updated_at && current!.platform_updated_at > reportedAt) return { kind: 'stale' };
+  if (current.platform_updated_at && current.platform_updated_at > reportedAt) return { kind: 'stale' };
+  // A push does not move platform_updated_at (only the platform's clock does), so a page read
+  // before the push committed would otherwise roll its change back until the echo arrives.
+  if (source.observedAt && level.available !== current.available) {
+    const [pushed] = await tx<{ found: boolean }[]>`
+      select exists (
+        select 1 from inventory_ledger
+        where org_id = ${target.orgId} and variant_id = ${variant.id} and created_at > ${source.observedAt}
+          and location_id = ${location!.id} and source = 'request'
+      ) as found`;
+    if (pushed!.found) return { kind: 'stale' };
+  }
   await tx`
     update inventory_levels set available = ${level.available}, platform_updated_at = ${reportedAt}, updated_at = now()
     where org_id = ${target.orgId} and variant_id = ${variant.id} and location_id = ${location!.id}`;
-  const delta = level.available - current!.available;
+  const delta = level.available - current.available;
   if (delta === 0) return { kind: 'unchanged' };
   await tx`
     insert into inventory_ledger (org_id, store_id, variant_id, location_id, delta, quantity_after, source, platform_event_id)
     values (${target.orgId}, ${target.storeId}, ${variant.id}, ${location!.id}, ${delta}, ${level.available},
             ${source.kind}, ${source.eventId ?? null})`;
   return { kind: 'changed', delta, available: level.available };
+}
+
+/**
+ * Records a change Dockhand pushed to the store: `expected` is the level the push read before
+ * calling the platform (its compare-and-set value), `available` what the platform answered.
+ * Under the level's lock it writes only what is not recorded yet, and answers that difference:
+ * - the level is still `expected`: nothing was heard while the call was open, so the whole
+ *   change is the request's (`available − expected`, source `request`);
+ * - the level moved: a platform report was applied meanwhile (a store delivering its webhook
+ *   synchronously, inside our call, makes that the rule). The compare-and-set succeeded, so the
+ *   store held `expected` when it made our change, and a report that differs from `expected`
+ *   describes the store after it: our change's echo, or a later change on top. The level is then
+ *   already the newer truth and the change is in the ledger: nothing is written.
+ * The platform's updated_at is left as it was: only the platform's clock moves it, so a later
+ * real change on the store is never mistaken for an older one.
+ */
+export async function applyPushedLevel(
+  tx: TenantSql,
+  key: LevelKey,
+  push: { requestId: string; expected: number; available: number },
+): Promise<number> {
+  const current = await lockLevel(tx, key);
+  if (current.available !== push.expected) return 0;
+  const delta = push.available - current.available;
+  if (delta === 0) return 0;
+  await tx`
+    update inventory_levels set available = ${push.available}, updated_at = now()
+    where org_id = ${key.orgId} and variant_id = ${key.variantId} and location_id = ${key.locationId}`;
+  await tx`
+    insert into inventory_ledger (org_id, store_id, variant_id, location_id, delta, quantity_after, source, request_id)
+    values (${key.orgId}, ${key.storeId}, ${key.variantId}, ${key.locationId}, ${delta}, ${push.available},
+            'request', ${push.requestId})`;
+  return delta;
 }
