@@ -83,7 +83,7 @@ export class PayloadTooLargeError extends ApiError {
 }
 
 export class ServiceUnavailableError extends ApiError {
-  constructor(message: string) {
-    super('SERVICE_UNAVAILABLE', message);
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('SERVICE_UNAVAILABLE', message, details);
   }
 }

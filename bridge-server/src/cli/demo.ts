@@ -1,63 +1,94 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/env.ts';
-import { createOrganization } from '../domain/users/user-service.ts';
+import { systemPrincipal, withPrincipal } from '../db/principal.ts';
+import { createOrganization, setMemberPassword } from '../domain/users/user-service.ts';
 import { createRuntime, listen, startSyncWorkers } from '../runtime.ts';
+import { parseAllowHosts } from '../security/outbound-guard.ts';
 import { loadOrCreateDemoSecrets } from './demo-secrets.ts';
-import { startDemoShopify, startDemoStores } from './demo-stores.ts';
+import { startDemoEmulators, startDemoStores, type DemoEmulators } from './demo-stores.ts';
+import { closeServer, shutDown, untilSignal } from './shutdown.ts';
 
-export const DEMO_ADMIN = { email: 'admin@demo.dockhand.test', password: 'dockhand-demo-admin' } as const;
+export const DEMO_ADMIN_EMAIL = 'admin@demo.dockhand.test';
+
+/** The demo listens on this machine only unless HOST says otherwise. */
+export const DEMO_DEFAULT_HOST = '127.0.0.1';
 
 /**
  * `npm start`: migrations, the API and a demo organization, on PGlite under .dockhand/ unless
- * DATABASE_URL is set. Secrets missing from the environment are made once and kept there.
+ * DATABASE_URL is set. Secrets missing from the environment (the admin's password included) are
+ * made once at random and kept there, private to the user.
  */
 export async function runDemo(args: string[]): Promise<void> {
   parseArgs({ args, options: {}, strict: true });
+  // Handlers first: a SIGTERM sent as soon as the banner is read must not meet the default action.
+  const stopping = untilSignal();
   const dataDir = process.env['DOCKHAND_DATA_DIR'] || '.dockhand';
-  const secrets = await loadOrCreateDemoSecrets(dataDir);
+  const { secrets, file: secretsFile, created } = await loadOrCreateDemoSecrets(dataDir);
   const withStores = process.env['DOCKHAND_DEMO_STORES'] !== '0';
-  // An emulated Shopify app stands in unless a real one is configured.
-  const shopify = withStores && !process.env['SHOPIFY_API_KEY'] ? await startDemoShopify() : undefined;
+  const emulators: DemoEmulators | undefined = withStores
+    ? await startDemoEmulators(secrets, { shopify: !process.env['SHOPIFY_API_KEY'] })
+    : undefined;
   let config;
   try {
-    // The emulated stores listen on loopback: let the SSRF guard through to them.
     config = loadConfig({
-      ...secrets,
-      DOCKHAND_OUTBOUND_ALLOW_HOSTS: '127.0.0.1:*,localhost:*',
-      ...shopify?.env,
+      DOCKHAND_KEYS: secrets.DOCKHAND_KEYS,
+      DOCKHAND_JWT_SECRET: secrets.DOCKHAND_JWT_SECRET,
+      HOST: DEMO_DEFAULT_HOST,
+      ...emulators?.env,
       ...process.env,
+      // The emulated stores listen on loopback: the SSRF guard lets through exactly their
+      // ports, and whatever the user allowed too; every other local port stays refused.
+      DOCKHAND_OUTBOUND_ALLOW_HOSTS: [
+        ...(emulators?.allowHosts ?? []),
+        ...parseAllowHosts(process.env['DOCKHAND_OUTBOUND_ALLOW_HOSTS']),
+      ].join(','),
       DOCKHAND_DATA_DIR: dataDir,
     });
   } catch (error) {
+    await emulators?.close();
     if (error instanceof ConfigError) throw new Error(error.problems.join('; '));
     throw error;
   }
-  const runtime = await createRuntime(config, { migrate: true });
+  const runtime = await createRuntime(config, { migrate: true }).catch(async (error: unknown) => {
+    await emulators?.close();
+    throw error;
+  });
   const { ctx } = runtime;
-  const [existing] = await ctx.db.app<{ org_id: string }[]>`select org_id from dockhand.login_lookup(${DEMO_ADMIN.email})`;
+  const [existing] = await ctx.db.app<
+    { org_id: string; user_id: string }[]
+  >`select org_id, user_id from dockhand.login_lookup(${DEMO_ADMIN_EMAIL})`;
+  if (existing && created.has('adminPassword')) {
+    // A data folder from a demo that used a fixed, published password: replace it.
+    await withPrincipal(ctx.db, systemPrincipal(existing.org_id, 'demo'), (tx) =>
+      setMemberPassword(tx, existing.user_id, secrets.adminPassword),
+    );
+  }
   const orgId =
     existing?.org_id ??
     (
       await createOrganization(ctx.db, {
         name: 'Demo Fulfillment Co.',
-        adminEmail: DEMO_ADMIN.email,
-        adminPassword: DEMO_ADMIN.password,
+        adminEmail: DEMO_ADMIN_EMAIL,
+        adminPassword: secrets.adminPassword,
       })
     ).orgId;
   await startSyncWorkers(ctx);
   const server = await listen(ctx, config.port, config.host).catch(async (error: NodeJS.ErrnoException) => {
     await runtime.close();
+    await emulators?.close();
     if (error.code === 'EADDRINUSE') throw new Error(`port ${config.port} is already in use; set PORT to another one`);
     throw error;
   });
-  const stores = withStores ? await startDemoStores(ctx, orgId, server.url, shopify?.emulator) : undefined;
+  const stores = emulators ? await startDemoStores(ctx, orgId, server.url, emulators) : undefined;
+  const everywhere = config.host === '0.0.0.0' || config.host === '::';
   const lines = [
     '',
     'Dockhand demo is running',
-    `  API        ${server.url}`,
+    `  API        ${server.url}${everywhere ? `  (HOST=${config.host}: reachable from your network)` : ''}`,
     `  Health     ${server.url}/health`,
     `  OpenAPI    ${server.url}/v1/openapi.json`,
-    `  Sign in    POST ${server.url}/v1/auth/login  {"email":"${DEMO_ADMIN.email}","password":"${DEMO_ADMIN.password}"}`,
+    `  Sign in    POST ${server.url}/v1/auth/login  {"email":"${DEMO_ADMIN_EMAIL}","password":"${secrets.adminPassword}"}`,
+    `  Secrets    ${secretsFile} (made on first start, private to you)`,
     `  Database   ${ctx.db.description}`,
     `  Sync       ${{ redis: 'BullMQ on Redis', postgres: 'BullMQ on PostgreSQL', embedded: 'in-process, over the database (no queue service)' }[ctx.sync.kind]}`,
     ...(stores?.lines ?? []),
@@ -65,11 +96,14 @@ export async function runDemo(args: string[]): Promise<void> {
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-  });
-  await stores?.close();
-  await shopify?.emulator.close();
-  await server.close();
-  await runtime.close();
+  await stopping;
+  process.exit(
+    await shutDown(ctx.logger, config.shutdownGraceMs, async () => {
+      // The emulators go last: a sync task still running finishes against them instead of
+      // retrying against closed ports until the grace period is over.
+      await closeServer(server, config.shutdownGraceMs);
+      await runtime.close();
+      await emulators?.close();
+    }),
+  );
 }

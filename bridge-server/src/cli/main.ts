@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { passwordProblem } from '../auth/password-policy.ts';
 import { ConfigError, loadConfig, type Config } from '../config/env.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
@@ -8,6 +9,7 @@ import { createOrganization, EmailTakenError } from '../domain/users/user-servic
 import { createRuntime, listen, startSyncWorkers } from '../runtime.ts';
 import { KeyRing } from '../security/key-ring.ts';
 import { runDemo } from './demo.ts';
+import { closeServer, shutDown, untilSignal } from './shutdown.ts';
 
 const USAGE = `Usage: dockhand <command> [options]
 
@@ -20,7 +22,7 @@ Commands:
                               create an organization and its owner; prints {"orgId","userId"}
   rotate-keys                 re-encrypt store secrets under the first key of DOCKHAND_KEYS
 
-Environment: DATABASE_URL, DATABASE_APP_URL, REDIS_URL, PORT, PUBLIC_URL, DOCKHAND_KEYS,
+Environment: DATABASE_URL, DATABASE_APP_URL, REDIS_URL, PORT, HOST, PUBLIC_URL, DOCKHAND_KEYS,
 DOCKHAND_JWT_SECRET, SHOPIFY_API_KEY, SHOPIFY_API_SECRET (see README.md).`;
 
 class UsageError extends Error {}
@@ -52,12 +54,6 @@ function databaseOptions() {
   };
 }
 
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
-  });
-}
-
 async function commandMigrate(): Promise<void> {
   const db = await openDatabase(databaseOptions());
   try {
@@ -81,7 +77,8 @@ async function commandCreateOrg(args: string[]): Promise<void> {
   const password = values['admin-password'];
   if (!name || !email || !password) throw new UsageError('create-org needs --name, --admin-email and --admin-password');
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError(`--admin-email ${email} is not an email address`);
-  if (password.length < 12) throw new UsageError('--admin-password must be at least 12 characters');
+  const weakness = passwordProblem(password);
+  if (weakness) throw new UsageError(`--admin-password ${weakness}`);
   const db = await openDatabase(databaseOptions());
   try {
     await migrate(db.owner);
@@ -98,6 +95,8 @@ async function commandCreateOrg(args: string[]): Promise<void> {
 async function commandServe(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { migrate: { type: 'boolean' } }, strict: true });
   const cfg = config();
+  // Handlers first: a SIGTERM sent as soon as "listening" is read must not meet the default action.
+  const stopping = untilSignal();
   const runtime = await createRuntime(cfg, { migrate: values.migrate === true || !cfg.databaseUrl });
   const server = await listen(runtime.ctx, cfg.port, cfg.host).catch(async (error: NodeJS.ErrnoException) => {
     await runtime.close();
@@ -107,21 +106,26 @@ async function commandServe(args: string[]): Promise<void> {
   // PGlite serves one process: its sync work runs here, in-process, over the durable tables.
   if (runtime.ctx.sync.kind === 'embedded') await startSyncWorkers(runtime.ctx);
   runtime.ctx.logger.info({ url: server.url, database: runtime.ctx.db.description, queue: runtime.ctx.sync.kind }, 'listening');
-  const signal = await untilSignal();
+  const signal = await stopping;
   runtime.ctx.logger.info({ signal }, 'shutting down');
-  await server.close();
-  await runtime.close();
+  process.exit(
+    await shutDown(runtime.ctx.logger, cfg.shutdownGraceMs, async () => {
+      await closeServer(server, cfg.shutdownGraceMs);
+      await runtime.close();
+    }),
+  );
 }
 
 async function commandWorker(): Promise<void> {
   const cfg = config();
   if (!cfg.databaseUrl) fail('the worker needs DATABASE_URL: with embedded PGlite, `dockhand serve` runs the sync work itself');
+  const stopping = untilSignal();
   const runtime = await createRuntime(cfg);
   await startSyncWorkers(runtime.ctx);
   runtime.ctx.logger.info({ queue: runtime.ctx.sync.kind }, 'worker started');
-  const signal = await untilSignal();
+  const signal = await stopping;
   runtime.ctx.logger.info({ signal }, 'worker stopping; letting running jobs finish');
-  await runtime.close();
+  process.exit(await shutDown(runtime.ctx.logger, cfg.shutdownGraceMs, () => runtime.close()));
 }
 
 async function commandRotateKeys(): Promise<void> {

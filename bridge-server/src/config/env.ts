@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DB_TIMEOUTS, type DatabaseTimeouts } from '../db/timeouts.ts';
 import { parseAllowHosts } from '../security/outbound-guard.ts';
 
 const postgresUrl = z
@@ -13,6 +14,14 @@ const keyRingSpec = z.string().refine((value) => {
     return false;
   }
 }, 'must be a comma-separated list of KEYID:BASE64KEY entries, each key 32 bytes (the first one encrypts)');
+
+/** A whole number of milliseconds within bounds; the message names the unit and the range. */
+const milliseconds = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be at least ${min} (milliseconds)`)
+    .max(max, `must be at most ${max} (milliseconds)`);
 
 /** One schema for the whole environment; the source of both the checks and the type. */
 export const envSchema = z.object({
@@ -40,6 +49,14 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be letters, digits and underscores')
     .default('dockhand_queue'),
   DOCKHAND_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  DOCKHAND_DB_STATEMENT_TIMEOUT_MS: milliseconds(100, 3_600_000).default(DEFAULT_DB_TIMEOUTS.statementTimeoutMs),
+  DOCKHAND_DB_LOCK_TIMEOUT_MS: milliseconds(10, 600_000).default(DEFAULT_DB_TIMEOUTS.lockTimeoutMs),
+  DOCKHAND_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds(1000, 3_600_000).default(
+    DEFAULT_DB_TIMEOUTS.idleInTransactionTimeoutMs,
+  ),
+  DOCKHAND_SHUTDOWN_GRACE_MS: milliseconds(1000, 600_000).default(10_000),
+  DOCKHAND_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DOCKHAND_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
   SHOPIFY_ADMIN_BASE_URL: z
@@ -72,6 +89,15 @@ export interface Config {
   queuePrefix: string;
   /** How long a worker holds a job without a heartbeat before another takes it over. */
   jobLockMs: number;
+  /** statement_timeout, lock_timeout and idle_in_transaction_session_timeout of the app role's connections. */
+  dbTimeouts: DatabaseTimeouts;
+  /** How long SIGTERM/SIGINT may take before the process gives up waiting and exits. */
+  shutdownGraceMs: number;
+  /**
+   * Who may read /metrics: with a token, bearers of it; with a port, /metrics is served only
+   * there; with neither, only loopback clients.
+   */
+  metrics: { token: string | undefined; port: number | undefined };
   shopify: { apiKey: string; apiSecret: string; adminBaseUrl: string | undefined } | undefined;
 }
 
@@ -136,6 +162,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     outboundAllowHosts: parseAllowHosts(env.DOCKHAND_OUTBOUND_ALLOW_HOSTS),
     queuePrefix: env.DOCKHAND_QUEUE_PREFIX,
     jobLockMs: env.DOCKHAND_JOB_LOCK_MS,
+    dbTimeouts: {
+      statementTimeoutMs: env.DOCKHAND_DB_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: env.DOCKHAND_DB_LOCK_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DOCKHAND_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    shutdownGraceMs: env.DOCKHAND_SHUTDOWN_GRACE_MS,
+    metrics: { token: env.DOCKHAND_METRICS_TOKEN, port: env.DOCKHAND_METRICS_PORT },
     shopify:
       env.SHOPIFY_API_KEY && env.SHOPIFY_API_SECRET
         ? { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET, adminBaseUrl: env.SHOPIFY_ADMIN_BASE_URL }

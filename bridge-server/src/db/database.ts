@@ -1,6 +1,7 @@
 import postgres, { type Options, type Sql } from 'postgres';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
 import { PipelinedReader } from './pipelined-reader.ts';
+import { DEFAULT_DB_TIMEOUTS, timeoutParameters, type DatabaseTimeouts } from './timeouts.ts';
 
 export const APP_ROLE = 'dockhand_app';
 
@@ -14,6 +15,11 @@ export interface Database {
    * one-round-trip reads. Absent on PGlite, which serves one connection.
    */
   readonly reader?: PipelinedReader;
+  /**
+   * /health's own connection on the app role, outside the pools a stuck request can fill, with
+   * short timeouts of its own. On PGlite, the one shared connection.
+   */
+  readonly health: Sql;
   readonly kind: 'postgres' | 'pglite';
   /** Where the data lives, for messages (the URL without password, or the PGlite folder). */
   readonly description: string;
@@ -27,12 +33,24 @@ export interface DatabaseOptions {
   appDatabaseUrl?: string | undefined;
   dataDir: string;
   appPoolSize?: number;
+  /** Limits on the app role's sessions; default {@link DEFAULT_DB_TIMEOUTS}. Not applied on PGlite. */
+  timeouts?: DatabaseTimeouts | undefined;
   onNotice?: (message: string) => void;
 }
 
 const commonOptions = (onNotice: DatabaseOptions['onNotice']): Options<Record<string, never>> => ({
   onnotice: (notice) => onNotice?.(String(notice['message'] ?? '')),
   connection: { application_name: 'dockhand' },
+});
+
+/** How long opening a connection may take before the request fails (503) instead of waiting. */
+export const CONNECT_TIMEOUT_SECONDS = 5;
+
+/** The health connection answers within this or counts as down. */
+export const HEALTH_TIMEOUTS: Readonly<DatabaseTimeouts> = Object.freeze({
+  statementTimeoutMs: 1_000,
+  lockTimeoutMs: 500,
+  idleInTransactionTimeoutMs: 1_000,
 });
 
 export function appUrlFor(ownerUrl: string): string {
@@ -52,20 +70,35 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.databaseUrl) {
     const owner = postgres(options.databaseUrl, { ...commonOptions(options.onNotice), max: 2 });
     const appUrl = options.appDatabaseUrl ?? appUrlFor(options.databaseUrl);
-    const app = postgres(appUrl, { ...commonOptions(options.onNotice), max: options.appPoolSize ?? 10 });
+    const timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
+    const app = postgres(appUrl, {
+      ...commonOptions(options.onNotice),
+      max: options.appPoolSize ?? 10,
+      connect_timeout: CONNECT_TIMEOUT_SECONDS,
+      connection: { application_name: 'dockhand', ...timeoutParameters(timeouts) },
+    });
     const reader = new PipelinedReader(appUrl, {
       max: options.appPoolSize ?? 10,
       applicationName: 'dockhand',
+      timeouts,
+      connectTimeoutMs: CONNECT_TIMEOUT_SECONDS * 1000,
       onError: options.onNotice,
+    });
+    const health = postgres(appUrl, {
+      ...commonOptions(options.onNotice),
+      max: 1,
+      connect_timeout: 2,
+      connection: { application_name: 'dockhand-health', ...timeoutParameters(HEALTH_TIMEOUTS) },
     });
     return {
       owner,
       app,
       reader,
+      health,
       kind: 'postgres',
       description: redactUrl(options.databaseUrl),
       close: async () => {
-        await Promise.all([owner.end({ timeout: 5 }), app.end({ timeout: 5 }), reader.end()]);
+        await Promise.all([owner.end({ timeout: 5 }), app.end({ timeout: 5 }), health.end({ timeout: 1 }), reader.end()]);
       },
     };
   }
@@ -77,6 +110,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     owner: sql,
     app: sql,
+    health: sql,
     kind: 'pglite',
     description: `PGlite at ${embedded.dataDir}`,
     close: async () => {

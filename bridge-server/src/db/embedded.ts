@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { citext } from '@electric-sql/pglite/contrib/citext';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { makeTreePrivate, privateDirectory } from './private-files.ts';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -16,9 +16,12 @@ export interface EmbeddedPostgres {
  * the same `postgres` driver and the same SQL migrations work unchanged.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  // The data folder holds everything (and the demo's secrets): private to the user.
+  await privateDirectory(resolve(dataDir));
   const dir = resolve(dataDir, 'pgdata');
-  await mkdir(dir, { recursive: true });
+  await privateDirectory(dir);
   const db = await PGlite.create({ dataDir: dir, extensions: { citext } });
+  await makeTreePrivate(dir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
   const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
@@ -28,6 +31,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     stop: async () => {
       await server.stop();
       await db.close();
+      await makeTreePrivate(dir);
     },
   };
 }

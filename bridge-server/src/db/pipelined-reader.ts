@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Statement, StatementValue } from './statement.ts';
+import type { DatabaseTimeouts } from './timeouts.ts';
 
 /**
  * One-round-trip reads for a PostgreSQL server: the tenant context and one statement go out as
@@ -172,13 +173,27 @@ export class PipelinedReader {
   readonly #pool: pg.Pool;
   readonly #prepared = new WeakMap<pg.PoolClient, PreparedStatements>();
 
-  constructor(url: string, options: { max: number; applicationName: string; onError?: ((message: string) => void) | undefined }) {
+  constructor(
+    url: string,
+    options: {
+      max: number;
+      applicationName: string;
+      timeouts: DatabaseTimeouts;
+      /** How long a read waits for a connection (a new one, or a free one of a full pool). */
+      connectTimeoutMs: number;
+      onError?: ((message: string) => void) | undefined;
+    },
+  ) {
     // Every transaction on these connections is read-only from the start, at no cost per read.
     this.#pool = new pg.Pool({
       connectionString: url,
       max: options.max,
       application_name: options.applicationName,
       options: '-c default_transaction_read_only=on',
+      statement_timeout: options.timeouts.statementTimeoutMs,
+      lock_timeout: options.timeouts.lockTimeoutMs,
+      idle_in_transaction_session_timeout: options.timeouts.idleInTransactionTimeoutMs,
+      connectionTimeoutMillis: options.connectTimeoutMs,
     });
     // An idle connection that breaks is dropped by the pool; without a listener it would crash the process.
     this.#pool.on('error', (error) => options.onError?.(`read pool: ${error.message}`));

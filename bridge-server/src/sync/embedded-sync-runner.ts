@@ -23,7 +23,14 @@ export class EmbeddedSyncRunner implements SyncRunner {
   private applyScheduled = false;
   private closed = false;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /**
+     * How long close() waits for the task that is running. A sync commits each page with its
+     * cursor, so one cut off here resumes from its last page at the next start.
+     */
+    private readonly closeTimeoutMs = 5_000,
+  ) {}
 
   /** The row is already durable in the inbox; this only wakes the loop. */
   async enqueueApply(_job: ApplyJob): Promise<void> {
@@ -80,14 +87,23 @@ export class EmbeddedSyncRunner implements SyncRunner {
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
-    await this.chain;
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.closeTimeoutMs);
+    });
+    await Promise.race([this.chain, timeUp]);
+    clearTimeout(timer);
   }
 
   private enqueue(task: () => Promise<unknown>): void {
     if (this.closed) return;
-    this.chain = this.chain.then(task).catch((error: unknown) => {
-      this.deps?.logger.warn({ err: error }, 'sync task failed; it will be retried');
-    });
+    // Once closing, queued tasks are skipped so shutdown waits for the running one only: their
+    // runs stay 'running' in sync_state (and inbox rows unapplied) and resume at the next start.
+    this.chain = this.chain
+      .then(() => (this.closed ? undefined : task()))
+      .catch((error: unknown) => {
+        this.deps?.logger.warn({ err: error }, 'sync task failed; it will be retried');
+      });
   }
 
   private scheduleApply(): void {

@@ -9,7 +9,7 @@ import {
   type JobProgress,
   type Processor,
 } from 'bullmq';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../redis.ts';
 
 export type QueueBackendKind = 'redis' | 'postgres';
 
@@ -37,6 +37,11 @@ export interface QueueBackendOptions {
   defaultJobOptions?: DefaultJobOptions | undefined;
   /** Connection and worker errors that BullMQ reports as events rather than rejections. */
   onError?: ((error: Error, source: string) => void) | undefined;
+  /**
+   * How long close() lets active jobs finish and connections say goodbye; after that it drops
+   * the connections, so shutdown ends even when Redis or the database is gone. Default 5 s.
+   */
+  closeTimeoutMs?: number | undefined;
 }
 
 export interface QueueWorkerOptions {
@@ -60,6 +65,8 @@ export interface QueueBackend {
 }
 
 export const DEFAULT_QUEUE_PREFIX = 'dockhand_queue';
+
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
 /**
  * Platform APIs fail in bursts (429s, 5xx, deploys). Eight attempts with exponential
@@ -93,9 +100,10 @@ export async function createQueueBackend(options: QueueBackendOptions): Promise<
   }
   const defaultJobOptions: DefaultJobOptions = { ...DEFAULT_JOB_OPTIONS, ...options.defaultJobOptions };
   const reportError = options.onError ?? ((error: Error, source: string) => console.error(`[queue ${source}]`, error.message));
-  if (options.redisUrl) return createRedisQueueBackend(options.redisUrl, prefix, defaultJobOptions, reportError);
+  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  if (options.redisUrl) return createRedisQueueBackend(options.redisUrl, prefix, defaultJobOptions, reportError, closeTimeoutMs);
   if (options.databaseUrl) {
-    return createPostgresQueueBackend(options.databaseUrl, prefix, defaultJobOptions, reportError);
+    return createPostgresQueueBackend(options.databaseUrl, prefix, defaultJobOptions, reportError, closeTimeoutMs);
   }
   // Not the embedded PGlite: pglite-socket multiplexes every socket onto PGlite's single
   // session message by message, and BullMQ's backend always uses several sockets (a pool
@@ -111,13 +119,37 @@ interface Closable {
 
 /** Tracks what a backend created so close() can shut it down in a safe order. */
 class Resources {
-  readonly workers: Closable[] = [];
+  readonly workers: Array<Closable & { close(force?: boolean): Promise<void> }> = [];
   readonly others: Closable[] = [];
 
   async close(): Promise<void> {
     // Workers first: a graceful close lets their active jobs finish while queues still exist.
-    await Promise.allSettled(this.workers.splice(0).map((worker) => worker.close()));
-    await Promise.allSettled(this.others.splice(0).map((other) => other.close()));
+    await Promise.allSettled(this.workers.map((worker) => worker.close()));
+    await Promise.allSettled(this.others.map((other) => other.close()));
+  }
+
+  /** Stops workers without waiting for their jobs (their locks expire; another worker retries them). */
+  forceClose(): void {
+    for (const worker of this.workers) void worker.close(true).catch(() => {});
+  }
+}
+
+/** Resolves true when `work` settles within `ms`, false when the time is up first. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      timeUp,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -126,13 +158,25 @@ async function createRedisQueueBackend(
   prefix: string,
   defaultJobOptions: DefaultJobOptions,
   reportError: ErrorReporter,
+  closeTimeoutMs: number,
 ): Promise<QueueBackend> {
   // BullMQ's blocking worker commands must wait for Redis to come back instead of failing
-  // after a few retries, hence maxRetriesPerRequest: null. Queues share this connection;
-  // BullMQ duplicates it for each worker's and event stream's blocking connection.
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  // after a few retries, hence maxRetriesPerRequest: null. Workers and event streams share this
+  // connection; BullMQ duplicates it for each one's blocking connection.
+  const connection = await connectRedis(redisUrl, { maxRetriesPerRequest: null });
+  // Producers (Queue: add, schedulers) fail fast instead, as BullMQ's production notes advise:
+  // with no offline queue a command fails at once while Redis is away, and commandTimeout ends
+  // one that Redis accepted but never answered. A request that enqueues then answers 503.
+  const producer = await connectRedis(redisUrl, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: 2_000,
+  }).catch((error: unknown) => {
+    connection.disconnect();
+    throw error;
+  });
   connection.on('error', (error: Error) => reportError(error, 'redis'));
-  await connection.connect();
+  producer.on('error', (error: Error) => reportError(error, 'redis'));
   const resources = new Resources();
   const watch = <E extends Queue | Worker | QueueEvents>(emitter: E, source: string): E => {
     (emitter as unknown as NodeJS.EventEmitter).on('error', (error: Error) => reportError(error, source));
@@ -142,7 +186,7 @@ async function createRedisQueueBackend(
     kind: 'redis',
     description: redactUrl(redisUrl),
     queue<T>(name: string): JobQueue<T> {
-      const queue = watch(new Queue<T>(name, { connection, prefix, defaultJobOptions }), name);
+      const queue = watch(new Queue<T>(name, { connection: producer, prefix, defaultJobOptions }), name);
       resources.others.push(queue);
       return queue as unknown as JobQueue<T>;
     },
@@ -157,8 +201,16 @@ async function createRedisQueueBackend(
       return events as unknown as JobEvents;
     },
     close: async () => {
-      await resources.close();
-      await connection.quit().catch(() => connection.disconnect());
+      const graceful = (async () => {
+        await resources.close();
+        await Promise.allSettled([connection, producer].map((client) => (client.status === 'ready' ? client.quit() : undefined)));
+      })();
+      if (!(await settlesWithin(graceful, closeTimeoutMs))) {
+        reportError(new Error(`queues did not close within ${closeTimeoutMs} ms; dropping their connections`), 'close');
+        resources.forceClose();
+      }
+      connection.disconnect();
+      producer.disconnect();
     },
   };
 }
@@ -170,6 +222,7 @@ async function createPostgresQueueBackend(
   prefix: string,
   defaultJobOptions: DefaultJobOptions,
   reportError: ErrorReporter,
+  closeTimeoutMs: number,
 ): Promise<QueueBackend> {
   // Each queue, worker and event stream owns a small pg pool, plus one dedicated LISTEN
   // connection for workers and event streams. `migrate: true` creates or upgrades the
@@ -211,6 +264,11 @@ async function createPostgresQueueBackend(
       resources.others.push(events);
       return events as unknown as JobEvents;
     },
-    close: () => resources.close(),
+    close: async () => {
+      if (!(await settlesWithin(resources.close(), closeTimeoutMs))) {
+        reportError(new Error(`queues did not close within ${closeTimeoutMs} ms`), 'close');
+        resources.forceClose();
+      }
+    },
   };
 }

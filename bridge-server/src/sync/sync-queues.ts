@@ -8,10 +8,13 @@ import { runPushJob, runSyncJob } from './sync-jobs.ts';
 import type { JobQueue, QueueBackend, QueueWorkerOptions } from './queue-backend.ts';
 import type { ApplyJob, PushJob, SyncJob, SyncRunner, SyncWorkerDeps } from './sync-runner.ts';
 import { activeStores } from './active-stores.ts';
+import { withQueueDeadline } from './queue-unavailable-error.ts';
 
 export const QUEUE_NAMES = { apply: 'apply', sync: 'sync', push: 'push', maintenance: 'maintenance' } as const;
 
 const MAINTENANCE_SCHEDULER = 'maintenance';
+
+export const DEFAULT_ENQUEUE_TIMEOUT_MS = 3_000;
 
 /** Errors that retrying cannot fix: the job fails at once instead of backing off eight times. */
 function unrecoverable(error: unknown): unknown {
@@ -32,6 +35,8 @@ export class QueueSyncRunner implements SyncRunner {
   constructor(
     private readonly backend: QueueBackend,
     private readonly workerOptions: QueueWorkerOptions = {},
+    /** A request that enqueues never waits longer than this on the queue (then 503). */
+    private readonly enqueueTimeoutMs = DEFAULT_ENQUEUE_TIMEOUT_MS,
   ) {
     this.kind = backend.kind;
     this.applyQueue = backend.queue<ApplyJob>(QUEUE_NAMES.apply);
@@ -53,7 +58,11 @@ export class QueueSyncRunner implements SyncRunner {
   private flushApply(): void {
     const batch = this.pendingApply;
     this.pendingApply = [];
-    this.applyQueue.addBulk(batch.map(({ job }) => ({ name: 'apply', data: job, opts: { jobId: job.eventId } }))).then(
+    withQueueDeadline(
+      'webhook apply jobs',
+      this.enqueueTimeoutMs,
+      this.applyQueue.addBulk(batch.map(({ job }) => ({ name: 'apply', data: job, opts: { jobId: job.eventId } }))),
+    ).then(
       () => batch.forEach(({ done }) => done()),
       (error: unknown) => batch.forEach(({ done }) => done(error ?? new Error('enqueue failed'))),
     );
@@ -61,16 +70,20 @@ export class QueueSyncRunner implements SyncRunner {
 
   /** One waiting sync per store, mode and entity: asking again while it waits is a no-op. */
   async requestSync(job: SyncJob): Promise<void> {
-    await this.syncQueue.add(job.mode, job, {
-      jobId: `${job.mode}_${job.storeId}_${job.entity ?? 'all'}`,
-      removeOnComplete: true,
-      removeOnFail: true,
-    });
+    await withQueueDeadline(
+      'a sync job',
+      this.enqueueTimeoutMs,
+      this.syncQueue.add(job.mode, job, {
+        jobId: `${job.mode}_${job.storeId}_${job.entity ?? 'all'}`,
+        removeOnComplete: true,
+        removeOnFail: true,
+      }),
+    );
   }
 
   /** Job id = request id; the connector also passes it as the platform's idempotency key. */
   async requestPush(job: PushJob): Promise<void> {
-    await this.pushQueue.add('push', job, { jobId: job.requestId });
+    await withQueueDeadline('a push job', this.enqueueTimeoutMs, this.pushQueue.add('push', job, { jobId: job.requestId }));
   }
 
   async startWorkers(deps: SyncWorkerDeps): Promise<void> {

@@ -15,10 +15,24 @@ export interface RateLimitOptions {
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = { perIp: 600, perPrincipal: 1200, prefix: 'dockhand:rl' };
 
+/**
+ * With Redis the limits are shared by every instance. While Redis is down or slow they neither
+ * fail open nor take the API down with Redis: the limiter falls over at once (not ready → no
+ * command sent; a hung command ends at the client's commandTimeout) to the same limits counted
+ * in this instance's memory, rate-limiter-flexible's insurance limiter.
+ */
 function limiter(redis: Redis | undefined, keyPrefix: string, points: number): RateLimiterAbstract {
+  const inMemory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
   return redis
-    ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: 60 })
-    : new RateLimiterMemory({ keyPrefix, points, duration: 60 });
+    ? new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix,
+        points,
+        duration: 60,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: inMemory,
+      })
+    : inMemory;
 }
 
 async function consumeOrReject(rateLimiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
@@ -28,7 +42,7 @@ async function consumeOrReject(rateLimiter: RateLimiterAbstract, key: string, wh
     if (rejection instanceof RateLimiterRes) {
       throw new RateLimitedError(`Too many requests ${what}`, Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
     }
-    // The store is unreachable: let the request through rather than take the API down with it.
+    // Neither store answered (the insurance limiter does not fail): let the request through.
   }
 }
 

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { metricsAccess, metricsHandler } from '../metrics.ts';
 import { buildOpenApiDocument, documentRoute } from '../openapi.ts';
 
 type Check = 'ok' | 'error' | 'not_configured';
@@ -23,25 +24,50 @@ documentRoute({
   auth: false,
   response: health,
 });
-documentRoute({ method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format)', tags: ['system'], auth: false });
+documentRoute({
+  method: 'get',
+  path: '/metrics',
+  summary:
+    'Prometheus metrics (text format): with DOCKHAND_METRICS_TOKEN, for its bearer; otherwise for loopback clients only, or on DOCKHAND_METRICS_PORT instead',
+  tags: ['system'],
+  auth: false,
+});
 documentRoute({ method: 'get', path: '/v1/openapi.json', summary: 'This document', tags: ['system'], auth: false });
 
+/** /health answers within this, whatever state the database or Redis is in. */
+export const HEALTH_DEADLINE_MS = 2_000;
+
+/** 'ok' when the check succeeds before the deadline; a check that hangs counts as an error. */
 async function settle(check: () => Promise<unknown>): Promise<'ok' | 'error'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'error'>((resolve) => {
+    timer = setTimeout(() => resolve('error'), HEALTH_DEADLINE_MS);
+  });
+  const outcome = Promise.resolve()
+    .then(check)
+    .then(
+      () => 'ok' as const,
+      () => 'error' as const,
+    );
   try {
-    await check();
-    return 'ok';
-  } catch {
-    return 'error';
+    return await Promise.race([outcome, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-export function systemRoutes(ctx: AppContext, metrics: Registry): Router {
+/**
+ * `metrics` is absent when /metrics is served on its own port (DOCKHAND_METRICS_PORT); then the
+ * main port does not serve it at all.
+ */
+export function systemRoutes(ctx: AppContext, metrics: Registry | undefined): Router {
   const router = Router();
   let openApi: unknown;
 
   router.get('/health', async (_req, res) => {
     const [database, queue] = await Promise.all([
-      settle(() => ctx.db.app`select 1`),
+      // Its own connection: a pool filled by stuck requests does not make /health wait.
+      settle(() => ctx.db.health`select 1`),
       ctx.redis ? settle(() => ctx.redis!.ping()) : Promise.resolve<Check>('not_configured'),
     ]);
     const ok = database === 'ok' && queue !== 'error';
@@ -53,9 +79,7 @@ export function systemRoutes(ctx: AppContext, metrics: Registry): Router {
     });
   });
 
-  router.get('/metrics', async (_req, res) => {
-    res.type(metrics.contentType).send(await metrics.metrics());
-  });
+  if (metrics) router.get('/metrics', metricsAccess(ctx.config.metrics, false), metricsHandler(metrics));
 
   router.get('/v1/openapi.json', (_req, res) => {
     openApi ??= buildOpenApiDocument(ctx.version, ctx.config.publicUrl);
