@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:http';
+import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createApp, type AppOptions } from './api/app.ts';
+import { createHttpMetrics, metricsOnlyApp } from './api/metrics.ts';
 import type { AppContext } from './api/context.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
+import { SelectionTokens } from './auth/selection-tokens.ts';
 import { SessionService } from './auth/session-service.ts';
+import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import type { Config } from './config/env.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
@@ -14,6 +17,7 @@ import { StoreService } from './domain/stores/store-service.ts';
 import { StoreDirectory } from './ingest/store-directory.ts';
 import { WebhookInbox } from './ingest/webhook-inbox.ts';
 import { createLogger } from './logger.ts';
+import { connectRedis } from './redis.ts';
 import { KeyRing } from './security/key-ring.ts';
 import { createOutboundGuard } from './security/outbound-guard.ts';
 import { createShopifyApp } from './platforms/shopify/shopify-app.ts';
@@ -48,23 +52,25 @@ export async function createRuntime(
       databaseUrl: config.databaseUrl,
       appDatabaseUrl: config.appDatabaseUrl,
       dataDir: config.dataDir,
+      timeouts: config.dbTimeouts,
       onNotice: (message) => logger.debug({ notice: message }, 'database notice'),
     }));
+  let redis: Redis | undefined;
   try {
     if (options.migrate) {
       const result = await migrate(db.owner, { log: (line) => logger.info(line) });
       logger.info({ applied: result.applied.length, total: result.applied.length + result.alreadyApplied.length }, 'migrations');
     }
     await assertAppRole(db);
-    const redis = config.redisUrl
-      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true })
+    // Rate limits and /health: commands fail at once while Redis is away (no offline queue) and
+    // within half a second when it hangs (Redis answers in well under a millisecond), so no
+    // request waits on it.
+    redis = config.redisUrl
+      ? await connectRedis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 500 })
       : undefined;
-    if (redis) {
-      redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
-      await redis.connect();
-    }
+    redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
     const keyRing = new KeyRing(config.keyRing);
-    const accessTokens = new AccessTokens(config.jwtSecret);
+    const accessTokens = new AccessTokens(config.jwtSecret, db);
     const stores = new StoreService(keyRing);
     const shopifyApp = config.shopify
       ? createShopifyApp({ apiKey: config.shopify.apiKey, apiSecret: config.shopify.apiSecret, publicUrl: config.publicUrl })
@@ -80,7 +86,7 @@ export async function createRuntime(
       logger,
       redis,
       accessTokens,
-      sessions: new SessionService(db, accessTokens, keyRing),
+      sessions: new SessionService(db, accessTokens, new SelectionTokens(config.jwtSecret), new SignInThrottle(db), keyRing),
       stores,
       shopify: shopifyApp && {
         app: shopifyApp,
@@ -99,12 +105,13 @@ export async function createRuntime(
     return {
       ctx,
       close: async () => {
-        await sync.close();
+        await sync.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the queues failed'));
         redis?.disconnect();
         if (!options.db) await db.close();
       },
     };
   } catch (error) {
+    redis?.disconnect();
     if (!options.db) await db.close();
     throw error;
   }
@@ -113,25 +120,49 @@ export async function createRuntime(
 export interface RunningServer {
   server: Server;
   url: string;
+  /** Where /metrics is served when DOCKHAND_METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
-export async function listen(ctx: AppContext, port: number, host: string, appOptions?: AppOptions): Promise<RunningServer> {
-  const server = createServer(createApp(ctx, appOptions));
+async function bind(server: Server, port: number, host: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shownHost}:${address.port}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}
+
+export async function listen(ctx: AppContext, port: number, host: string, appOptions?: AppOptions): Promise<RunningServer> {
+  const metrics = appOptions?.metrics ?? createHttpMetrics();
+  const server = createServer(createApp(ctx, { ...appOptions, metrics }));
+  const url = await bind(server, port, host);
+  const metricsPort = ctx.config.metrics.port;
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
+  if (metricsPort !== undefined) {
+    metricsServer = createServer(metricsOnlyApp(ctx.config.metrics, metrics.registry));
+    metricsUrl = await bind(metricsServer, metricsPort, host).catch(async (error: unknown) => {
+      await closeServer(server);
+      throw error;
+    });
+  }
   return {
     server,
-    url: `http://${shownHost}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    url,
+    metricsUrl,
+    close: async () => {
+      await Promise.all([closeServer(server), metricsServer && closeServer(metricsServer)]);
+    },
   };
 }
 

@@ -1,8 +1,11 @@
 import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { requestIdOf, type AppContext } from './context.ts';
-import { ApiError, BadRequestError, NotFoundError, PayloadTooLargeError } from './errors.ts';
+import { ApiError, NotFoundError } from './errors.ts';
+import { createHttpMetrics, type HttpMetrics } from './metrics.ts';
+import { bodyParserError, invalidTextError } from './refused-input.ts';
+import { unavailableError } from './unavailable.ts';
+import { rejectNulInput } from './validate.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimitOptions } from './middleware/rate-limit.ts';
 import { requestContext } from './middleware/request-context.ts';
@@ -16,16 +19,8 @@ import { shopifyInstallRoutes } from '../platforms/shopify/install-routes.ts';
 
 export interface AppOptions {
   rateLimits?: Partial<RateLimitOptions>;
-}
-
-/** Errors raised by body-parser carry a `type`; these are the client's fault. */
-function bodyParserError(error: unknown, limit: string): ApiError | undefined {
-  const type = (error as { type?: string } | null)?.type;
-  if (type === 'entity.too.large') return new PayloadTooLargeError(limit);
-  if (type === 'entity.parse.failed') return new BadRequestError('The request body is not valid JSON');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new BadRequestError('Unsupported body encoding');
-  if (type === 'request.aborted') return new BadRequestError('The request was aborted');
-  return undefined;
+  /** The registry the app records into; listen() shares it with the metrics port. */
+  metrics?: HttpMetrics;
 }
 
 export function createApp(ctx: AppContext, options: AppOptions = {}) {
@@ -34,25 +29,21 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
 
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics, prefix: 'dockhand_' });
-  const duration = new Histogram({
-    name: 'dockhand_http_request_duration_seconds',
-    help: 'HTTP request duration by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [metrics],
-  });
+  const { registry: metrics, duration } = options.metrics ?? createHttpMetrics();
 
   app.use(requestContext(ctx.logger, duration));
+  // No text of PostgreSQL can hold a NUL: refused in any query here, in any /v1 body after its
+  // parser below, and in every other body by parseInput.
+  app.use(rejectNulInput);
   // Platform-to-server traffic, the hottest path: raw bodies and signatures, mounted before
   // any JSON parser; browser security headers mean nothing to a webhook sender.
   app.use('/webhooks', webhookRoutes(ctx));
   app.use(helmet());
-  app.use(systemRoutes(ctx, metrics));
+  // With DOCKHAND_METRICS_PORT, /metrics lives on that port only (see listen()).
+  app.use(systemRoutes(ctx, ctx.config.metrics.port === undefined ? metrics : undefined));
 
   const limits = rateLimits(ctx.redis, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
-  app.use('/v1', limits.perIp, express.json({ limit: ctx.config.bodyLimit, strict: true }));
+  app.use('/v1', limits.perIp, express.json({ limit: ctx.config.bodyLimit, strict: true }), rejectNulInput);
   app.use('/v1/auth', authRoutes(ctx));
   const authed = [authenticate(ctx.accessTokens), limits.perPrincipal];
   app.use('/v1/users', ...authed, userRoutes(ctx));
@@ -68,12 +59,23 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     throw new NotFoundError(`Route ${req.method} ${req.path}`);
   });
 
-  const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-    const known = error instanceof ApiError ? error : bodyParserError(error, ctx.config.bodyLimit);
+  const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
     const requestId = requestIdOf(res);
+    let clientError =
+      error instanceof ApiError ? error : bodyParserError(error, ctx.config.bodyLimit, req.get('content-encoding'));
+    if (!clientError) {
+      // Validation should have refused the value first; the warning shows where it did not.
+      clientError = invalidTextError(error);
+      if (clientError) ctx.logger.warn({ err: error, requestId }, 'the database refused a value the request sent');
+    }
+    // A database or queue that is down or busy is the client's cue to retry: 503, not 500.
+    const unavailable = clientError ? undefined : unavailableError(error);
+    if (unavailable) ctx.logger.warn({ err: error, requestId }, 'dependency unavailable');
+    const known = clientError ?? unavailable;
     if (!known) ctx.logger.error({ err: error, requestId }, 'unhandled error');
     const answer = known ?? new ApiError('INTERNAL_ERROR', 'Something went wrong on our side');
-    if (answer.code === 'RATE_LIMITED' && typeof answer.details['retryAfter'] === 'number') {
+    const retryable = answer.code === 'RATE_LIMITED' || answer.code === 'SERVICE_UNAVAILABLE';
+    if (retryable && typeof answer.details['retryAfter'] === 'number') {
       res.setHeader('Retry-After', String(answer.details['retryAfter']));
     }
     if (res.headersSent) return;

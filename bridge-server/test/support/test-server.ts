@@ -4,7 +4,8 @@ import { Writable } from 'node:stream';
 import type { AppOptions } from '../../src/api/app.ts';
 import type { AppContext } from '../../src/api/context.ts';
 import { loadConfig } from '../../src/config/env.ts';
-import { createOrganization } from '../../src/domain/users/user-service.ts';
+import { createOrganization, insertMember } from '../../src/domain/users/user-service.ts';
+import { systemPrincipal, withPrincipal, type Role } from '../../src/db/principal.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRuntime, listen, type Runtime } from '../../src/runtime.ts';
 import { KeyRing } from '../../src/security/key-ring.ts';
@@ -88,7 +89,7 @@ export interface Api {
   (
     method: string,
     path: string,
-    options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string | Buffer },
+    options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string | Buffer; signal?: AbortSignal },
   ): Promise<{
     status: number;
     body: any;
@@ -105,7 +106,7 @@ export function apiClient(baseUrl: string): Api {
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: options.signal ?? null });
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -128,6 +129,21 @@ export async function signedInOrg(server: TestServer, name = 'Org') {
   const { orgId, userId } = await createOrganization(server.runtime.ctx.db, { name, adminEmail: email, adminPassword: PASSWORD });
   const api = apiClient(server.url);
   const login = await api('POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  return { orgId, userId, email, token: login.body.data.accessToken as string, cookie: login.headers.get('set-cookie') ?? '' };
+}
+
+/**
+ * Adds a member (a new email) to an existing organization and signs them in to it:
+ * a real session, as every access token now needs (its membership and session are checked per
+ * request).
+ */
+export async function memberSession(server: TestServer, orgId: string, role: Role = 'owner', storeIds?: string[]) {
+  const email = uniqueEmail(role);
+  const { userId } = await withPrincipal(server.runtime.ctx.db, systemPrincipal(orgId), (tx) =>
+    insertMember(tx, { orgId, email, password: PASSWORD, role, storeIds }),
+  );
+  const login = await apiClient(server.url)('POST', '/v1/auth/login', { body: { email, password: PASSWORD, orgId } });
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
   return { orgId, userId, email, token: login.body.data.accessToken as string, cookie: login.headers.get('set-cookie') ?? '' };
 }

@@ -1,13 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { withPrincipal } from '../../db/principal.ts';
-import { StoreExistsError } from '../../domain/stores/store-service.ts';
+import { ShopTakenError, StoreActivationRefusedError } from '../../domain/stores/store-service.ts';
 import { storeSyncStatus, SYNC_ENTITIES } from '../../sync/sync-status.ts';
+import { createStoreWithVerifiedKeys } from '../../platforms/woocommerce/store-with-keys.ts';
+import { createShopifyStore } from '../../platforms/shopify/store-with-token.ts';
 import { principalOf, requestIdOf, type AppContext } from '../context.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { requireRole } from '../middleware/authenticate.ts';
 import { dataOf, documentRoute, pageOf } from '../openapi.ts';
-import { decodeCursor, pageQuery, toPage } from '../pagination.ts';
+import { createdAtIdKey, decodeCursor, pageQuery, toPage } from '../pagination.ts';
 import { parseInput, uuidParam } from '../validate.ts';
 
 const SHOP_DOMAIN = /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.myshopify\.(com|io)$/;
@@ -38,9 +40,11 @@ const createStore = z
       platform: z.literal('woocommerce'),
       name: z.string().min(1).max(200),
       siteUrl: z.url({ protocol: /^https?$/ }).max(2048),
-      credentials: z
-        .object({ consumerKey: z.string().regex(/^ck_[A-Za-z0-9]+$/), consumerSecret: z.string().regex(/^cs_[A-Za-z0-9]+$/) })
-        .optional(),
+      // Required, and checked against the store with a real REST call before anything is saved.
+      credentials: z.object({
+        consumerKey: z.string().regex(/^ck_[A-Za-z0-9]{1,128}$/),
+        consumerSecret: z.string().regex(/^cs_[A-Za-z0-9]{1,128}$/),
+      }),
       webhookSecret: z.string().min(16).max(256).optional(),
     }),
   ])
@@ -145,7 +149,7 @@ export function storeRoutes(ctx: AppContext): Router {
 
   router.get('/', async (req, res) => {
     const query = parseInput(pageQuery, req.query, 'query');
-    const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : undefined;
+    const after = query.cursor ? decodeCursor(query.cursor, createdAtIdKey) : undefined;
     const rows = await ctx.stores.list(ctx.db, principalOf(res), { limit: query.limit, after });
     res.json(toPage(rows, query.limit, (row) => [row.createdAt, row.id]));
   });
@@ -153,12 +157,11 @@ export function storeRoutes(ctx: AppContext): Router {
   router.post('/', admin, async (req, res) => {
     const body = parseInput(createStore, req.body);
     const principal = principalOf(res);
-    const created = await withPrincipal(ctx.db, principal, (tx) =>
-      ctx.stores.create(tx, principal, body, requestIdOf(res)).catch((error: unknown) => {
-        if (error instanceof StoreExistsError) throw new ConflictError(error.message);
-        throw error;
-      }),
-    );
+    // A store joins only with proof of control, which each platform checks its own way.
+    const created =
+      body.platform === 'woocommerce'
+        ? await createStoreWithVerifiedKeys(ctx, principal, body, requestIdOf(res))
+        : await createShopifyStore(ctx, principal, body, requestIdOf(res));
     res.status(201).json({ data: created });
   });
 
@@ -198,7 +201,14 @@ export function storeRoutes(ctx: AppContext): Router {
     const body = parseInput(updateStore, req.body);
     const principal = principalOf(res);
     const updated = id
-      ? await withPrincipal(ctx.db, principal, (tx) => ctx.stores.update(tx, principal, id, body, requestIdOf(res)))
+      ? await withPrincipal(ctx.db, principal, (tx) => ctx.stores.update(tx, principal, id, body, requestIdOf(res))).catch(
+          (error: unknown) => {
+            // Only the connect flows make a store active (with proof); one organization holds a shop.
+            if (error instanceof StoreActivationRefusedError || error instanceof ShopTakenError)
+              throw new ConflictError(error.message);
+            throw error;
+          },
+        )
       : undefined;
     if (!updated) throw new NotFoundError('Store');
     res.json({ data: updated });
@@ -211,6 +221,8 @@ export function storeRoutes(ctx: AppContext): Router {
       ? await withPrincipal(ctx.db, principal, (tx) => ctx.stores.disconnect(tx, principal, id, requestIdOf(res)))
       : undefined;
     if (!updated) throw new NotFoundError('Store');
+    // A disconnected store receives no webhooks from this moment (the look-up's cache forgets it).
+    ctx.ingest.directory.forget(updated.id);
     res.json({ data: updated });
   });
 
