@@ -8,7 +8,6 @@ import { StoreService } from '../domain/stores/store-service.ts';
 import { createOrganization, EmailTakenError } from '../domain/users/user-service.ts';
 import { createRuntime, listen, startSyncWorkers } from '../runtime.ts';
 import { KeyRing } from '../security/key-ring.ts';
-import { runDemo } from './demo.ts';
 import { closeServer, shutDown, untilSignal } from './shutdown.ts';
 
 const USAGE = `Usage: dockhand <command> [options]
@@ -17,7 +16,6 @@ Commands:
   migrate                     apply pending database migrations (as the database owner)
   serve [--migrate]           run the HTTP API (PORT, default 8787); migrates first on embedded PGlite
   worker                      run the background sync workers
-  demo                        everything at once with no setup (what \`npm start\` runs)
   create-org --name N --admin-email E --admin-password P
                               create an organization and its owner; prints {"orgId","userId"}
   rotate-keys                 re-encrypt store secrets under the first key of DOCKHAND_KEYS
@@ -154,7 +152,8 @@ async function main(argv: string[]): Promise<void> {
     case 'worker':
       return commandWorker();
     case 'demo':
-      return runDemo(args);
+      // The demo (emulated stores included) is its own package, so the server carries none of it.
+      return fail('the demo moved out of the server: run `npm start`, or `dockhand-demo` from @dockhand/embed-demo');
     case 'create-org':
       return commandCreateOrg(args);
     case 'rotate-keys':

@@ -1,5 +1,5 @@
 import postgres, { type Options, type Sql } from 'postgres';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
+import type { EmbeddedPostgres } from './embedded.ts';
 import { PipelinedReader } from './pipelined-reader.ts';
 import { DEFAULT_DB_TIMEOUTS, timeoutParameters, type DatabaseTimeouts } from './timeouts.ts';
 
@@ -102,6 +102,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       },
     };
   }
+  // Loaded only here, so a server on PostgreSQL never loads the embedded engine.
+  const { startEmbeddedPostgres } = await import('./embedded.ts');
   const embedded: EmbeddedPostgres = await startEmbeddedPostgres(options.dataDir);
   // PGlite runs one backend: with several client connections it would interleave the
   // statements of different transactions, so the whole process shares one connection.

@@ -5,10 +5,7 @@ import {
   type ShopifyEmulator,
   type WooCommerceEmulator,
 } from '@dockhand/emulators';
-import type { AppContext } from '../api/context.ts';
-import { systemPrincipal, withPrincipal } from '../db/principal.ts';
-import { openConnector } from '../platforms/registry.ts';
-import { connectorDeps } from '../runtime.ts';
+import { connectorDeps, openConnector, systemPrincipal, withPrincipal, type AppContext } from '@dockhand/bridge-server';
 import type { DemoSecrets } from './demo-secrets.ts';
 
 export interface DemoStores {

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { privateDirectory } from '../db/private-files.ts';
-import { KeyRing } from '../security/key-ring.ts';
+import { KeyRing, privateDirectory } from '@dockhand/bridge-server';
 
 /**
  * Everything secret the demo needs and the user did not set, made once at random and kept

@@ -1,12 +1,21 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/env.ts';
-import { systemPrincipal, withPrincipal } from '../db/principal.ts';
-import { createOrganization, setMemberPassword } from '../domain/users/user-service.ts';
-import { createRuntime, listen, startSyncWorkers } from '../runtime.ts';
-import { parseAllowHosts } from '../security/outbound-guard.ts';
+import {
+  closeServer,
+  ConfigError,
+  createOrganization,
+  createRuntime,
+  listen,
+  loadConfig,
+  parseAllowHosts,
+  setMemberPassword,
+  shutDown,
+  startSyncWorkers,
+  systemPrincipal,
+  untilSignal,
+  withPrincipal,
+} from '@dockhand/bridge-server';
 import { loadOrCreateDemoSecrets } from './demo-secrets.ts';
 import { startDemoEmulators, startDemoStores, type DemoEmulators } from './demo-stores.ts';
-import { closeServer, shutDown, untilSignal } from './shutdown.ts';
 
 export const DEMO_ADMIN_EMAIL = 'admin@demo.dockhand.test';
 
