@@ -56,8 +56,8 @@ function wooDelivery(storeId: string, body: string, overrides: Record<string, st
 }
 
 const inbox = async () =>
-  server.database.db.owner<{ id: string; platform: string; topic: string; body: string; platform_event_id: string }[]>`
-    select id, platform, topic, body, platform_event_id from webhook_events where org_id = ${orgId} order by received_at`;
+  server.database.db.owner<{ id: string; store_id: string; topic: string; body: string; platform_event_id: string }[]>`
+    select id, store_id, topic, body, platform_event_id from webhook_events where org_id = ${orgId} order by received_at`;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -184,7 +184,7 @@ describe('WooCommerce webhooks', () => {
     const responses = [];
     for (let fire = 0; fire < 3; fire++) responses.push((await wooDelivery(wooStoreId, body)).status);
     expect(responses).toEqual([200, 200, 200]);
-    const rows = (await inbox()).filter((row) => row.platform === 'woocommerce' && row.body === body);
+    const rows = (await inbox()).filter((row) => row.store_id === wooStoreId && row.body === body);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.topic).toBe('order.updated');
   });

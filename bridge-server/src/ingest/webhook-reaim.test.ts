@@ -6,7 +6,8 @@ import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { connectorDeps } from '../runtime.ts';
-import { applyWebhookEvent, SHOPIFY_HANDLED_TOPICS } from '../sync/apply-webhook.ts';
+import { shopifyWebhooks } from '../platforms/shopify/webhooks.ts';
+import { applyWebhookEvent } from '../sync/apply-webhook.ts';
 import { runSyncJob } from '../sync/sync-jobs.ts';
 import { signBase64Hmac } from './webhook-signature.ts';
 
@@ -33,6 +34,8 @@ let victim: { orgId: string; storeId: string; shop: string };
 let attacker: { orgId: string; storeId: string; shop: string };
 /** A shop of the attacker's that uninstalls (its app/uninstalled delivery is captured). */
 let burnerShop: string;
+/** Every Shopify topic the server acts on, from the platform's topic table (a new topic cannot slip past). */
+const SHOPIFY_HANDLED_TOPICS = Object.keys(shopifyWebhooks.topics);
 
 async function install(shop: string): Promise<{ orgId: string; storeId: string; shop: string }> {
   const session = await apiClient(server.url)('POST', '/shopify/session', {

@@ -1,10 +1,23 @@
 import type { Database } from '../db/database.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
-import type { StoreService } from '../domain/stores/store-service.ts';
+import type { Platform, StoreService } from '../domain/stores/store-service.ts';
 import type { OutboundGuard } from '../security/outbound-guard.ts';
 import type { StoreConnector } from './connector.ts';
 import { PlatformAuthError } from './connector.ts';
+import { shopifyWebhooks } from './shopify/webhooks.ts';
 import { createWooCommerceConnector } from './woocommerce/connector.ts';
+import { wooCommerceWebhooks } from './woocommerce/webhooks.ts';
+import type { PlatformWebhooks } from './webhooks.ts';
+
+/** Every platform's webhooks: how deliveries are verified, the topics and what each does. */
+export const WEBHOOK_PLATFORMS: readonly PlatformWebhooks[] = [shopifyWebhooks, wooCommerceWebhooks];
+
+/** The webhooks of `platform` (a stored row's platform: always one of WEBHOOK_PLATFORMS). */
+export function webhooksOf(platform: Platform): PlatformWebhooks {
+  const found = WEBHOOK_PLATFORMS.find((webhooks) => webhooks.platform === platform);
+  if (!found) throw new Error(`No webhooks for platform ${platform}`);
+  return found;
+}
 
 export interface ConnectorDeps {
   db: Database;

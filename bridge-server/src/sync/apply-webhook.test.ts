@@ -26,7 +26,7 @@ const shopifyOrder = (updatedAt: string, extra = '') =>
 async function deliver(platform: 'shopify' | 'woocommerce', topic: string, body: string, eventId = randomUUID()) {
   const stored = await new WebhookInbox(t.db).store({
     orgId,
-    storeId: platform === 'shopify' ? shopifyStore : wooStore,
+    storeId: { shopify: shopifyStore, woocommerce: wooStore }[platform],
     platform,
     eventId,
     topic,
@@ -268,6 +268,84 @@ describe('applying WooCommerce webhooks', () => {
       placed_at: new Date('2026-11-06T09:00:00Z'),
       variant_linked: true,
     });
+  });
+});
+
+describe('when WooCommerce deletes an order, a product or a customer', () => {
+  const order = (modified: string) =>
+    JSON.stringify({
+      id: 601,
+      number: '601',
+      status: 'processing',
+      currency: 'EUR',
+      total: '9.00',
+      customer_id: 0,
+      date_created_gmt: '2026-11-07T09:00:00',
+      date_modified_gmt: modified,
+      billing: { email: 'del@example.test' },
+      line_items: [],
+    });
+  const deletedAt = async () =>
+    (
+      await owner()<{ deleted_at: Date | null }[]>`
+        select deleted_at from orders where store_id = ${wooStore} and platform_id = '601'`
+    )[0]?.deleted_at;
+
+  it('keeps the order as a tombstone, once, and a late update does not revive it', async () => {
+    expect(await (await deliver('woocommerce', 'order.created', order('2026-11-07T09:00:00'))).apply()).toBe('applied');
+    expect(await deletedAt()).toBeNull();
+    // WooCommerce sends `{id}` on a move to the trash, and may send it more than once.
+    const results = await Promise.allSettled([
+      deliver('woocommerce', 'order.deleted', '{"id":601}').then((event) => event.apply()),
+      deliver('woocommerce', 'order.deleted', '{"id":601}', randomUUID()).then((event) => event.apply()),
+    ]);
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : 'rejected')).sort()).toEqual([
+      'applied',
+      'unchanged',
+    ]);
+    const gone = await deletedAt();
+    expect(gone).toBeInstanceOf(Date);
+    // An update delivered late (changed before the deletion) leaves it deleted.
+    await (await deliver('woocommerce', 'order.updated', order('2026-11-07T09:30:00'))).apply();
+    expect(await deletedAt()).toEqual(gone);
+    const [row] = await owner()<{ count: number }[]>`
+      select count(*)::int as count from orders where store_id = ${wooStore} and platform_id = '601'`;
+    expect(row!.count).toBe(1);
+  });
+
+  it('clears the tombstone when the order is taken out of the trash', async () => {
+    expect(await (await deliver('woocommerce', 'order.restored', order('2026-11-07T09:30:00'))).apply()).toBe('applied');
+    expect(await deletedAt()).toBeNull();
+  });
+
+  it('tombstones products and customers, keeping the ledger whole; an unknown id changes nothing', async () => {
+    const [ledgerBefore] = await owner()<{ count: number }[]>`
+      select count(*)::int as count from inventory_ledger where store_id = ${wooStore}`;
+    expect(await (await deliver('woocommerce', 'product.deleted', '{"id":31}')).apply()).toBe('applied');
+    const [product] = await owner()<{ deleted_at: Date | null }[]>`
+      select deleted_at from products where store_id = ${wooStore} and platform_id = '31'`;
+    expect(product!.deleted_at).toBeInstanceOf(Date);
+    const [ledgerAfter] = await owner()<{ count: number }[]>`
+      select count(*)::int as count from inventory_ledger where store_id = ${wooStore}`;
+    expect(ledgerAfter).toEqual(ledgerBefore);
+    const customer = JSON.stringify({
+      id: 88,
+      email: 'gone@example.test',
+      first_name: 'G',
+      last_name: 'One',
+      date_modified_gmt: '2026-11-07T10:00:00',
+    });
+    expect(await (await deliver('woocommerce', 'customer.created', customer)).apply()).toBe('applied');
+    expect(await (await deliver('woocommerce', 'customer.deleted', '{"id":88}')).apply()).toBe('applied');
+    const [gone] = await owner()<{ deleted_at: Date | null }[]>`
+      select deleted_at from customers where store_id = ${wooStore} and platform_id = '88'`;
+    expect(gone!.deleted_at).toBeInstanceOf(Date);
+    expect(await (await deliver('woocommerce', 'order.deleted', '{"id":999999}')).apply()).toBe('unchanged');
+  });
+
+  it('marks a deletion without an id as failed at once', async () => {
+    const event = await deliver('woocommerce', 'product.deleted', '{"name":"no id"}');
+    await expect(event.apply()).rejects.toThrow(/product.deleted/);
   });
 });
 

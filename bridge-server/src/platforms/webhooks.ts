@@ -1,0 +1,119 @@
+import type { AppContext } from '../api/context.ts';
+import { BadRequestError } from '../api/errors.ts';
+import type { Principal, TenantSql } from '../db/principal.ts';
+import type { Platform } from '../domain/stores/store-service.ts';
+import type { StoreHome } from '../ingest/store-directory.ts';
+
+/**
+ * What a platform provides so that webhooks can be received and applied without the rest of
+ * the server knowing which platform sent them: how a delivery is verified and identified, the
+ * topics the store is subscribed to, and what each topic does. `ingest/` and `sync/` reach it
+ * through `platforms/registry.ts`.
+ */
+
+/** The body does not belong to the store the delivery was addressed to: nothing is applied. */
+export class ForeignPayloadError extends Error {
+  constructor(reason: string) {
+    super(`Refused: ${reason}`);
+    this.name = 'ForeignPayloadError';
+  }
+}
+
+/** The event cannot be applied yet (e.g. stock for a product not synced yet): retry later. */
+export class RetryLaterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
+export interface WebhookTarget {
+  orgId: string;
+  storeId: string;
+}
+
+/** The inbox row being applied. */
+export interface StoredWebhook {
+  id: string;
+  topic: string;
+  /** The platform's JSON text, as delivered. */
+  body: string;
+}
+
+/** The store an inbox row belongs to, as the apply step reads it. */
+export interface WebhookStore {
+  status: string;
+  shopDomain: string | null;
+  platformShopId: string | null;
+}
+
+/** Applies one delivery of a topic; answers whether it changed anything. */
+export type TopicAction = (
+  tx: TenantSql,
+  target: WebhookTarget,
+  payload: unknown,
+  event: StoredWebhook,
+  principal: Principal,
+) => Promise<boolean>;
+
+export interface WebhookTopic {
+  action: TopicAction;
+  /**
+   * How the store comes to send it: `api` topics are subscribed by the connector's
+   * `registerWebhooks`; `app-config` topics are declared in the app's configuration (Shopify's
+   * mandatory compliance topics) and cannot be subscribed through the API.
+   */
+  subscribedBy: 'api' | 'app-config';
+  /** Applied whatever the store's status (a compliance request concerns its data after the uninstall too). */
+  evenWhenDisconnected?: boolean;
+}
+
+/** One received HTTP delivery, as the webhook route hands it over. */
+export interface WebhookDelivery {
+  /** The raw bytes the signature covers. */
+  body: Buffer;
+  header(name: string): string | undefined;
+  param(name: string): string | undefined;
+}
+
+export type WebhookReception =
+  /** A verified event for a store: stored in the inbox, then applied. */
+  | { kind: 'event'; store: StoreHome; eventId: string; topic: string; body: string }
+  /** Answered 200 with this body and not stored (a ping, an uninstall that did not happen, …). */
+  | { kind: 'answered'; answer: Record<string, unknown> };
+
+export interface PlatformWebhooks {
+  readonly platform: Platform;
+  /** The route under `/webhooks` deliveries arrive at (Express path syntax). */
+  readonly path: string;
+  /** Headers kept with the inbox row start with this; */
+  readonly headerPrefix: string;
+  /** except the signature: once checked it proves nothing, and a stored one is a capture waiting to be re-sent. */
+  readonly signatureHeader: string;
+  /** Every topic Dockhand acts on: the single source of both subscription and handling. */
+  readonly topics: Readonly<Record<string, WebhookTopic>>;
+  /** The platform's name of the subscription that delivers `topic` (Shopify: `orders/create` → `ORDERS_CREATE`). */
+  subscriptionName(topic: string): string;
+  /** Verifies a delivery and finds its store; throws the HTTP error to answer otherwise. */
+  receive(ctx: AppContext, delivery: WebhookDelivery): Promise<WebhookReception>;
+  /** Throws ForeignPayloadError when the body does not belong to the store it was stored for. */
+  checkOwnership(topic: string, payload: unknown, store: WebhookStore): void;
+}
+
+/** The subscription names `registerWebhooks` creates, in the order of the topic table. */
+export function subscriptionNames(webhooks: PlatformWebhooks): string[] {
+  return Object.entries(webhooks.topics)
+    .filter(([, topic]) => topic.subscribedBy === 'api')
+    .map(([name]) => webhooks.subscriptionName(name));
+}
+
+/** The body as text, refused unless it is JSON. */
+export function jsonBody(body: Buffer): string {
+  const text = body.toString('utf8');
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new BadRequestError('The webhook body is not valid JSON');
+  }
+  return text;
+}
