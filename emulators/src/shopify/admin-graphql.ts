@@ -13,14 +13,15 @@ import {
 } from 'graphql';
 import { MAX_QUERY_COST, operationCost } from './cost.ts';
 import { compare, parseSearch, parseSearchDate } from './query-filter.ts';
-import type { Location, Product, ShopStore } from './store.ts';
+import type { Customer, Location, Product, ShopStore } from './store.ts';
 import { listConnection } from './graphql/connections.ts';
-import { type Args, type RequestContext, type ShopContext, adminSchema } from './graphql/context.ts';
+import { type Args, type RequestContext, type ShopContext, type View, adminSchema } from './graphql/context.ts';
 import { mutations } from './graphql/mutations.ts';
 import { checkAccess } from './graphql/scopes.ts';
 import { ordersConnection } from './graphql/orders.ts';
 import {
   TOPIC_BY_ENUM,
+  customerView,
   inventoryItemView,
   locationView,
   nodeByGid,
@@ -59,10 +60,42 @@ function prepare(schema: GraphQLSchema, query: string): PreparedDocument {
   return prepared;
 }
 
-function formatError(error: GraphQLError): Record<string, unknown> {
+/**
+ * An error as Shopify (graphql-ruby) words it: the common parse, validation and variable
+ * errors get Shopify's message and `extensions.code`; the rest keep graphql-js's text.
+ */
+export function formatError(error: GraphQLError): Record<string, unknown> {
   const out: Record<string, unknown> = { message: error.message };
   if (error.locations) out.locations = error.locations;
   if (error.path) out.path = error.path;
+  const at = error.locations?.[0];
+  let match: RegExpExecArray | null;
+  if ((match = /^Syntax Error: (?:Unexpected|Expected [^,]+, found) (.+)\.$/.exec(error.message))) {
+    const found = match[1] === '<EOF>' ? 'end of file' : match[1]!.replace(/^Name "(.*)"$/, 'IDENTIFIER ("$1")');
+    out.message = `syntax error, unexpected ${found}${at ? ` at [${at.line}, ${at.column}]` : ''}`;
+    delete out.extensions;
+    return out;
+  }
+  if ((match = /^Cannot query field "([^"]+)" on type "([^"]+)"\./.exec(error.message))) {
+    out.message = `Field '${match[1]}' doesn't exist on type '${match[2]}'`;
+    out.extensions = { code: 'undefinedField', typeName: match[2], fieldName: match[1] };
+    return out;
+  }
+  if ((match = /^Unknown argument "([^"]+)" on field "([^".]+)\.([^"]+)"\./.exec(error.message))) {
+    out.message = `Field '${match[3]}' doesn't accept argument '${match[1]}'`;
+    out.extensions = { code: 'argumentNotAccepted', name: match[3], typeName: 'Field', argumentName: match[1] };
+    return out;
+  }
+  if ((match = /^Variable "\$([^"]+)" of required type "([^"]+)" was not provided\.$/.exec(error.message))) {
+    out.message = `Variable $${match[1]} of type ${match[2]} was provided invalid value`;
+    out.extensions = { value: null, problems: [{ path: [], explanation: 'Expected value to not be null' }] };
+    return out;
+  }
+  if ((match = /^Variable "\$([^"]+)" is not defined(?: by operation "([^"]+)")?\.$/.exec(error.message))) {
+    out.message = `Variable $${match[1]} is used by ${match[2] ?? 'anonymous query'} but not declared`;
+    out.extensions = { code: 'variableNotDefined', variableName: match[1] };
+    return out;
+  }
   out.extensions = { code: 'BAD_REQUEST', ...(error.extensions ?? {}) };
   return out;
 }
@@ -81,7 +114,7 @@ export function executeAdminGraphql(
   scopes: ReadonlySet<string> | null = null,
 ): Record<string, unknown> {
   const schema = adminSchema();
-  const ctx: RequestContext = { ...shopContext, apiVersion };
+  const ctx: RequestContext = { ...shopContext, apiVersion, scopes };
   if (typeof body.query !== 'string' || body.query.trim() === '') {
     return { errors: [{ message: 'Parameter Missing or Invalid', extensions: { code: 'BAD_REQUEST' } }] };
   }
@@ -131,9 +164,11 @@ export function executeAdminGraphql(
           node: (args: Args) => nodeByGid(ctx, String(args.id)),
           nodes: (args: Args) => (args.ids as string[]).map((id) => nodeByGid(ctx, id)),
           shop: () => shopView(ctx),
-          order: (args: Args) => nodeByGid(ctx, String(args.id)),
+          order: (args: Args) => typedNode(ctx, args.id, 'Order'),
+          customer: (args: Args) => typedNode(ctx, args.id, 'Customer'),
+          customers: (args: Args) => customersConnection(ctx, args),
           orders: (args: Args) => ordersConnection(ctx, args, searchWarnings),
-          product: (args: Args) => (String(args.id).includes('/Product/') ? nodeByGid(ctx, String(args.id)) : null),
+          product: (args: Args) => typedNode(ctx, args.id, 'Product'),
           products: (args: Args) =>
             listConnection(
               sortedProducts(ctx.shop, args),
@@ -141,7 +176,7 @@ export function executeAdminGraphql(
               (p) => p.id,
               (p) => productView(ctx, p),
             ),
-          productVariant: (args: Args) => (String(args.id).includes('/ProductVariant/') ? nodeByGid(ctx, String(args.id)) : null),
+          productVariant: (args: Args) => typedNode(ctx, args.id, 'ProductVariant'),
           productVariants: (args: Args) =>
             listConnection(
               ctx.shop.allVariants,
@@ -149,7 +184,7 @@ export function executeAdminGraphql(
               (v) => v.id,
               (v) => variantView(ctx, v),
             ),
-          inventoryItem: (args: Args) => (String(args.id).includes('/InventoryItem/') ? nodeByGid(ctx, String(args.id)) : null),
+          inventoryItem: (args: Args) => typedNode(ctx, args.id, 'InventoryItem'),
           inventoryItems: (args: Args) =>
             listConnection(
               ctx.shop.allVariants,
@@ -157,7 +192,7 @@ export function executeAdminGraphql(
               (v) => v.inventoryItemId,
               (v) => inventoryItemView(ctx, v),
             ),
-          inventoryLevel: (args: Args) => (String(args.id).includes('/InventoryLevel/') ? nodeByGid(ctx, String(args.id)) : null),
+          inventoryLevel: (args: Args) => typedNode(ctx, args.id, 'InventoryLevel'),
           location: (args: Args) =>
             args.id ? nodeByGid(ctx, String(args.id)) : locationView(ctx, ctx.shop.locations[0] as Location),
           locations: (args: Args) =>
@@ -167,12 +202,10 @@ export function executeAdminGraphql(
               (l) => l.id,
               (l) => locationView(ctx, l),
             ),
-          fulfillmentOrder: (args: Args) =>
-            String(args.id).includes('/FulfillmentOrder/') ? nodeByGid(ctx, String(args.id)) : null,
-          fulfillment: (args: Args) => (String(args.id).includes('/Fulfillment/') ? nodeByGid(ctx, String(args.id)) : null),
-          return: (args: Args) => (String(args.id).includes('/Return/') ? nodeByGid(ctx, String(args.id)) : null),
-          webhookSubscription: (args: Args) =>
-            String(args.id).includes('/WebhookSubscription/') ? nodeByGid(ctx, String(args.id)) : null,
+          fulfillmentOrder: (args: Args) => typedNode(ctx, args.id, 'FulfillmentOrder'),
+          fulfillment: (args: Args) => typedNode(ctx, args.id, 'Fulfillment'),
+          return: (args: Args) => typedNode(ctx, args.id, 'Return'),
+          webhookSubscription: (args: Args) => typedNode(ctx, args.id, 'WebhookSubscription'),
           webhookSubscriptions: (args: Args) => {
             const topics = (args.topics as string[] | undefined)?.map((t) => TOPIC_BY_ENUM[t]);
             const list = ctx.webhooks.subscriptions.filter(
@@ -194,6 +227,7 @@ export function executeAdminGraphql(
         return mutations[info.fieldName]?.(source, args, context, info);
       }
       if (info.parentType.name === 'QueryRoot') checkAccess(info.fieldName, scopes);
+      else checkAccess(`${info.parentType.name}.${info.fieldName}`, scopes);
       const value = (source as Record<string, unknown>)[info.fieldName];
       return typeof value === 'function' ? (value as (a: Args) => unknown)(args) : value;
     },
@@ -217,6 +251,30 @@ export function executeAdminGraphql(
   if (searchWarnings.length) extensions.search = searchWarnings;
   response.extensions = extensions;
   return response;
+}
+
+/** A root field that takes one type's id: malformed → invalid-id error, another type's → null. */
+function typedNode(ctx: RequestContext, id: unknown, type: string): View | null {
+  const node = nodeByGid(ctx, String(id));
+  return node && node.__typename === type ? node : null;
+}
+
+function customersConnection(ctx: RequestContext, args: Args) {
+  let list = [...ctx.shop.allCustomers];
+  for (const term of parseSearch(args.query as string | undefined).terms) {
+    if (term.field === 'updated_at' || term.field === 'created_at') {
+      const at = parseSearchDate(term.value);
+      const of = (c: Customer) => (term.field === 'updated_at' ? c.updatedAt : c.createdAt);
+      if (at !== null) list = list.filter((c) => compare(term.op, Math.floor(of(c) / 1000) * 1000, at));
+    } else if (term.field === 'email') {
+      list = list.filter((c) => c.email === term.value.toLowerCase());
+    }
+  }
+  if (args.sortKey === 'UPDATED_AT') list.sort((a, b) => a.updatedAt - b.updatedAt || Number(a.id - b.id));
+  else if (args.sortKey === 'CREATED_AT') list.sort((a, b) => a.createdAt - b.createdAt || Number(a.id - b.id));
+  else if (args.sortKey === 'NAME')
+    list.sort((a, b) => `${a.firstName} ${a.lastName}`.localeCompare(`${b.firstName} ${b.lastName}`));
+  return listConnection(list, args, (c) => c.id, customerView);
 }
 
 function sortedProducts(shop: ShopStore, args: Args): Product[] {

@@ -59,7 +59,7 @@ export interface TokenResponse {
 export interface AuthOptions {
   apiKey: string;
   apiSecret: string;
-  /** Scopes granted when a request names none. */
+  /** The app's configured scopes: granted when an install names none, and on token exchange for a shop that never granted others. */
   defaultScopes: string;
   userFor: (shop: string, userId?: number) => ShopUser | null;
   shopExists: (shop: string) => boolean;
@@ -82,6 +82,8 @@ export class AuthServer {
   readonly tokens = new Map<string, AccessTokenRecord>();
   private readonly codes = new Map<string, CodeRecord>();
   private readonly refreshTokens = new Map<string, RefreshRecord>();
+  /** The scopes each shop granted the app at its last install. */
+  private readonly granted = new Map<string, string>();
 
   constructor(private readonly options: AuthOptions) {}
 
@@ -91,7 +93,7 @@ export class AuthServer {
     const owner = this.options.userFor(shop) as ShopUser;
     this.codes.set(code, {
       shop,
-      scope: params.scope,
+      scope: params.scope || this.options.defaultScopes,
       online: params.online,
       userId: owner.id,
       expiresAt: Date.now() + CODE_SECONDS * 1000,
@@ -116,14 +118,19 @@ export class AuthServer {
       return 'Oauth error invalid_request: The client_id is not valid for this shop.';
     const redirect = query.get('redirect_uri');
     if (!redirect) return 'Oauth error invalid_request: The redirect_uri is missing.';
+    let parsed: URL;
     try {
-      new URL(redirect);
+      parsed = new URL(redirect);
     } catch {
       return 'Oauth error invalid_request: The redirect_uri is not valid.';
     }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      return 'Oauth error invalid_request: The redirect_uri is not whitelisted.';
     if (allowedRedirects && !allowedRedirects.some((allowed) => redirect.startsWith(allowed))) {
       return 'Oauth error invalid_request: The redirect_uri is not whitelisted.';
     }
+    const undefinedScope = [...parseScopeList(query.get('scope') ?? '')].find((scope) => !KNOWN_SCOPES.has(scope));
+    if (undefinedScope) return `Oauth error invalid_scope: Scope undefined: ${undefinedScope}`;
     return null;
   }
 
@@ -233,12 +240,14 @@ export class AuthServer {
           return fail(400, 'invalid_request', 'The authorization code was not found or was already used');
         }
         code.used = true;
+        if (!code.online) this.granted.set(shop, code.scope);
         return { status: 200, body: this.grant(shop, code.scope, code.online, expiring && !code.online, code.userId) };
       }
       case TOKEN_EXCHANGE_GRANT: {
         const subject = body.subject_token;
         if (typeof subject !== 'string' || subject === '')
           return fail(400, 'missing_subject_token', 'The subject_token parameter is missing.');
+        if (body.subject_token_type === OFFLINE_TOKEN_TYPE) return this.migrateToExpiring(shop, subject);
         if (body.subject_token_type !== ID_TOKEN_TYPE)
           return fail(400, 'invalid_request', `Unsupported subject_token_type: ${String(body.subject_token_type)}`);
         const checked = verifyJwtHs256(this.options.apiSecret, subject, Math.floor(Date.now() / 1000));
@@ -255,9 +264,10 @@ export class AuthServer {
         const userId = Number(checked.claims.sub);
         return {
           status: 200,
+          // What the shop granted the app, not whatever the emulator would like to give.
           body: this.grant(
             shop,
-            this.options.defaultScopes,
+            this.granted.get(shop) ?? this.options.defaultScopes,
             online,
             expiring && !online,
             Number.isSafeInteger(userId) ? userId : undefined,
@@ -278,6 +288,25 @@ export class AuthServer {
     }
   }
 
+  /**
+   * Token exchange of a non-expiring offline token for an expiring one (with a refresh token),
+   * same scopes; the old token stops working. An expiring, online or unknown token is refused.
+   */
+  private migrateToExpiring(shop: string, subject: string): TokenResponse {
+    const record = this.authenticate(shop, subject);
+    if (!record || record.online || record.expiresAt !== null) {
+      return {
+        status: 400,
+        body: {
+          error: 'invalid_subject_token',
+          error_description: 'The subject token is not a valid non-expiring offline access token.',
+        },
+      };
+    }
+    record.revoked = true;
+    return { status: 200, body: this.grant(shop, record.scope, false, true) };
+  }
+
   /** The token record when `token` is valid for `shop` now, else null. */
   authenticate(shop: string, token: string | undefined): AccessTokenRecord | null {
     if (!token) return null;
@@ -289,6 +318,7 @@ export class AuthServer {
 
   /** app/uninstalled: every token of the shop stops working. */
   revokeShop(shop: string): void {
+    this.granted.delete(shop);
     for (const record of this.tokens.values()) if (record.shop === shop) record.revoked = true;
     for (const record of this.refreshTokens.values()) if (record.shop === shop) record.used = true;
   }
@@ -298,3 +328,60 @@ export class AuthServer {
 export function hostParam(shop: string): string {
   return Buffer.from(`admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, '')}`).toString('base64');
 }
+
+function parseScopeList(scope: string): Set<string> {
+  return new Set(
+    scope
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  );
+}
+
+const SCOPE_RESOURCES = [
+  'all_orders',
+  'assigned_fulfillment_orders',
+  'channels',
+  'checkouts',
+  'content',
+  'customer_merchant_account',
+  'customers',
+  'discounts',
+  'draft_orders',
+  'files',
+  'fulfillments',
+  'gift_cards',
+  'inventory',
+  'legal_policies',
+  'locales',
+  'locations',
+  'marketing_events',
+  'markets',
+  'merchant_managed_fulfillment_orders',
+  'metaobject_definitions',
+  'metaobjects',
+  'online_store_pages',
+  'order_edits',
+  'orders',
+  'payment_terms',
+  'price_rules',
+  'product_listings',
+  'products',
+  'publications',
+  'reports',
+  'returns',
+  'script_tags',
+  'shipping',
+  'shopify_payments_payouts',
+  'themes',
+  'third_party_fulfillment_orders',
+  'translations',
+  'users',
+];
+
+/** The access scopes Shopify defines (read_ and write_ of each resource; read_all_orders is read only). */
+export const KNOWN_SCOPES: ReadonlySet<string> = new Set(
+  SCOPE_RESOURCES.flatMap((resource) =>
+    resource === 'all_orders' ? [`read_${resource}`] : [`read_${resource}`, `write_${resource}`],
+  ),
+);

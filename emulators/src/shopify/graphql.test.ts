@@ -192,7 +192,10 @@ describe('requests the API refuses', () => {
   it('validates queries against the schema', async () => {
     const { status, json } = await post({ query: '{ orders(first: 1) { nodes { id totallyMadeUp } } }' });
     expect(status).toBe(200);
-    expect(json.errors[0].message).toMatch(/Cannot query field "totallyMadeUp" on type "Order"/);
+    expect(json.errors[0]).toMatchObject({
+      message: "Field 'totallyMadeUp' doesn't exist on type 'Order'",
+      extensions: { code: 'undefinedField', typeName: 'Order', fieldName: 'totallyMadeUp' },
+    });
     expect(json.data).toBeUndefined();
   });
 

@@ -7,7 +7,7 @@ import type { AuthServer } from './auth.ts';
 import type { ShopContext } from './graphql/context.ts';
 import { toJson } from './json.ts';
 import { OperationError, type CreateOrderInput } from './operations.ts';
-import type { ShopInfo, ShopifyControl, WebhookControl } from './types.ts';
+import { servedApiVersion, type ShopInfo, type ShopifyControl, type WebhookControl } from './types.ts';
 import type { COMPLIANCE_TOPICS, WebhookDispatcher, WebhookFaults } from './webhooks.ts';
 
 /** HTTP routes: the shop endpoints (OAuth, Admin GraphQL) and the `/_emulator/…` control routes. */
@@ -115,8 +115,9 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
     const method = req.method ?? 'GET';
     const graphql = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(path);
     if (graphql && method === 'POST') {
-      const version = graphql[1] as string;
-      if (!/^(\d{4}-\d{2}|unstable)$/.test(version)) throw new HttpError(404, { errors: 'Not Found' });
+      if (!/^(\d{4}-\d{2}|unstable)$/.test(graphql[1] as string)) throw new HttpError(404, { errors: 'Not Found' });
+      // A retired or unknown version is served as the oldest supported one, and the header says so.
+      const version = servedApiVersion(graphql[1] as string);
       const tokenHeader = req.headers['x-shopify-access-token'];
       const token = Array.isArray(tokenHeader) ? tokenHeader[0] : tokenHeader;
       const raw = await readBody(req);

@@ -350,6 +350,23 @@ export class ShopOperations {
     return ret;
   }
 
+  declineReturn(returnId: bigint): Return {
+    const ret = this.shop.returns.get(returnId);
+    if (!ret) throw new OperationError('Return does not exist.', ['input', 'id'], 'NOT_FOUND');
+    if (ret.status !== 'REQUESTED')
+      throw new OperationError(
+        'Return is not declinable. Only returns with status REQUESTED can be declined.',
+        ['input', 'id'],
+        'INVALID_STATE',
+      );
+    ret.status = 'DECLINED';
+    const order = this.shop.mutableOrder(ret.orderIndex) as Order;
+    this.shop.touch(order);
+    this.webhooks.trigger(this.shop.domain, 'returns/decline', returnPayload(order, ret));
+    this.emitOrder('orders/updated', order);
+    return ret;
+  }
+
   /**
    * Applies all changes or none: every item and location must exist and every
    * `changeFromQuantity` must match before anything is written.

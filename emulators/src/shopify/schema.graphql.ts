@@ -104,6 +104,24 @@ export const adminSchemaSdl = /* GraphQL */ `
     displayName: String!
     email: String
     phone: String
+    createdAt: DateTime!
+    updatedAt: DateTime!
+  }
+  type CustomerConnection {
+    edges: [CustomerEdge!]!
+    nodes: [Customer!]!
+    pageInfo: PageInfo!
+  }
+  type CustomerEdge {
+    cursor: String!
+    node: Customer!
+  }
+  enum CustomerSortKeys {
+    CREATED_AT
+    ID
+    NAME
+    RELEVANCE
+    UPDATED_AT
   }
 
   type MailingAddress {
@@ -489,12 +507,15 @@ export const adminSchemaSdl = /* GraphQL */ `
     ORDERS_PAID
     PRODUCTS_CREATE
     PRODUCTS_UPDATE
+    CUSTOMERS_CREATE
+    CUSTOMERS_UPDATE
     INVENTORY_LEVELS_UPDATE
     FULFILLMENTS_CREATE
     FULFILLMENTS_UPDATE
     FULFILLMENT_ORDERS_FULFILLMENT_REQUEST_ACCEPTED
     RETURNS_REQUEST
     RETURNS_APPROVE
+    RETURNS_DECLINE
     RETURNS_UPDATE
   }
   enum WebhookSubscriptionFormat {
@@ -543,6 +564,16 @@ export const adminSchemaSdl = /* GraphQL */ `
       query: String
       sortKey: OrderSortKeys = PROCESSED_AT
     ): OrderConnection!
+    customer(id: ID!): Customer
+    customers(
+      first: Int
+      after: String
+      last: Int
+      before: String
+      reverse: Boolean = false
+      query: String
+      sortKey: CustomerSortKeys = ID
+    ): CustomerConnection!
     product(id: ID!): Product
     products(
       first: Int
@@ -648,6 +679,21 @@ export const adminSchemaSdl = /* GraphQL */ `
   input ReturnApproveRequestInput {
     id: ID!
     notifyCustomer: Boolean = false
+  }
+  enum ReturnDeclineReason {
+    FINAL_SALE
+    OTHER
+    RETURN_PERIOD_ENDED
+  }
+  input ReturnDeclineRequestInput {
+    id: ID!
+    declineReason: ReturnDeclineReason!
+    declineNote: String
+    notifyCustomer: Boolean = false
+  }
+  type ReturnDeclineRequestPayload {
+    return: Return
+    userErrors: [ReturnUserError!]!
   }
   type ReturnApproveRequestPayload {
     return: Return
@@ -796,6 +842,7 @@ export const adminSchemaSdl = /* GraphQL */ `
     ): FulfillmentTrackingInfoUpdatePayload
     returnRequest(input: ReturnRequestInput!): ReturnRequestPayload
     returnApproveRequest(input: ReturnApproveRequestInput!): ReturnApproveRequestPayload
+    returnDeclineRequest(input: ReturnDeclineRequestInput!): ReturnDeclineRequestPayload
     returnCreate(returnInput: ReturnInput!): ReturnCreatePayload
     inventoryAdjustQuantities(input: InventoryAdjustQuantitiesInput!): InventoryAdjustQuantitiesPayload
     inventorySetQuantities(input: InventorySetQuantitiesInput!): InventorySetQuantitiesPayload

@@ -107,6 +107,9 @@ export interface Customer {
   lastName: string;
   email: string;
   phone: string | null;
+  /** ms since epoch */
+  createdAt: number;
+  updatedAt: number;
 }
 export interface Address {
   firstName: string;
@@ -346,7 +349,7 @@ export class ShopStore {
       email: `owner@${options.domain}`,
     };
     this.seedCatalog(random.fork('catalog'), this.start - 30 * 86_400_000);
-    this.seedCustomers(random.fork('customers'));
+    this.seedCustomers(random.fork('customers'), this.start - 30 * 86_400_000);
     this.byUpdated = Array.from({ length: options.orders }, (_, i) => i);
   }
 
@@ -406,7 +409,7 @@ export class ShopStore {
     }
   }
 
-  private seedCustomers(random: Random): void {
+  private seedCustomers(random: Random, since: number): void {
     for (let c = 0; c < 500; c++) {
       const firstName = random.pick(FIRST_NAMES);
       const lastName = random.pick(LAST_NAMES);
@@ -416,8 +419,18 @@ export class ShopStore {
         lastName,
         email: `${firstName}.${lastName}.${c + 1}@example.com`.toLowerCase().replace(/ü/g, 'u'),
         phone: random.next() < 0.5 ? `+1555${String(random.int(0, 9_999_999)).padStart(7, '0')}` : null,
+        createdAt: since + c * 60_000,
+        updatedAt: since + c * 60_000,
       });
     }
+  }
+
+  get allCustomers(): readonly Customer[] {
+    return this.customers;
+  }
+
+  customerById(id: bigint): Customer | undefined {
+    return this.customers.find((customer) => customer.id === id);
   }
 
   get orderCount(): number {
@@ -501,6 +514,8 @@ export class ShopStore {
   addOrder(build: (index: number, id: bigint, number: number) => Order): Order {
     const index = this.count++;
     const order = build(index, makeId('order', this.index, index + 1), 1001 + index);
+    // A new order moves its customer's updatedAt (orders count, amount spent), as on Shopify.
+    order.customer.updatedAt = Math.max(order.customer.updatedAt, order.updatedAt);
     this.overlay.set(index, order);
     this.byUpdated.push(index);
     return order;

@@ -7,6 +7,20 @@ import type { COMPLIANCE_TOPICS, DeliveryRecord, WebhookFaults } from './webhook
 /** The public surface of the Shopify emulator: options, handle, control API. */
 
 export const DEFAULT_API_VERSION = '2026-04';
+/** Stable versions the emulated Shopify supports, oldest first (each is supported for 12 months). */
+export const SUPPORTED_API_VERSIONS: readonly string[] = ['2025-10', '2026-01', '2026-04', '2026-07'];
+/** The release candidate (the next stable version), served but not supported. */
+export const RELEASE_CANDIDATE_API_VERSION = '2026-10';
+
+/**
+ * The version Shopify serves for a requested one: a supported version, the release candidate
+ * or `unstable` as asked; any other (retired, unknown) falls forward to the oldest supported.
+ */
+export function servedApiVersion(requested: string): string {
+  if (requested === 'unstable' || requested === RELEASE_CANDIDATE_API_VERSION || SUPPORTED_API_VERSIONS.includes(requested))
+    return requested;
+  return SUPPORTED_API_VERSIONS[0] as string;
+}
 export const DEFAULT_SCOPES =
   'read_orders,write_orders,read_all_orders,read_products,write_products,read_inventory,write_inventory,read_locations,read_fulfillments,write_fulfillments,read_assigned_fulfillment_orders,write_assigned_fulfillment_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_returns,write_returns,read_customers';
 

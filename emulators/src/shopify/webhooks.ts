@@ -44,7 +44,7 @@ export interface WebhookFaults {
   slowMs?: number;
 }
 
-export type DeliveryOutcome = 'delivered' | 'failed' | 'dropped';
+export type DeliveryOutcome = 'delivered' | 'failed' | 'dropped' | 'published';
 
 export interface DeliveryRecord {
   eventId: string;
@@ -142,6 +142,18 @@ export class WebhookDispatcher extends EventEmitter {
     }
     for (const subscription of targets) {
       const body = toJson(subscription.includeFields.length ? pick(payload, subscription.includeFields) : payload);
+      if (!/^https?:/i.test(subscription.uri)) {
+        // Pub/Sub and EventBridge: Shopify publishes to the cloud; nothing to POST here.
+        this.record({ eventId, subscription, topic, body, triggeredAt }, randomUUID(), 0, {
+          outcome: 'published',
+          statusCode: null,
+          error: null,
+          duplicate: false,
+          durationMs: 0,
+          nextRetryInMs: null,
+        });
+        continue;
+      }
       this.enqueue({ eventId, subscription, topic, body, triggeredAt });
     }
     return eventId;

@@ -11,20 +11,15 @@ import type {
   SyncEntity,
 } from '../connector.ts';
 import type { NormalizedCustomer, NormalizedInventoryLevel, NormalizedOrder, NormalizedProduct } from '../model.ts';
-import {
-  CostBucket,
-  QueryTooCostlyError,
-  ShopifyAdminClient,
-  ShopifyGraphqlError,
-  toRawJson,
-  type AdminClientOptions,
-} from './admin-client.ts';
+import { CostBucket, QueryTooCostlyError, ShopifyAdminClient, toRawJson, type AdminClientOptions } from './admin-client.ts';
 import {
   normalizeShopifyGraphqlCustomer,
   normalizeShopifyGraphqlInventoryLevel,
   normalizeShopifyGraphqlOrder,
   normalizeShopifyGraphqlProduct,
 } from './normalize.ts';
+import { shopifyWebhooks } from './webhooks.ts';
+import { subscriptionNames } from '../webhooks.ts';
 
 /**
  * The Shopify side of the StoreConnector interface, over the Admin GraphQL API.
@@ -48,18 +43,8 @@ export interface ShopifyConnectorOptions {
   bucket?: CostBucket | undefined;
 }
 
-/** The topics Dockhand subscribes to, as the API's WebhookSubscriptionTopic values. */
-export const SHOPIFY_WEBHOOK_TOPICS = [
-  'ORDERS_CREATE',
-  'ORDERS_UPDATED',
-  'ORDERS_CANCELLED',
-  'PRODUCTS_CREATE',
-  'PRODUCTS_UPDATE',
-  'CUSTOMERS_CREATE',
-  'CUSTOMERS_UPDATE',
-  'INVENTORY_LEVELS_UPDATE',
-  'APP_UNINSTALLED',
-] as const;
+/** The topics Dockhand subscribes to, as the API's WebhookSubscriptionTopic values: those the webhook module handles. */
+export const SHOPIFY_WEBHOOK_TOPICS: readonly string[] = subscriptionNames(shopifyWebhooks);
 
 /** Reasons inventoryAdjustQuantities accepts; anything else is sent as `correction`. */
 const INVENTORY_REASONS = new Set([
@@ -94,7 +79,6 @@ const LINE_NODE_COST = 1 + 2 + 1; // line, originalUnitPriceSet{shopMoney}, vari
 export const ORDER_NODE_COST = 1 + 2 + 1 + 2 + LINES_PER_ORDER * LINE_NODE_COST; // order, totalPriceSet, customer, lineItems
 const PRODUCT_NODE_COST = 1 + 2 + VARIANTS_PER_PRODUCT * 2; // product, variants(variant, inventoryItem)
 const CUSTOMER_NODE_COST = 1;
-const CUSTOMER_VIA_ORDER_NODE_COST = 2;
 const LEVEL_NODE_COST = 3; // level, location, quantities
 const ITEM_NODE_COST = 1 + 2 + LEVELS_PER_ITEM * LEVEL_NODE_COST;
 
@@ -136,14 +120,6 @@ const CUSTOMERS_QUERY = `query DockhandCustomers($first: Int!, $after: String, $
   customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     pageInfo { hasNextPage endCursor }
     nodes { id email firstName lastName phone updatedAt }
-  }
-}`;
-
-/** Where the API has no `customers` root (the emulator), customers are read through their orders. */
-const CUSTOMERS_VIA_ORDERS_QUERY = `query DockhandOrderCustomers($first: Int!, $after: String, $query: String) {
-  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    pageInfo { hasNextPage endCursor }
-    nodes { updatedAt customer { id email firstName lastName phone } }
   }
 }`;
 
@@ -244,8 +220,6 @@ const sinceQuery = (since: string | null): string | null => (since ? `updated_at
 export class ShopifyConnector implements StoreConnector {
   readonly platform = 'shopify' as const;
   readonly client: ShopifyAdminClient;
-  /** Null until known; false when the API has no `customers` root field. */
-  private customersRoot: boolean | null = null;
 
   constructor(options: ShopifyConnectorOptions) {
     this.client =
@@ -362,44 +336,17 @@ export class ShopifyConnector implements StoreConnector {
   }
 
   private async fetchCustomers(request: PageRequest): Promise<Page<NormalizedCustomer>> {
-    if (this.customersRoot !== false && !request.cursor?.startsWith('o:')) {
-      try {
-        const { data } = await this.affordablePage(CUSTOMER_NODE_COST, request.pageSize, (first) =>
-          this.client.request<{ customers: Connection<GqlNode> }>(
-            CUSTOMERS_QUERY,
-            { first, after: request.cursor, query: sinceQuery(request.since) },
-            { cost: 2 + first * CUSTOMER_NODE_COST },
-          ),
-        );
-        this.customersRoot = true;
-        return {
-          items: data.customers.nodes.map((node) => ({ item: normalizeShopifyGraphqlCustomer(node), raw: toRawJson(node) })),
-          nextCursor: nextCursorOf(data.customers),
-        };
-      } catch (error) {
-        if (!(error instanceof ShopifyGraphqlError) || !/Cannot query field "customers"/.test(error.message)) throw error;
-        this.customersRoot = false;
-      }
-    }
-    // No customers root: read each order's customer, newest order last (last write wins).
-    const { data } = await this.affordablePage(CUSTOMER_VIA_ORDER_NODE_COST, request.pageSize, (first) =>
-      this.client.request<{ orders: Connection<{ updatedAt: string; customer: GqlNode | null }> }>(
-        CUSTOMERS_VIA_ORDERS_QUERY,
-        { first, after: request.cursor?.replace(/^o:/, '') ?? null, query: sinceQuery(request.since) },
-        { cost: 2 + first * CUSTOMER_VIA_ORDER_NODE_COST },
+    const { data } = await this.affordablePage(CUSTOMER_NODE_COST, request.pageSize, (first) =>
+      this.client.request<{ customers: Connection<GqlNode> }>(
+        CUSTOMERS_QUERY,
+        { first, after: request.cursor, query: sinceQuery(request.since) },
+        { cost: 2 + first * CUSTOMER_NODE_COST },
       ),
     );
-    const latest = new Map<string, PageItem<NormalizedCustomer>>();
-    for (const node of data.orders.nodes) {
-      if (!node.customer) continue;
-      const item = normalizeShopifyGraphqlCustomer(node.customer, node.updatedAt);
-      const seen = latest.get(item.platformId);
-      if (!seen || Date.parse(seen.item.updatedAt) <= Date.parse(item.updatedAt)) {
-        latest.set(item.platformId, { item, raw: toRawJson(node.customer) });
-      }
-    }
-    const next = nextCursorOf(data.orders);
-    return { items: [...latest.values()], nextCursor: next ? `o:${next}` : null };
+    return {
+      items: data.customers.nodes.map((node) => ({ item: normalizeShopifyGraphqlCustomer(node), raw: toRawJson(node) })),
+      nextCursor: nextCursorOf(data.customers),
+    };
   }
 
   private async fetchInventory(request: PageRequest): Promise<Page<NormalizedInventoryLevel>> {
@@ -438,11 +385,6 @@ export class ShopifyConnector implements StoreConnector {
   }
 
   /**
-   * Subscribes every Dockhand topic to `callbackUrl`, skipping those already subscribed
-   * there. Topics the API version does not know (the emulator has no customers topics) are
-   * skipped and listed in `unsupported`.
-   */
-  /**
    * The shop this connector's token works for, asked of the Admin API: the proof that the token
    * belongs to the shop (install, custom-app tokens) and that the app is still installed
    * (a PlatformAuthError when the token no longer works).
@@ -452,7 +394,8 @@ export class ShopifyConnector implements StoreConnector {
     return { id: numericId(data.shop.id), myshopifyDomain: data.shop.myshopifyDomain.toLowerCase() };
   }
 
-  async registerWebhooks(callbackUrl: string): Promise<{ created: number; existing: number; unsupported: string[] }> {
+  /** Subscribes every Dockhand topic to `callbackUrl`, skipping those already subscribed there. */
+  async registerWebhooks(callbackUrl: string): Promise<{ created: number; existing: number }> {
     const existingTopics = new Set<string>();
     let after: string | null = null;
     for (;;) {
@@ -466,29 +409,20 @@ export class ShopifyConnector implements StoreConnector {
     }
     let created = 0;
     let existing = 0;
-    const unsupported: string[] = [];
     for (const topic of SHOPIFY_WEBHOOK_TOPICS) {
       if (existingTopics.has(topic)) {
         existing++;
         continue;
       }
-      try {
-        const { data } = await this.client.request<{
-          webhookSubscriptionCreate: { webhookSubscription: { id: string } | null; userErrors: UserError[] };
-        }>(WEBHOOK_CREATE, { topic, uri: callbackUrl }, { cost: 10 });
-        const answer = data.webhookSubscriptionCreate;
-        if (answer.webhookSubscription) created++;
-        else if (answer.userErrors.some((error) => /already been taken/i.test(error.message))) existing++;
-        else throw new ShopifyUserError('webhookSubscriptionCreate', answer.userErrors);
-      } catch (error) {
-        if (error instanceof ShopifyGraphqlError && /WebhookSubscriptionTopic/.test(error.message)) {
-          unsupported.push(topic);
-          continue;
-        }
-        throw error;
-      }
+      const { data } = await this.client.request<{
+        webhookSubscriptionCreate: { webhookSubscription: { id: string } | null; userErrors: UserError[] };
+      }>(WEBHOOK_CREATE, { topic, uri: callbackUrl }, { cost: 10 });
+      const answer = data.webhookSubscriptionCreate;
+      if (answer.webhookSubscription) created++;
+      else if (answer.userErrors.some((error) => /already been taken/i.test(error.message))) existing++;
+      else throw new ShopifyUserError('webhookSubscriptionCreate', answer.userErrors);
     }
-    return { created, existing, unsupported };
+    return { created, existing };
   }
 
   private async inventoryItemOf(change: InventoryChange): Promise<string> {
@@ -583,7 +517,7 @@ export class ShopifyConnector implements StoreConnector {
     return { fulfillmentPlatformId: numericId(answer.fulfillment.id) };
   }
 
-  /** returnApproveRequest, or returnDeclineRequest (which the emulator's schema does not have). */
+  /** returnApproveRequest, or returnDeclineRequest. */
   async pushReturnDecision(push: ReturnDecisionPush): Promise<void> {
     if (!push.returnPlatformId) throw new Error('A Shopify return decision needs the return id');
     const id = toGid('Return', push.returnPlatformId);

@@ -265,9 +265,8 @@ const gqlCustomer = z.object({
 });
 
 /** `updatedAt` may be given separately (a customer read through its order carries none). */
-export function normalizeShopifyGraphqlCustomer(node: unknown, updatedAt?: string): NormalizedCustomer {
-  const withTime = updatedAt && typeof node === 'object' && node !== null ? { updatedAt, ...node } : node;
-  const customer = parseWith(gqlCustomer, withTime, 'Shopify GraphQL customer');
+export function normalizeShopifyGraphqlCustomer(node: unknown): NormalizedCustomer {
+  const customer = parseWith(gqlCustomer, node, 'Shopify GraphQL customer');
   return {
     platformId: customer.id,
     email: customer.email,

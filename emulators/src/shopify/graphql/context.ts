@@ -31,6 +31,8 @@ export interface ShopContext {
 
 export interface RequestContext extends ShopContext {
   apiVersion: string;
+  /** The token's granted scopes; null skips the access checks. */
+  scopes: ReadonlySet<string> | null;
 }
 
 export type Args = Record<string, unknown>;

@@ -5,6 +5,7 @@ import { OperationError, type InventoryChange } from '../operations.ts';
 import { gid, isoSeconds, parseGid, type IdKind, type Location, type Variant } from '../store.ts';
 import { type WebhookSubscription } from '../webhooks.ts';
 import { type Args, type RequestContext, type View, err, requiresIdempotency } from './context.ts';
+import { checkTopicAccess } from './scopes.ts';
 import { TOPIC_BY_ENUM, fulfillmentView, inventoryItemView, locationView, returnView, webhookSubscriptionView } from './views.ts';
 
 /** Admin GraphQL mutations; failures the API reports as `userErrors` come from OperationError. */
@@ -329,8 +330,18 @@ export const mutations: Record<string, GraphQLFieldResolver<unknown, RequestCont
       return { return: null, userErrors: userErrorsFrom(error, true) };
     }
   },
+  returnDeclineRequest: (_source, args, ctx) => {
+    const input = args.input as Args;
+    try {
+      const ret = ctx.ops.declineReturn(requireGid(input.id, 'return', ['input', 'id']));
+      return { return: returnView(ctx, ret), userErrors: [] };
+    } catch (error) {
+      return { return: null, userErrors: userErrorsFrom(error, true) };
+    }
+  },
   webhookSubscriptionCreate: (_source, args, ctx) => {
     const topic = TOPIC_BY_ENUM[args.topic as string] as string;
+    checkTopicAccess(args.topic as string, ctx.scopes);
     const input = args.webhookSubscription as Args;
     const uri = (input.uri ?? input.callbackUrl) as string | undefined;
     if (!uri)
@@ -338,23 +349,9 @@ export const mutations: Record<string, GraphQLFieldResolver<unknown, RequestCont
         webhookSubscription: null,
         userErrors: [{ field: ['webhookSubscription', 'uri'], message: "Address can't be blank" }],
       };
-    let parsed: URL;
-    try {
-      parsed = new URL(uri);
-    } catch {
-      return {
-        webhookSubscription: null,
-        userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'Address is invalid' }],
-      };
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      return {
-        webhookSubscription: null,
-        userErrors: [
-          { field: ['webhookSubscription', 'callbackUrl'], message: `Address protocol ${parsed.protocol}// is not supported` },
-        ],
-      };
-    }
+    const problem = webhookAddressProblem(uri);
+    if (problem)
+      return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: problem }] };
     if (ctx.webhooks.subscriptions.some((s) => s.shop === ctx.shop.domain && s.topic === topic && s.uri === uri)) {
       return {
         webhookSubscription: null,
@@ -386,3 +383,26 @@ export const mutations: Record<string, GraphQLFieldResolver<unknown, RequestCont
     return { deletedWebhookSubscriptionId: args.id, userErrors: [] };
   },
 };
+
+/**
+ * What Shopify says of a subscription address, or null when it takes it: an http(s) URL, a
+ * Google Pub/Sub topic (`pubsub://{project}:{topic}`) or an Amazon EventBridge partner event
+ * source ARN.
+ */
+export function webhookAddressProblem(uri: string): string | null {
+  if (/^pubsub:\/\//i.test(uri))
+    return /^pubsub:\/\/[a-z][a-z0-9-]{4,28}[a-z0-9]:[A-Za-z][\w.~+%-]{2,254}$/.test(uri) ? null : 'Address is invalid';
+  if (/^arn:/i.test(uri))
+    return /^arn:aws:events:[a-z0-9-]+::event-source\/aws\.partner\/shopify\.com(\.test)?\/\d+\/[\w.-]+$/.test(uri)
+      ? null
+      : 'Address is invalid';
+  let parsed: URL;
+  try {
+    parsed = new URL(uri);
+  } catch {
+    return 'Address is invalid';
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return `Address protocol ${parsed.protocol}// is not supported`;
+  return null;
+}

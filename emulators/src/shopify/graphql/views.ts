@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import {
   fulfillmentStatus,
   gid,
@@ -6,6 +7,7 @@ import {
   parseGid,
   subtotalCents,
   totalCents,
+  type Customer,
   type Fulfillment,
   type FulfillmentOrder,
   type IdKind,
@@ -33,6 +35,21 @@ export const bag = (cents: number, currency: string): View => {
 
 export function legacy(id: bigint): string {
   return id.toString();
+}
+
+export function customerView(customer: Customer): View {
+  return {
+    __typename: 'Customer',
+    id: gid('customer', customer.id),
+    legacyResourceId: legacy(customer.id),
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    displayName: `${customer.firstName} ${customer.lastName}`,
+    email: customer.email,
+    phone: customer.phone,
+    createdAt: isoSeconds(customer.createdAt),
+    updatedAt: isoSeconds(customer.updatedAt),
+  };
 }
 
 export function orderView(ctx: RequestContext, order: Order): View {
@@ -64,16 +81,7 @@ export function orderView(ctx: RequestContext, order: Order): View {
     totalTaxSet: () => bag(order.taxCents, order.currency),
     totalDiscountsSet: () => bag(order.discountCents, order.currency),
     totalShippingPriceSet: () => bag(order.shippingCents, order.currency),
-    customer: () => ({
-      __typename: 'Customer',
-      id: gid('customer', order.customer.id),
-      legacyResourceId: legacy(order.customer.id),
-      firstName: order.customer.firstName,
-      lastName: order.customer.lastName,
-      displayName: `${order.customer.firstName} ${order.customer.lastName}`,
-      email: order.customer.email,
-      phone: order.customer.phone,
-    }),
+    customer: () => customerView(order.customer),
     shippingAddress: () => ({
       ...order.shippingAddress,
       name: `${order.shippingAddress.firstName} ${order.shippingAddress.lastName}`,
@@ -360,12 +368,15 @@ export const TOPIC_BY_ENUM: Record<string, string> = {
   ORDERS_PAID: 'orders/paid',
   PRODUCTS_CREATE: 'products/create',
   PRODUCTS_UPDATE: 'products/update',
+  CUSTOMERS_CREATE: 'customers/create',
+  CUSTOMERS_UPDATE: 'customers/update',
   INVENTORY_LEVELS_UPDATE: 'inventory_levels/update',
   FULFILLMENTS_CREATE: 'fulfillments/create',
   FULFILLMENTS_UPDATE: 'fulfillments/update',
   FULFILLMENT_ORDERS_FULFILLMENT_REQUEST_ACCEPTED: 'fulfillment_orders/fulfillment_request_accepted',
   RETURNS_REQUEST: 'returns/request',
   RETURNS_APPROVE: 'returns/approve',
+  RETURNS_DECLINE: 'returns/decline',
   RETURNS_UPDATE: 'returns/update',
 };
 export const WEBHOOK_TOPICS: readonly string[] = Object.values(TOPIC_BY_ENUM);
@@ -389,14 +400,27 @@ export function webhookSubscriptionView(subscription: WebhookSubscription): View
   };
 }
 
+/** Shopify's answer to an ID argument that is not a global id. */
+export function invalidGlobalId(value: string): GraphQLError {
+  return new GraphQLError(`Invalid global id '${value}'`, {
+    extensions: { code: 'argumentLiteralsIncompatible', typeName: 'CoercionError' },
+  });
+}
+
 export function nodeByGid(ctx: RequestContext, value: string): View | null {
-  const type = /^gid:\/\/shopify\/([A-Za-z]+)\//.exec(value)?.[1];
+  const type = /^gid:\/\/shopify\/([A-Za-z]+)\/[^/?]+(\?.*)?$/.exec(value)?.[1];
+  // Shopify refuses a malformed id before running the query (a well-formed unknown id is null).
+  if (!type) throw invalidGlobalId(value);
   const shop = ctx.shop;
   const idOf = (kind: IdKind) => parseGid(value, kind);
   switch (type) {
     case 'Order': {
       const order = shop.orderById(idOf('order') ?? -1n);
       return order ? orderView(ctx, order) : null;
+    }
+    case 'Customer': {
+      const customer = shop.customerById(idOf('customer') ?? -1n);
+      return customer ? customerView(customer) : null;
     }
     case 'Product': {
       const product = shop.products.find((p) => p.id === idOf('product'));
