@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DB_TIMEOUTS, type DatabaseTimeouts } from '../db/timeouts.ts';
-import { parseAllowHosts } from '../security/outbound-guard.ts';
+import { invalidAllowHosts, parseAllowHosts } from '../security/outbound-guard.ts';
 
 const postgresUrl = z
   .string()
@@ -43,7 +43,20 @@ export const envSchema = z.object({
     .string()
     .regex(/^\d+(kb|mb)$/i, 'must look like 1mb or 512kb')
     .default('1mb'),
-  DOCKHAND_OUTBOUND_ALLOW_HOSTS: z.string().optional(),
+  DOCKHAND_OUTBOUND_ALLOW_HOSTS: z
+    .string()
+    .superRefine((value, check) => {
+      const invalid = invalidAllowHosts(parseAllowHosts(value));
+      if (invalid.length > 0) {
+        check.addIssue({
+          code: 'custom',
+          message:
+            `must list host, host:port or host:* entries, comma-separated, without a scheme ` +
+            `(e.g. 127.0.0.1:8133,localhost:*,[::1]:8080); not valid: ${invalid.join(', ')}`,
+        });
+      }
+    })
+    .optional(),
   DOCKHAND_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be letters, digits and underscores')

@@ -1,28 +1,41 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import tls from 'node:tls';
-import { isIP, type LookupFunction } from 'node:net';
-import { Readable } from 'node:stream';
+import ipaddr from 'ipaddr.js';
+import { Agent, Pool, type Dispatcher } from 'undici';
 
 /**
  * SSRF protection for URLs a tenant gives us (WooCommerce store URLs). A URL is refused when
  * its scheme is not http(s), it carries credentials, its port is not a web port, or ANY
  * address its host resolves to is private, loopback, link-local (cloud metadata), CGNAT,
- * unspecified, multicast, reserved or an IPv6 form embedding one of those — unless the
- * host (and port) is on the explicit allowlist, which dev setups and the emulator use.
+ * unspecified, multicast, reserved or an IPv6 form embedding one of those (classified by
+ * ipaddr.js) — unless the host (and port) is on the explicit allowlist
+ * (`DOCKHAND_OUTBOUND_ALLOW_HOSTS`), which dev setups and the emulator use. A refusal the
+ * allowlist could lift names the variable and the exact entry that would.
  *
  * `fetch` connects to exactly the addresses that were checked (the lookup is pinned), so a
  * DNS answer that changes between check and connect (rebinding) cannot slip through, and it
- * never follows redirects on its own.
+ * never follows redirects on its own. Connections are kept alive and reused per origin (one
+ * undici Agent per guard): every connection it ever opened went to an address checked for
+ * that origin.
  */
+
+/** The setting that lifts the guard for named hosts; refusals name it. */
+export const ALLOW_HOSTS_VARIABLE = 'DOCKHAND_OUTBOUND_ALLOW_HOSTS';
 
 export class OutboundUrlRefusedError extends Error {
   constructor(
     readonly url: string,
     readonly reason: string,
+    /** The `DOCKHAND_OUTBOUND_ALLOW_HOSTS` entry that would allow this URL; undefined when none would. */
+    readonly allowEntry?: string,
   ) {
-    super(`Refusing outbound request to ${redact(url)}: ${reason}`);
+    super(
+      `Refusing outbound request to ${redact(url)}: ${reason}` +
+        (allowEntry === undefined
+          ? ''
+          : `; to allow it (development, a store on your own network), add ${allowEntry} to ${ALLOW_HOSTS_VARIABLE}`),
+    );
     this.name = 'OutboundUrlRefusedError';
   }
 }
@@ -57,6 +70,8 @@ export interface OutboundGuard {
   inspect(url: string | URL): Promise<CheckedTarget>;
   /** `fetch` for guarded URLs: checked, pinned to the checked addresses, redirects returned as they are. */
   fetch(url: string | URL, init?: GuardedRequestInit): Promise<Response>;
+  /** Closes the kept-alive connections (at shutdown). */
+  close(): Promise<void>;
 }
 
 export interface GuardedRequestInit {
@@ -90,110 +105,76 @@ function redact(url: string): string {
 
 // ------------------------------------------------------------------ address classification
 
-function ipv4Octets(address: string): number[] | null {
-  const parts = address.split('.');
-  if (parts.length !== 4) return null;
-  const octets = parts.map((part) => (/^\d{1,3}$/.test(part) ? Number(part) : NaN));
-  return octets.every((octet) => Number.isInteger(octet) && octet >= 0 && octet <= 255) ? octets : null;
+/** ipaddr.js range names → why such an address must not be reached. Anything but `unicast` is refused. */
+const RANGE_REASONS: Record<string, string> = {
+  unspecified: 'unspecified / "this network"',
+  broadcast: 'broadcast',
+  multicast: 'multicast',
+  linkLocal: 'link-local (cloud metadata)',
+  loopback: 'loopback',
+  carrierGradeNat: 'carrier-grade NAT',
+  private: 'private',
+  reserved: 'reserved or documentation',
+  benchmarking: 'benchmarking',
+  amt: 'AMT relay anycast',
+  as112: 'AS112 DNS sink',
+  as112v6: 'AS112 DNS sink',
+  uniqueLocal: 'unique local (private)',
+  deprecatedSiteLocal: 'site-local (deprecated)',
+  rfc6145: 'IPv4-translated',
+  teredo: 'Teredo',
+  discard: 'discard-only',
+  deprecatedOrchid: 'ORCHID',
+  orchid2: 'ORCHIDv2',
+  droneRemoteIdProtocolEntityTags: 'drone remote ID',
+  segmentRouting: 'segment routing (SRv6)',
+};
+
+/** IPv6 ranges that carry an IPv4 address: judged by the address they carry. */
+const EMBEDDING_V4 = new Set(['ipv4Mapped', 'rfc6052', '6to4']);
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
+const IPV4_COMPATIBLE = ipaddr.IPv6.parseCIDR('::/96');
+const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3');
+
+function classifyV4(address: ipaddr.IPv4): string | null {
+  const range = address.range();
+  return range === 'unicast' ? null : (RANGE_REASONS[range] ?? range);
 }
 
-/** Eight 16-bit groups of an IPv6 address (with an optional trailing dotted quad), or null. */
-export function ipv6Groups(address: string): number[] | null {
-  let text = address.toLowerCase();
-  const zone = text.indexOf('%');
-  if (zone !== -1) text = text.slice(0, zone);
-  let tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
-    const octets = ipv4Octets(text.slice(lastColon + 1));
-    if (!octets) return null;
-    tail = [(octets[0]! << 8) | octets[1]!, (octets[2]! << 8) | octets[3]!];
-    // "::ffff:1.2.3.4" → "::ffff"; "::1.2.3.4" → "::"
-    text = text.slice(0, lastColon + 1);
-    if (!text.endsWith('::')) text = text.slice(0, -1);
+function classifyV6(address: ipaddr.IPv6): string | null {
+  const range = address.range();
+  if (EMBEDDING_V4.has(range)) {
+    const [g0, g1, g2, , , , g6, g7] = address.parts as [number, number, number, number, number, number, number, number];
+    if (range === 'ipv4Mapped') return classifyV4(address.toIPv4Address());
+    if (range === '6to4') {
+      return classifyV4(new ipaddr.IPv4([g1 >> 8, g1 & 0xff, g2 >> 8, g2 & 0xff]))
+        ? '6to4 embedding a blocked IPv4 address'
+        : null;
+    }
+    // NAT64: the well-known prefix carries the IPv4 address in its last 32 bits; the local-use one is private.
+    if (g0 === 0x64 && address.match(NAT64_WELL_KNOWN))
+      return classifyV4(new ipaddr.IPv4([g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff]));
+    return 'NAT64 local-use';
   }
-  const halves = text.split('::');
-  if (halves.length > 2) return null;
-  const parse = (part: string): number[] | null => {
-    if (part === '') return [];
-    const groups = part.split(':').map((group) => (/^[0-9a-f]{1,4}$/.test(group) ? parseInt(group, 16) : NaN));
-    return groups.every((group) => !Number.isNaN(group)) ? groups : null;
-  };
-  const head = parse(halves[0]!);
-  const rest = halves.length === 2 ? parse(halves[1]!) : [];
-  if (!head || !rest) return null;
-  const known = head.length + rest.length + tail.length;
-  if (halves.length === 2) {
-    if (known > 7) return null;
-    return [...head, ...new Array<number>(8 - known).fill(0), ...rest, ...tail];
-  }
-  return known === 8 ? [...head, ...tail] : null;
-}
-
-function v4InRange(octets: number[], base: [number, number, number, number], bits: number): boolean {
-  const value = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
-  const start = ((base[0] << 24) | (base[1] << 16) | (base[2] << 8) | base[3]) >>> 0;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (value & mask) >>> 0 === (start & mask) >>> 0;
-}
-
-const IPV4_BLOCKED: Array<[[number, number, number, number], number, string]> = [
-  [[0, 0, 0, 0], 8, 'unspecified / "this network"'],
-  [[10, 0, 0, 0], 8, 'private'],
-  [[100, 64, 0, 0], 10, 'carrier-grade NAT'],
-  [[127, 0, 0, 0], 8, 'loopback'],
-  [[169, 254, 0, 0], 16, 'link-local (cloud metadata)'],
-  [[172, 16, 0, 0], 12, 'private'],
-  [[192, 0, 0, 0], 24, 'IETF protocol assignments'],
-  [[192, 0, 2, 0], 24, 'documentation'],
-  [[192, 88, 99, 0], 24, '6to4 relay'],
-  [[192, 168, 0, 0], 16, 'private'],
-  [[198, 18, 0, 0], 15, 'benchmarking'],
-  [[198, 51, 100, 0], 24, 'documentation'],
-  [[203, 0, 113, 0], 24, 'documentation'],
-  [[224, 0, 0, 0], 4, 'multicast'],
-  [[240, 0, 0, 0], 4, 'reserved / broadcast'],
-];
-
-function classifyV4(octets: number[]): string | null {
-  for (const [base, bits, label] of IPV4_BLOCKED) if (v4InRange(octets, base, bits)) return label;
+  if (range !== 'unicast') return RANGE_REASONS[range] ?? range;
+  if (address.match(IPV4_COMPATIBLE)) return 'IPv4-compatible (deprecated)';
+  if (!address.match(GLOBAL_UNICAST)) return 'outside global unicast (2000::/3)';
   return null;
 }
 
-const v4From = (high: number, low: number): number[] => [high >> 8, high & 0xff, low >> 8, low & 0xff];
-
-function classifyV6(groups: number[]): string | null {
-  const [g0, g1, g2, g3, g4, g5, g6, g7] = groups as [number, number, number, number, number, number, number, number];
-  const zeroPrefix = (n: number) => groups.slice(0, n).every((group) => group === 0);
-  if (zeroPrefix(8)) return 'unspecified';
-  if (zeroPrefix(7) && g7 === 1) return 'loopback';
-  // IPv4-mapped ::ffff:a.b.c.d, IPv4-compatible ::a.b.c.d, IPv4-translated ::ffff:0:a.b.c.d
-  if (zeroPrefix(5) && g5 === 0xffff) return classifyV4(v4From(g6, g7));
-  if (zeroPrefix(6)) return 'IPv4-compatible (deprecated)';
-  if (zeroPrefix(4) && g4 === 0xffff && g5 === 0) return 'IPv4-translated';
-  // NAT64 well-known prefix 64:ff9b::/96 and the local-use 64:ff9b:1::/48
-  if (g0 === 0x64 && g1 === 0xff9b)
-    return g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0 ? (classifyV4(v4From(g6, g7)) ?? null) : 'NAT64 local-use';
-  if (g0 === 0x2002) return classifyV4(v4From(g1, g2)) ? '6to4 embedding a blocked IPv4 address' : null;
-  if (g0 === 0x2001 && g1 === 0) return 'Teredo';
-  if (g0 === 0x2001 && g1 === 0xdb8) return 'documentation';
-  if (g0 === 0x0100 && g1 === 0 && g2 === 0 && g3 === 0) return 'discard-only';
-  if ((g0 & 0xfe00) === 0xfc00) return 'unique local (private)';
-  if ((g0 & 0xffc0) === 0xfe80) return 'link-local';
-  if ((g0 & 0xffc0) === 0xfec0) return 'site-local (deprecated)';
-  if ((g0 & 0xff00) === 0xff00) return 'multicast';
-  return null;
-}
-
-/** Why an address must not be reached from the server, or null when it is a public unicast address. */
+/**
+ * Why an address must not be reached from the server, or null when it is a public unicast
+ * address. Takes any form ipaddr.js parses: dotted, decimal, octal or hex IPv4, IPv6 with an
+ * embedded IPv4 address or a zone.
+ */
 export function blockedAddressReason(address: string): string | null {
-  const family = isIP(address);
-  if (family === 4) return classifyV4(ipv4Octets(address)!);
-  if (family === 6) {
-    const groups = ipv6Groups(address);
-    return groups ? classifyV6(groups) : 'unparseable IPv6 address';
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address);
+  } catch {
+    return 'not an IP address';
   }
-  return 'not an IP address';
+  return parsed.kind() === 'ipv4' ? classifyV4(parsed as ipaddr.IPv4) : classifyV6(parsed as ipaddr.IPv6);
 }
 
 // ------------------------------------------------------------------ the guard
@@ -204,11 +185,14 @@ function portOf(url: URL): number {
   return url.port === '' ? defaultPort(url.protocol) : Number(url.port);
 }
 
+/** A pattern of the allowlist is `host`, `host:port` or `host:*`; IPv6 in brackets. */
+const ALLOW_PATTERN = /^(\[[^\]]+\]|[^:/\s[\]]+)(?::(\*|\d{1,5}))?$/;
+
 function matchesAllowlist(url: URL, patterns: readonly string[]): boolean {
   const host = url.hostname.toLowerCase(); // IPv6 keeps its brackets here
   const port = portOf(url);
   return patterns.some((pattern) => {
-    const match = /^(\[[^\]]+\]|[^:]+)(?::(\*|\d+))?$/.exec(pattern);
+    const match = ALLOW_PATTERN.exec(pattern);
     if (!match) return false;
     let patternHost = match[1]!.toLowerCase();
     // Normalise IP literals the way URL does (e.g. [::ffff:127.0.0.1] → [::ffff:7f00:1]).
@@ -228,6 +212,15 @@ function matchesAllowlist(url: URL, patterns: readonly string[]): boolean {
 function defaultResolve(hostname: string): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
     dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
+  });
+}
+
+/** The entries of an allowlist that are not `host`, `host:port` or `host:*` (and so would never match). */
+export function invalidAllowHosts(entries: readonly string[]): string[] {
+  return entries.filter((entry) => {
+    const match = ALLOW_PATTERN.exec(entry);
+    if (!match || !URL.canParse(`http://${match[1]}/`)) return true;
+    return match[2] !== undefined && match[2] !== '*' && Number(match[2]) > 65535;
   });
 }
 
@@ -253,12 +246,14 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
     }
     const allowlisted = matchesAllowlist(url, allowHosts);
     const port = portOf(url);
+    // The exact entry that lets this host and port through whatever they resolve to.
+    const entry = `${url.hostname}:${port}`;
     if (!allowlisted && !allowPorts.has(port)) {
-      throw new OutboundUrlRefusedError(text, `port ${port} is not allowed`);
+      throw new OutboundUrlRefusedError(text, `port ${port} is not allowed (only ${[...allowPorts].join(', ')})`, entry);
     }
     const bare = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     let addresses: LookupAddress[];
-    if (isIP(bare)) addresses = [{ address: bare, family: isIP(bare) }];
+    if (ipaddr.isValid(bare)) addresses = [{ address: bare, family: ipaddr.parse(bare).kind() === 'ipv4' ? 4 : 6 }];
     else {
       try {
         addresses = await resolveHost(bare);
@@ -273,72 +268,86 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
     if (!allowlisted) {
       for (const { address } of addresses) {
         const reason = blockedAddressReason(address);
-        if (reason) throw new OutboundUrlRefusedError(text, `${url.hostname} resolves to ${address}, a ${reason} address`);
+        if (reason) {
+          throw new OutboundUrlRefusedError(text, `${url.hostname} resolves to ${address}, a ${reason} address`, entry);
+        }
       }
     }
     return { url, addresses, allowlisted };
   }
 
-  async function guardedFetch(input: string | URL, init: GuardedRequestInit = {}): Promise<Response> {
-    const target = await inspect(input);
-    const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
+  /** The addresses last checked for each origin; a connection's lookup answers only these. */
+  const pinned = new Map<string, LookupAddress[]>();
+  const pinnedLookup =
+    (origin: string): LookupFunction =>
+    (hostname, lookupOptions, callback) => {
+      const addresses = pinned.get(origin);
+      if (!addresses) {
+        callback(Object.assign(new Error(`no checked address for ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+        return;
+      }
       const wanted = typeof lookupOptions === 'object' && lookupOptions ? lookupOptions.family : undefined;
-      const candidates = target.addresses.filter((entry) => !wanted || entry.family === wanted);
-      const chosen = candidates.length ? candidates : target.addresses;
+      const candidates = addresses.filter((entry) => !wanted || entry.family === wanted);
+      const chosen = candidates.length ? candidates : addresses;
       if (typeof lookupOptions === 'object' && lookupOptions?.all) {
         (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, chosen);
       } else callback(null, chosen[0]!.address, chosen[0]!.family);
     };
-    return nodeFetch(target.url, init, pinned, timeoutMs, options.ca);
+  const tlsOptions = options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {};
+  const agent = new Agent({
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    // One pool per origin, each connecting only to the addresses checked for that origin.
+    factory: (origin, poolOptions) => {
+      const key = new URL(String(origin)).origin;
+      return new Pool(origin, {
+        ...(poolOptions as Pool.Options),
+        connect: { timeout: Math.min(timeoutMs, 10_000), ...tlsOptions, lookup: pinnedLookup(key) },
+      });
+    },
+  });
+
+  async function guardedFetch(input: string | URL, init: GuardedRequestInit = {}): Promise<Response> {
+    const target = await inspect(input);
+    pinned.set(target.url.origin, target.addresses);
+    const method = (init.method ?? 'GET').toUpperCase();
+    let answer: Dispatcher.ResponseData;
+    let body: ArrayBuffer | null;
+    try {
+      answer = await agent.request({
+        origin: target.url.origin,
+        path: `${target.url.pathname}${target.url.search}`,
+        method: method as Dispatcher.HttpMethod,
+        headers: { ...init.headers },
+        body: init.body ?? null,
+        signal: init.signal ?? null,
+      });
+      // Store answers are JSON pages every caller reads whole: read here, then wait the tick
+      // undici takes to put the connection back in its pool, so the next call reuses it.
+      const empty = answer.statusCode === 204 || answer.statusCode === 304 || method === 'HEAD';
+      body = empty ? (await answer.body.dump(), null) : await answer.body.arrayBuffer();
+      await new Promise((resolve) => setImmediate(resolve));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const detail =
+        code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
+          ? `timed out after ${timeoutMs} ms`
+          : (error as Error).message;
+      throw new Error(`request to ${target.url.host} failed: ${detail}`, { cause: error });
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+    }
+    const status = answer.statusCode;
+    return new Response(body, { status, headers });
   }
 
-  return { check: async (url) => void (await inspect(url)), inspect, fetch: guardedFetch };
-}
-
-/** A minimal `fetch` on node:http(s) whose connection uses the given lookup. */
-function nodeFetch(
-  url: URL,
-  init: GuardedRequestInit,
-  lookup: LookupFunction,
-  timeoutMs: number,
-  ca: string | undefined,
-): Promise<Response> {
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise<Response>((resolve, reject) => {
-    const body = init.body === undefined ? undefined : Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body);
-    const headers: Record<string, string> = { ...init.headers };
-    if (body) headers['content-length'] = String(body.length);
-    const request = client.request(
-      url,
-      {
-        method: init.method ?? 'GET',
-        headers,
-        lookup,
-        timeout: timeoutMs,
-        agent: false,
-        ...(ca && url.protocol === 'https:' ? { ca: [...tls.rootCertificates, ca] } : {}),
-        ...(init.signal ? { signal: init.signal } : {}),
-      },
-      (response) => {
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value === undefined) continue;
-          for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
-        }
-        const status = response.statusCode ?? 502;
-        const noBody = status === 204 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
-        if (noBody) response.resume();
-        resolve(
-          new Response(noBody ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>), {
-            status,
-            statusText: response.statusMessage ?? '',
-            headers: responseHeaders,
-          }),
-        );
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`request to ${url.host} timed out after ${timeoutMs} ms`)));
-    request.on('error', reject);
-    request.end(body);
-  });
+  return {
+    check: async (url) => void (await inspect(url)),
+    inspect,
+    fetch: guardedFetch,
+    close: () => agent.close(),
+  };
 }

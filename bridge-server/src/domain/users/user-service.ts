@@ -1,17 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { assertPasswordPolicy } from '../../auth/password-policy.ts';
 import { hashPassword } from '../../auth/passwords.ts';
 import type { Database } from '../../db/database.ts';
-import {
-  readWithPrincipal,
-  systemPrincipal,
-  withPrincipal,
-  type Principal,
-  type Role,
-  type TenantSql,
-} from '../../db/principal.ts';
+import { readWithPrincipal, type Principal, type Role, type TenantSql } from '../../db/principal.ts';
 import { statement } from '../../db/statement.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { withNewOrganization } from '../organizations/organization-service.ts';
 
 export interface UserView {
   id: string;
@@ -82,19 +74,10 @@ export async function createOrganization(
   input: { name: string; adminEmail: string; adminPassword: string },
 ): Promise<{ orgId: string; userId: string }> {
   assertPasswordPolicy(input.adminPassword);
-  const orgId = randomUUID();
-  const principal = systemPrincipal(orgId, 'create-org');
-  return withPrincipal(db, principal, async (tx) => {
-    await tx`insert into organizations (id, name) values (${orgId}, ${input.name})`;
-    const { userId } = await insertMember(tx, {
-      orgId,
-      email: input.adminEmail,
-      password: input.adminPassword,
-      role: 'owner',
-    });
-    await recordAudit(tx, principal, { action: 'org.created', subjectType: 'organization', subjectId: orgId });
-    return { orgId, userId };
-  });
+  const { orgId, result } = await withNewOrganization(db, 'create-org', { name: input.name }, (tx, principal) =>
+    insertMember(tx, { orgId: principal.orgId, email: input.adminEmail, password: input.adminPassword, role: 'owner' }),
+  );
+  return { orgId, userId: result.userId };
 }
 
 /**

@@ -1,7 +1,7 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ROLES, type Principal } from '../../db/principal.ts';
+import { SignedTokens } from '../../security/signed-tokens.ts';
 
 /**
  * The link an owner or admin uses to install Dockhand on a Shopify shop into their
@@ -16,7 +16,6 @@ export const CONNECT_TOKEN_TTL_SECONDS = 10 * 60;
 export const CONNECT_COOKIE = 'dockhand_shopify_connect';
 /** The browser binding: set when the admin asks for the token, checked at every later step. */
 export const BINDING_COOKIE = 'dockhand_shopify_binding';
-const AUDIENCE = 'dockhand-shopify-connect';
 
 const claims = z.object({ org: z.uuid(), sub: z.string(), role: z.enum(ROLES), shop: z.string(), bnd: z.string() });
 export type ConnectClaims = z.infer<typeof claims>;
@@ -31,37 +30,28 @@ export class ConnectTokenError extends Error {
 const bindingHash = (binding: string) => createHash('sha256').update(binding).digest('base64url');
 
 export class ConnectTokens {
-  private readonly key: Uint8Array;
+  private readonly tokens: SignedTokens;
 
-  /** `secret`: the server's JWT secret; the key derived from it is used for nothing else. */
+  /** `secret`: the server's JWT secret (signed-tokens.ts derives this kind's own key from it). */
   constructor(secret: string) {
-    this.key = new Uint8Array(createHmac('sha256', secret).update('dockhand:shopify-connect:v2').digest());
+    this.tokens = new SignedTokens(secret);
   }
 
   /** A token for `shop` and the binding value to set as the browser's cookie. */
   async mint(principal: Principal, shop: string): Promise<{ token: string; binding: string }> {
     const binding = randomBytes(32).toString('base64url');
-    const token = await new SignJWT({ org: principal.orgId, role: principal.role, shop, bnd: bindingHash(binding) })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(principal.subject)
-      .setIssuer('dockhand')
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${CONNECT_TOKEN_TTL_SECONDS}s`)
-      .sign(this.key);
+    const token = await this.tokens.sign(
+      'shopify-connect',
+      { org: principal.orgId, sub: principal.subject, role: principal.role, shop, bnd: bindingHash(binding) },
+      CONNECT_TOKEN_TTL_SECONDS,
+    );
     return { token, binding };
   }
 
-  /** The token's claims; throws ConnectTokenError when it is forged or expired. */
+  /** The token's claims; throws ConnectTokenError when it is forged, expired or of another kind. */
   async read(token: string): Promise<ConnectClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
-        audience: AUDIENCE,
-        issuer: 'dockhand',
-        algorithms: ['HS256'],
-        requiredClaims: ['exp'],
-      });
-      return claims.parse(payload);
+      return claims.parse(await this.tokens.verify('shopify-connect', token, claims));
     } catch {
       throw new ConnectTokenError('The connect token is not valid or has expired');
     }

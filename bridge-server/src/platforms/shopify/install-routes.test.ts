@@ -14,10 +14,12 @@ import {
 import { apiClient, signedInOrg, startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { ApiError } from '../../api/errors.ts';
 import { systemPrincipal, withPrincipal } from '../../db/principal.ts';
+import { createOrganization } from '../../domain/users/user-service.ts';
 import { applyWebhookEvent } from '../../sync/apply-webhook.ts';
 import { shopifyInstallRoutes, type InstallOutcome } from './install-routes.ts';
 import { createShopifyApp } from './shopify-app.ts';
 import { ShopifyTokenService } from './shopify-token-service.ts';
+import { shopifyWebhooks } from './webhooks.ts';
 
 let emulator: ShopifyEmulator;
 let server: TestServer;
@@ -102,6 +104,37 @@ const storesOf = (shop: string) =>
   server.database.db.owner<{ org_id: string; id: string; status: string }[]>`
     select org_id, id, status from stores where shop_domain = ${shop} order by created_at`;
 
+/** A Set-Cookie line as its name, value and attributes (names lower-cased, flags as true). */
+function parseSetCookie(line: string) {
+  const [pair = '', ...parts] = line.split(';').map((part) => part.trim());
+  const at = pair.indexOf('=');
+  const attributes: Record<string, string | true> = {};
+  for (const part of parts) {
+    const eq = part.indexOf('=');
+    if (eq === -1) attributes[part.toLowerCase()] = true;
+    else attributes[part.slice(0, eq).toLowerCase()] = part.slice(eq + 1);
+  }
+  return { name: pair.slice(0, at), value: pair.slice(at + 1), attributes };
+}
+
+const cookieSet = (response: Response, name: string) =>
+  response.headers
+    .getSetCookie()
+    .map(parseSetCookie)
+    .find((cookie) => cookie.name === name);
+
+/** The organization row and its audit entries, as create-org and a self-serve install must both leave them. */
+async function organizationRecord(orgId: string) {
+  const [org] = await server.database.db.owner<
+    { id: string; name: string }[]
+  >`select id, name from organizations where id = ${orgId}`;
+  const audit = await server.database.db.owner<
+    { actor_kind: string; action: string; subject_type: string; subject_id: string }[]
+  >`
+    select actor_kind, action, subject_type, subject_id from audit_log where org_id = ${orgId} and action = 'org.created'`;
+  return { org, audit };
+}
+
 const lastInstall = (shop: string) => installs.filter((entry) => entry.shop === shop).at(-1);
 
 const shopId = (index: number) => emulator.shops[index]!.id.replace(/^.*\//, '');
@@ -134,6 +167,9 @@ describe('when an admin installs a shop through OAuth with a connect token', () 
     // The connect cookies do not outlive the install.
     expect(jar.has('dockhand_shopify_connect')).toBe(false);
     expect(jar.has('dockhand_shopify_binding')).toBe(false);
+    const clearedBinding = cookieSet(callback, 'dockhand_shopify_binding')!;
+    expect(clearedBinding).toMatchObject({ value: '', attributes: { path: '/shopify', httponly: true, samesite: 'Lax' } });
+    expect(Date.parse(String(clearedBinding.attributes['expires']))).toBeLessThanOrEqual(Date.now());
 
     const outcome = lastInstall(shop)!;
     expect(outcome).toMatchObject({ orgId: installer.orgId, createdOrganization: false, createdStore: true });
@@ -150,17 +186,9 @@ describe('when an admin installs a shop through OAuth with a connect token', () 
     const page1 = await connector.fetchPage('orders', { since: null, cursor: null });
     expect(page1.items.length).toBe(5);
     const subscribed = emulator.webhooks.subscriptions(shop).filter((s) => s.uri === `${server.url}/webhooks/shopify`);
-    expect(new Set(subscribed.map((s) => s.topic))).toEqual(
-      new Set([
-        'orders/create',
-        'orders/updated',
-        'orders/cancelled',
-        'products/create',
-        'products/update',
-        'inventory_levels/update',
-        'app/uninstalled',
-      ]),
-    );
+    // Every topic the webhook module subscribes through the API (the compliance topics come from the app's configuration).
+    const expected = Object.entries(shopifyWebhooks.topics).filter(([, topic]) => topic.subscribedBy === 'api');
+    expect(new Set(subscribed.map((s) => s.topic))).toEqual(new Set(expected.map(([name]) => name)));
   });
 
   it('refreshes the expiring token before it runs out, once even when asked concurrently', async () => {
@@ -199,6 +227,27 @@ describe('when a merchant installs a shop with no Dockhand organization context'
     const row = await storeRow(outcome.orgId, outcome.storeId);
     expect(row.status).toBe('active');
     expect(row.platform_shop_id).toBe(shopId(1));
+  });
+
+  it('creates it through the organization service: the same row and audit entry as create-org', async () => {
+    const outcome = lastInstall(emulator.shops[1]!.domain)!;
+    const installed = await organizationRecord(outcome.orgId);
+    const name = emulator.shops[1]!.domain.replace(/\.myshopify\.com$/, '');
+    expect(installed.org).toEqual({ id: outcome.orgId, name });
+    const created = await createOrganization(server.runtime.ctx.db, {
+      name,
+      adminEmail: `${randomUUID()}@example.com`,
+      adminPassword: 'correct horse battery staple 42',
+    });
+    const byCli = await organizationRecord(created.orgId);
+    const shape = (record: typeof installed) => ({
+      name: record.org?.name,
+      audit: record.audit.map((entry) => ({ ...entry, subject_id: entry.subject_id === record.org?.id })),
+    });
+    expect(shape(installed)).toEqual(shape(byCli));
+    expect(installed.audit).toEqual([
+      { actor_kind: 'system', action: 'org.created', subject_type: 'organization', subject_id: outcome.orgId },
+    ]);
   });
 });
 
@@ -346,6 +395,41 @@ describe('#8.9 a Shopify connect link works only for the shop it names and the b
     // Nothing was started: no state cookie, no redirect to the shop.
     expect(page.headers.get('location')).toBeNull();
     expect(jar.has('shopify_app_state')).toBe(false);
+  });
+
+  it('sets and clears its cookies with the same attributes as before (over http: HttpOnly, SameSite=Lax, not Secure)', async () => {
+    const shop = emulator.shops[5]!.domain;
+    const jar = new CookieJar();
+    const minted = await jar.fetch(`${appUrl}/shopify/connect-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${installer.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ shop }),
+    });
+    const binding = cookieSet(minted, 'dockhand_shopify_binding')!;
+    expect(binding.value).toMatch(/^[\w-]{43}$/);
+    expect(binding.attributes).toMatchObject({ path: '/shopify', 'max-age': '600', httponly: true, samesite: 'Lax' });
+    expect(binding.attributes['secure']).toBeUndefined();
+    const { connectToken } = ((await minted.json()) as { data: { connectToken: string } }).data;
+    const confirm = await jar.fetch(`${appUrl}/shopify/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ shop, connect_token: connectToken }).toString(),
+    });
+    const connect = cookieSet(confirm, 'dockhand_shopify_connect')!;
+    expect(decodeURIComponent(connect.value)).toBe(connectToken);
+    // This answer's cookies pass through the library's auth.begin, which re-writes the flag as
+    // `HttpOnly=undefined` (a browser reads any value of it as HttpOnly).
+    expect(connect.attributes).toMatchObject({ path: '/shopify/auth/callback', 'max-age': '600', samesite: 'Lax' });
+    expect(connect.attributes).toHaveProperty('httponly');
+    expect(connect.attributes['secure']).toBeUndefined();
+    // A self-serve start clears a connect cookie left behind, on the path it was set for.
+    const selfServe = await jar.fetch(`${appUrl}/shopify/auth?shop=${shop}`);
+    const cleared = cookieSet(selfServe, 'dockhand_shopify_connect')!;
+    expect(cleared.value).toBe('');
+    expect(cleared.attributes).toMatchObject({ path: '/shopify/auth/callback', samesite: 'Lax' });
+    expect(cleared.attributes).toHaveProperty('httponly');
+    expect(Date.parse(String(cleared.attributes['expires']))).toBeLessThanOrEqual(Date.now());
+    expect(jar.has('dockhand_shopify_connect')).toBe(false);
   });
 
   it('a connect cookie left behind by an abandoned attempt does not capture a later self-serve install', async () => {

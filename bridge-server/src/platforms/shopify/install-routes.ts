@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   BotActivityDetected,
   CookieNotFound,
@@ -27,7 +26,7 @@ import { dataOf, documentRoute } from '../../api/openapi.ts';
 import { parseInput } from '../../api/validate.ts';
 import { systemPrincipal, withPrincipal } from '../../db/principal.ts';
 import { ShopTakenError, StoreExistsError } from '../../domain/stores/store-service.ts';
-import { recordAudit } from '../../domain/audit/audit-log.ts';
+import { withNewOrganization } from '../../domain/organizations/organization-service.ts';
 import {
   BINDING_COOKIE,
   CONNECT_COOKIE,
@@ -121,6 +120,7 @@ documentRoute({
   tags: ['shopify'],
   body: connectTokenBody,
   response: dataOf(z.object({ connectToken: z.string(), installUrl: z.string(), expiresIn: z.number() })),
+  errors: { 403: 'Owners and admins only', 503: 'The database is unavailable, or Shopify is not configured on this server' },
 });
 documentRoute({
   method: 'get',
@@ -131,6 +131,10 @@ documentRoute({
   auth: false,
   query: shopQuery,
   status: 302,
+  errors: {
+    401: 'The connect token is not valid or has expired',
+    503: 'The database is unavailable, or Shopify is not configured on this server',
+  },
 });
 documentRoute({
   method: 'post',
@@ -139,6 +143,11 @@ documentRoute({
   tags: ['shopify'],
   auth: false,
   status: 302,
+  errors: {
+    400: 'Invalid form',
+    401: 'The connect link expired or belongs to another browser',
+    503: 'The database is unavailable, or Shopify is not configured on this server',
+  },
 });
 documentRoute({
   method: 'get',
@@ -147,6 +156,12 @@ documentRoute({
   tags: ['shopify'],
   auth: false,
   status: 302,
+  errors: {
+    400: 'A callback Shopify did not sign, a stale or foreign state, or a token for another shop',
+    401: 'The connect link expired or belongs to another browser',
+    409: 'The shop is connected to another Dockhand organization',
+    503: 'The database is unavailable, or Shopify is not configured on this server',
+  },
 });
 documentRoute({
   method: 'post',
@@ -156,6 +171,11 @@ documentRoute({
   tags: ['shopify'],
   body: sessionBody,
   response: dataOf(installAnswer),
+  errors: {
+    401: 'Missing or invalid Shopify session token',
+    409: 'The shop is connected to another Dockhand organization, or an admin disconnected it (send reconnect)',
+    503: 'The database is unavailable, or Shopify is not configured on this server',
+  },
 });
 
 function readCookie(header: string | undefined, name: string): string | undefined {
@@ -173,17 +193,12 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
-function appendSetCookie(res: Response, cookie: string): void {
-  const current = res.getHeader('set-cookie');
-  const list = current === undefined ? [] : Array.isArray(current) ? current.map(String) : [String(current)];
-  res.setHeader('set-cookie', [...list, cookie]);
-}
-
 export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps = {}): Router {
   const router = Router();
   const config = ctx.config.shopify;
   const publicUrl = ctx.config.publicUrl.replace(/\/+$/, '');
-  const secure = publicUrl.startsWith('https:') ? '; Secure' : '';
+  // Secure only when the server is reached over https: over plain http (development) a browser would drop it.
+  const cookieOptions = { httpOnly: true, sameSite: 'lax', secure: publicUrl.startsWith('https:') } as const;
   let shopify: Shopify | undefined = deps.shopify;
   const api = (): Shopify => {
     if (shopify) return shopify;
@@ -211,10 +226,9 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
     throw new BadRequestError('`shop` must be a shop domain such as example.myshopify.com');
   };
 
-  const cookieFor = (name: string, value: string, path: string, maxAge: number) =>
-    `${name}=${encodeURIComponent(value)}; Path=${path}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`;
-  const clearCookie = (res: Response, name: string, path: string) =>
-    appendSetCookie(res, `${name}=; Path=${path}; Max-Age=0; HttpOnly; SameSite=Lax${secure}`);
+  const setCookie = (res: Response, name: string, value: string, path: string) =>
+    res.cookie(name, value, { ...cookieOptions, path, maxAge: CONNECT_TOKEN_TTL_SECONDS * 1000 });
+  const clearCookie = (res: Response, name: string, path: string) => res.clearCookie(name, { ...cookieOptions, path });
 
   /** A connect token checked against the shop and this browser's binding cookie. */
   const verifyConnect = async (req: Request, token: string, shop: string): Promise<ConnectClaims> => {
@@ -236,7 +250,7 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
     const body = parseInput(connectTokenBody, req.body ?? {});
     const shop = sanitizeShop(body.shop);
     const { token, binding } = await connectTokens.mint(principalOf(res), shop);
-    appendSetCookie(res, cookieFor(BINDING_COOKIE, binding, req.baseUrl || '/', CONNECT_TOKEN_TTL_SECONDS));
+    setCookie(res, BINDING_COOKIE, binding, req.baseUrl || '/');
     const installUrl = `${publicUrl}${req.baseUrl}/auth?${new URLSearchParams({ shop, connect_token: token })}`;
     res.json({ data: { connectToken: token, installUrl, expiresIn: CONNECT_TOKEN_TTL_SECONDS } });
   });
@@ -273,7 +287,7 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
     await verifyConnect(req, input.connect_token, shop);
     const callbackPath = `${req.baseUrl}/auth/callback`;
     // Carried to the callback beside the library's state cookie; verified again there.
-    appendSetCookie(res, cookieFor(CONNECT_COOKIE, input.connect_token, callbackPath, CONNECT_TOKEN_TTL_SECONDS));
+    setCookie(res, CONNECT_COOKIE, input.connect_token, callbackPath);
     await api().auth.begin({ shop, callbackPath, isOnline: false, rawRequest: req, rawResponse: res });
   });
 
@@ -289,7 +303,7 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
       throw callbackError(error);
     }
     for (const [name, value] of Object.entries(headers ?? {})) {
-      if (name.toLowerCase() === 'set-cookie') for (const cookie of [value].flat()) appendSetCookie(res, cookie);
+      if (name.toLowerCase() === 'set-cookie') res.append('set-cookie', value);
       else res.setHeader(name, value);
     }
     const shop = session.shop.toLowerCase();
@@ -443,21 +457,17 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
   }
 
   async function createOrganizationFor(shop: string, proof: Proof, requestId: string) {
-    const orgId = randomUUID();
-    const principal = systemPrincipal(orgId, 'shopify-install');
-    const storeId = await withPrincipal(ctx.db, principal, async (tx) => {
-      await tx`insert into organizations (id, name) values (${orgId}, ${shop.replace(/\.myshopify\.com$/i, '')})`;
-      await recordAudit(tx, principal, {
-        action: 'org.created',
-        subjectType: 'organization',
-        subjectId: orgId,
-        details: { via: 'shopify-install', shop },
-        requestId,
-      });
-      const store = await ctx.stores.create(tx, principal, { platform: 'shopify', name: shop, shopDomain: shop }, requestId);
-      await ctx.stores.activateShopify(tx, principal, store.id, proof, requestId);
-      return store.id;
-    });
+    const organization = { name: shop.replace(/\.myshopify\.com$/i, ''), details: { via: 'shopify-install', shop }, requestId };
+    const { orgId, result: storeId } = await withNewOrganization(
+      ctx.db,
+      'shopify-install',
+      organization,
+      async (tx, principal) => {
+        const store = await ctx.stores.create(tx, principal, { platform: 'shopify', name: shop, shopDomain: shop }, requestId);
+        await ctx.stores.activateShopify(tx, principal, store.id, proof, requestId);
+        return store.id;
+      },
+    );
     return { orgId, storeId, createdOrganization: true, createdStore: true };
   }
 

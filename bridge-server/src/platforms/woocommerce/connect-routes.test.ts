@@ -14,7 +14,7 @@ import { createOutboundGuard } from '../../security/outbound-guard.ts';
 import { createQueueBackend } from '../../sync/queue-backend.ts';
 import { QueueSyncRunner } from '../../sync/sync-queues.ts';
 import { wooCommerceConnectRoutes } from './connect-routes.ts';
-import { createWooCommerceConnector } from './connector.ts';
+import { createWooCommerceConnector, WOO_WEBHOOK_TOPICS } from './connector.ts';
 
 type Emulator = Awaited<ReturnType<typeof startWooCommerceEmulator>>;
 type Org = Awaited<ReturnType<typeof signedInOrg>>;
@@ -147,7 +147,7 @@ describe('connecting a WooCommerce store through wc-auth', () => {
         const hooks = woo.control
           .listWebhooks('1')
           .filter((hook) => hook.deliveryUrl === `${server.url}/webhooks/woocommerce/${storeId}`);
-        expect(hooks).toHaveLength(6);
+        expect(hooks).toHaveLength(WOO_WEBHOOK_TOPICS.length);
         expect(hooks.every((hook) => hook.pingStatus === 200)).toBe(true);
       },
       { timeout: 10_000, interval: 50 },

@@ -17,7 +17,7 @@ import {
   startAttempt,
   type ConnectAttempt,
 } from './connect-attempts.ts';
-import { InvalidSignedTokenError, signToken, verifyToken } from './connect-state.ts';
+import { InvalidSignedTokenError, SignedTokens } from '../../security/signed-tokens.ts';
 import { startConnectedStore, type WebhookRegistrationOutcome } from './connected-store.ts';
 import { activateWithVerifiedKeys } from './store-activation.ts';
 import { StoreKeysRejectedError, verifyStoreKeys } from './store-keys.ts';
@@ -71,8 +71,9 @@ const connectQuery = z.object({
 const keysBody = z.object({
   key_id: z.union([z.number().int(), z.string().max(64)]),
   user_id: z.union([z.string().max(4096), z.number()]).transform(String),
-  consumer_key: z.string().regex(/^ck_[0-9a-f]{16,64}$/i),
-  consumer_secret: z.string().regex(/^cs_[0-9a-f]{16,64}$/i),
+  // No regex flags: OpenAPI patterns carry none, so the document says exactly what is accepted.
+  consumer_key: z.string().regex(/^ck_[0-9a-fA-F]{16,64}$/),
+  consumer_secret: z.string().regex(/^cs_[0-9a-fA-F]{16,64}$/),
   key_permissions: z.string().max(32),
 });
 
@@ -85,6 +86,7 @@ documentRoute({
   tags: ['woocommerce'],
   body: connectTokenBody,
   response: dataOf(z.object({ connectToken: z.string(), connectUrl: z.string(), expiresIn: z.number() })),
+  errors: { 400: 'Invalid input, or a store URL the server may not call', 403: 'Owners and admins only' },
 });
 documentRoute({
   method: 'get',
@@ -95,6 +97,11 @@ documentRoute({
   tags: ['woocommerce'],
   query: connectQuery,
   status: 302,
+  errors: {
+    401: 'No bearer and no connect_token, or a connect_token that is invalid, used or expired',
+    403: 'Owners and admins only',
+    503: 'The database is unavailable, or PUBLIC_URL cannot receive the keys',
+  },
 });
 documentRoute({
   method: 'post',
@@ -103,6 +110,11 @@ documentRoute({
   tags: ['woocommerce'],
   auth: false,
   body: keysBody,
+  errors: {
+    400: 'Invalid input or state, keys without read_write, or keys that do not work against the store',
+    404: 'No such connect attempt',
+    409: 'The attempt was completed, replaced, cancelled or has expired',
+  },
 });
 documentRoute({
   method: 'get',
@@ -150,7 +162,7 @@ async function organizationName(tx: TenantSql): Promise<string | undefined> {
 
 export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConnectDeps): Router {
   const router = Router();
-  const secret = ctx.config.jwtSecret;
+  const tokens = new SignedTokens(ctx.config.jwtSecret);
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
   const json = express.json({ limit: ctx.config.bodyLimit, strict: true });
   const bearer = authenticate(ctx.accessTokens);
@@ -168,9 +180,8 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
     assertCallbackAccepted(publicUrl, storeUrl);
     const principal = principalOf(res);
     const attemptId = await withPrincipal(ctx.db, principal, (tx) => mintAttempt(tx, principal, storeUrl, CONNECT_TOKEN_TTL));
-    const connectToken = signToken(
-      secret,
-      'woocommerce-connect-token',
+    const connectToken = await tokens.sign(
+      'woocommerce-connect',
       { org: principal.orgId, attempt: attemptId },
       CONNECT_TOKEN_TTL,
     );
@@ -195,7 +206,7 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
     if (query.connect_token !== undefined && !req.get('authorization')) {
       let claims: z.infer<typeof connectTokenClaims>;
       try {
-        claims = verifyToken(secret, 'woocommerce-connect-token', query.connect_token, connectTokenClaims);
+        claims = await tokens.verify('woocommerce-connect', query.connect_token, connectTokenClaims);
       } catch (error) {
         if (error instanceof InvalidSignedTokenError) throw new UnauthorizedError(`connect_token: ${error.message}`);
         throw error;
@@ -229,7 +240,7 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
       }));
       started = { orgId: principal.orgId, attemptId, storeUrl: asked, orgName };
     }
-    const state = signToken(secret, 'woocommerce-connect-state', { org: started.orgId, attempt: started.attemptId }, STATE_TTL);
+    const state = await tokens.sign('woocommerce-connect-state', { org: started.orgId, attempt: started.attemptId }, STATE_TTL);
     const authorize = new URL(`${started.storeUrl}/wc-auth/v1/authorize`);
     authorize.search = new URLSearchParams({
       // Shown on the store's consent page: the merchant sees which organization asks.
@@ -247,7 +258,7 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
     const body = parseInput(keysBody, req.body);
     let state: z.infer<typeof stateClaims>;
     try {
-      state = verifyToken(secret, 'woocommerce-connect-state', body.user_id, stateClaims);
+      state = await tokens.verify('woocommerce-connect-state', body.user_id, stateClaims);
     } catch (error) {
       if (error instanceof InvalidSignedTokenError) throw new BadRequestError(`Invalid connect state: ${error.message}`);
       throw error;
@@ -319,7 +330,7 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
     let connectedUrl: string | null = null;
     if (query.user_id) {
       try {
-        const state = verifyToken(secret, 'woocommerce-connect-state', query.user_id, stateClaims, { ignoreExpiry: true });
+        const state = await tokens.verify('woocommerce-connect-state', query.user_id, stateClaims, { ignoreExpiry: true });
         const attempt = await withPrincipal(ctx.db, systemPrincipal(state.org, 'woocommerce-connect'), (tx) =>
           findAttempt(tx, state.attempt),
         );

@@ -14,6 +14,7 @@ import {
 } from '../connector.ts';
 import { APPLIED_CHANGES_META, createWooCommerceConnector, TRACKING_META, type WooCommerceConnector } from './connector.ts';
 import { createWooRestClient } from './rest-client.ts';
+import { wooCommerceWebhooks } from './webhooks.ts';
 
 type Emulator = Awaited<ReturnType<typeof startWooCommerceEmulator>>;
 
@@ -239,23 +240,95 @@ describe('pushing an inventory change', () => {
   });
 });
 
+/** The real guard, watched: how many requests whose path matches are in flight at most. */
+function watchedGuard(pattern: RegExp) {
+  let inFlight = 0;
+  const watched = { max: 0, calls: 0, guard: { ...guard } };
+  watched.guard.fetch = async (url, init) => {
+    if (!pattern.test(new URL(String(url)).pathname)) return guard.fetch(url, init);
+    watched.calls++;
+    watched.max = Math.max(watched.max, ++inFlight);
+    try {
+      const response = await guard.fetch(url, init);
+      return new Response(await response.arrayBuffer(), { status: response.status, headers: response.headers });
+    } finally {
+      inFlight--;
+    }
+  };
+  return watched;
+}
+
+describe('the connector’s limiter and lock', () => {
+  const connectorWith = (watched: { guard: typeof guard }, concurrency?: number) => {
+    const site = woo.sites[0]!;
+    return createWooCommerceConnector({
+      siteUrl: site.baseUrl,
+      consumerKey: site.consumerKey,
+      consumerSecret: site.consumerSecret,
+      guard: watched.guard,
+      ...(concurrency ? { concurrency } : {}),
+    });
+  };
+
+  it('reads variations with at most `concurrency` requests in flight, across reads running at once', async () => {
+    const watched = watchedGuard(/\/variations$/);
+    const limited = connectorWith(watched, 3);
+    const [one, two] = await Promise.all([fetchAll(limited, 'products'), fetchAll(limited, 'products')]);
+    expect(one.items).toHaveLength(36);
+    expect(two.items).toHaveLength(36);
+    expect(watched.calls).toBe(18);
+    expect(watched.max).toBe(3);
+  });
+
+  it('serialises read-compare-write per variant: two changes expecting the same stock, one applies and one conflicts', async () => {
+    const list = await connector.client.list('products', { type: 'simple', per_page: 100, orderby: 'id', order: 'asc' });
+    const [first, second] = list.items
+      .map((item) => item.value as { id: number; manage_stock: boolean })
+      .filter((product) => product.manage_stock)
+      .slice(-2)
+      .map((product) => String(product.id));
+    woo.control.setStock('1', Number(first), 8);
+    woo.control.setStock('1', Number(second), 8);
+    const watched = watchedGuard(/\/products\/\d+$/);
+    const pusher = connectorWith(watched);
+    const change = (variantPlatformId: string, idempotencyKey: string) =>
+      pusher.pushInventoryChange({
+        variantPlatformId,
+        locationPlatformId: 'default',
+        delta: -2,
+        expectedAvailable: 8,
+        idempotencyKey,
+        reason: 'test',
+      });
+    const results = await Promise.all([change(first!, 'lock-a'), change(first!, 'lock-b'), change(second!, 'lock-c')]);
+    expect(results.filter((result) => result.kind === 'applied')).toHaveLength(2);
+    expect(results[2]).toEqual({ kind: 'applied', available: 6 });
+    expect(results.slice(0, 2)).toContainEqual({ kind: 'conflict', actual: 6 });
+    // Another variant is not held up by the lock of the first.
+    expect(watched.max).toBeGreaterThan(1);
+    // And the lock is not kept once released: the variant takes changes again.
+    expect(await change(first!, 'lock-d').then(() => change(first!, 'lock-e'))).toEqual({ kind: 'conflict', actual: 6 });
+  });
+});
+
 describe('registering webhooks', () => {
   it('creates the subscriptions once, and repairs instead of duplicating', async () => {
     const receiver = http.createServer((_req, res) => res.end('ok'));
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const callback = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/woocommerce/store-1`;
     try {
-      expect(await connector.registerWebhooks(callback)).toEqual({ created: 6, existing: 0 });
+      const topics = Object.keys(wooCommerceWebhooks.topics);
+      expect(await connector.registerWebhooks(callback)).toEqual({ created: topics.length, existing: 0 });
       const hooks = () => woo.control.listWebhooks('1').filter((hook) => hook.deliveryUrl === callback);
       expect(
         hooks()
           .map((hook) => hook.topic)
           .sort(),
-      ).toEqual(['customer.created', 'customer.updated', 'order.created', 'order.updated', 'product.created', 'product.updated']);
+      ).toEqual([...topics].sort());
       const first = hooks()[0]!;
       await connector.client.request('PUT', `webhooks/${first.id}`, { body: { status: 'disabled' } });
-      expect(await connector.registerWebhooks(callback)).toEqual({ created: 0, existing: 6 });
-      expect(hooks()).toHaveLength(6);
+      expect(await connector.registerWebhooks(callback)).toEqual({ created: 0, existing: topics.length });
+      expect(hooks()).toHaveLength(topics.length);
       expect(hooks().every((hook) => hook.status === 'active')).toBe(true);
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));

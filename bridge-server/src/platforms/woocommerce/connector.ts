@@ -10,20 +10,17 @@ import type {
   StoreConnector,
   SyncEntity,
 } from '../connector.ts';
+import { Mutex } from 'async-mutex';
+import pLimit from 'p-limit';
 import type { NormalizedInventoryLevel } from '../model.ts';
 import type { OutboundGuard } from '../../security/outbound-guard.ts';
 import { normalizeWooCustomer, normalizeWooOrder, normalizeWooProduct, WOO_LOCATION } from './normalize.ts';
 import { createWooRestClient, WooCommerceApiError, type RawItem, type RetryPolicy, type WooRestClient } from './rest-client.ts';
+import { wooCommerceWebhooks } from './webhooks.ts';
+import { subscriptionNames } from '../webhooks.ts';
 
-/** The topics Dockhand subscribes every store to. */
-export const WOO_WEBHOOK_TOPICS = [
-  'order.created',
-  'order.updated',
-  'product.created',
-  'product.updated',
-  'customer.created',
-  'customer.updated',
-] as const;
+/** The topics Dockhand subscribes every store to: those the webhook module handles. */
+export const WOO_WEBHOOK_TOPICS: readonly string[] = subscriptionNames(wooCommerceWebhooks);
 
 /** Product meta that remembers which inventory changes were applied (WooCommerce has no idempotency keys). */
 export const APPLIED_CHANGES_META = '_dockhand_inventory_changes';
@@ -111,19 +108,6 @@ function modifiedSeconds(value: unknown): number {
 
 const idOf = (value: unknown): string => String(record(value)['id']);
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
-
 interface AppliedChange {
   key: string;
   delta: number;
@@ -140,11 +124,12 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
-  const concurrency = options.concurrency ?? 4;
+  /** Bounds the requests in flight to the store when reading variations, across every read of this connector. */
+  const limit = pLimit(options.concurrency ?? 4);
   /** variation id → parent product id, learnt while reading the catalogue. */
   const variationParents = new Map<string, string>();
-  /** Serialises read-compare-write per variant inside this process. */
-  const locks = new Map<string, Promise<unknown>>();
+  /** Serialises read-compare-write per variant inside this process; a variant's mutex lives while it is held or awaited. */
+  const locks = new Map<string, Mutex>();
 
   async function listAll(path: string, query: Record<string, string | number> = {}): Promise<RawItem[]> {
     const items: RawItem[] = [];
@@ -199,7 +184,7 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
     products: RawItem[],
     variationsAfter?: number,
   ): Promise<PageItem<EntityTypes['products'] | EntityTypes['inventory']>[]> {
-    const expanded = await mapLimit(products, concurrency, async (product) => {
+    const expanded = await limit.map(products, async (product) => {
       if (!isVariable(product.value)) {
         if (entity === 'products') return [productItem(product, [])];
         const stock = level(product);
@@ -307,15 +292,15 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
 
   // ---------------------------------------------------------------- inventory push
 
-  function withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = locks.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.catch(() => undefined);
-    locks.set(key, tail);
-    void tail.then(() => {
-      if (locks.get(key) === tail) locks.delete(key);
-    });
-    return run;
+  async function withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    let mutex = locks.get(key);
+    if (!mutex) locks.set(key, (mutex = new Mutex()));
+    try {
+      return await mutex.runExclusive(work);
+    } finally {
+      // Unlocked here means nobody waits for it: a later caller starts a fresh mutex.
+      if (!mutex.isLocked() && locks.get(key) === mutex) locks.delete(key);
+    }
   }
 
   /** The REST path of a variant's stock: the product itself, or `products/{parent}/variations/{id}`. */

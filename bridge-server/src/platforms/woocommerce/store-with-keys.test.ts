@@ -2,6 +2,7 @@ import { startWooCommerceEmulator, type WooCommerceEmulator } from '@dockhand/em
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiClient, signedInOrg, startTestServer, type Api, type TestServer } from '../../../test/support/test-server.ts';
 import { startSyncWorkers } from '../../runtime.ts';
+import { WOO_WEBHOOK_TOPICS } from './connector.ts';
 
 let server: TestServer;
 let api: Api;
@@ -113,7 +114,7 @@ describe('#8.1 a WooCommerce store joins an organization by POST /v1/stores only
       () =>
         expect(
           woo.control.listWebhooks('2').filter((hook) => hook.deliveryUrl.endsWith(`/webhooks/woocommerce/${storeId}`)),
-        ).toHaveLength(6),
+        ).toHaveLength(WOO_WEBHOOK_TOPICS.length),
       { timeout: 10_000, interval: 50 },
     );
 
