@@ -11,7 +11,7 @@ import { SessionService } from './auth/session-service.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import type { Config } from './config/env.ts';
 import { openDatabase, type Database } from './db/database.ts';
-import { migrate } from './db/migrator.ts';
+import { migrate, pendingMigrations, PendingMigrationsError } from './db/migrator.ts';
 import { assertAppRole } from './db/principal.ts';
 import { StoreService } from './domain/stores/store-service.ts';
 import { StoreDirectory } from './ingest/store-directory.ts';
@@ -60,6 +60,10 @@ export async function createRuntime(
     if (options.migrate) {
       const result = await migrate(db.owner, { log: (line) => logger.info(line) });
       logger.info({ applied: result.applied.length, total: result.applied.length + result.alreadyApplied.length }, 'migrations');
+    } else {
+      // A schema older than the code answers 500s behind a healthy /health: refuse to start instead.
+      const pending = await pendingMigrations(db.owner);
+      if (pending.length > 0) throw new PendingMigrationsError(pending);
     }
     await assertAppRole(db);
     // Rate limits and /health: commands fail at once while Redis is away (no offline queue) and
@@ -73,7 +77,12 @@ export async function createRuntime(
     const accessTokens = new AccessTokens(config.jwtSecret, db);
     const stores = new StoreService(keyRing);
     const shopifyApp = config.shopify
-      ? createShopifyApp({ apiKey: config.shopify.apiKey, apiSecret: config.shopify.apiSecret, publicUrl: config.publicUrl })
+      ? createShopifyApp({
+          apiKey: config.shopify.apiKey,
+          apiSecret: config.shopify.apiSecret,
+          publicUrl: config.publicUrl,
+          adminBaseUrl: config.shopify.adminBaseUrl,
+        })
       : undefined;
     const adminBaseUrl = config.shopify?.adminBaseUrl;
     const sync =

@@ -195,7 +195,8 @@ describe('system endpoints', () => {
       status: 'ok',
       version: expect.any(String),
       uptime: expect.any(Number),
-      checks: { database: 'ok', queue: 'not_configured' },
+      checks: { database: 'ok', queue: 'ok' },
+      queueBackend: 'embedded',
     });
   });
 

@@ -1,12 +1,16 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile, appendFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { KeyRing } from '../security/key-ring.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { openDatabase } from './database.ts';
 import { MigrationChecksumError } from './errors.ts';
-import { migrate, MIGRATIONS_TABLE, readMigrations } from './migrator.ts';
+import { migrate, MIGRATIONS_TABLE, pendingMigrations, readMigrations } from './migrator.ts';
 import { migrationsDir } from './paths.ts';
 import { readWithPrincipal, systemPrincipal, withPrincipal } from './principal.ts';
 import { statement } from './statement.ts';
@@ -150,6 +154,68 @@ describe('the same migrations on PGlite', () => {
       expect(names).toEqual([{ name: 'B' }]);
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('pendingMigrations', () => {
+  it('names every file on a database never migrated, then only the files added since', async () => {
+    const t = await freshDatabase();
+    const files = (await readMigrations()).map((file) => file.name);
+    expect(await pendingMigrations(t.db.owner)).toEqual(files);
+    await migrate(t.db.owner);
+    expect(await pendingMigrations(t.db.owner)).toEqual([]);
+    const dir = await copyOfMigrations();
+    await writeFile(join(dir, '9999_later.sql'), 'select 1;');
+    expect(await pendingMigrations(t.db.owner, { dir })).toEqual(['9999_later.sql']);
+  });
+});
+
+describe('when dockhand serve meets a database with pending migrations', () => {
+  const bin = fileURLToPath(new URL('../../bin/dockhand.js', import.meta.url));
+  const env = (databaseUrl: string) => ({
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '',
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    DOCKHAND_KEYS: `k1:${KeyRing.generateKey()}`,
+    DOCKHAND_JWT_SECRET: 'x'.repeat(40),
+  });
+
+  it('refuses to start, with one line naming `dockhand migrate`', async () => {
+    const t = await freshDatabase();
+    const run = spawnSync(process.execPath, [bin, 'serve'], { env: env(t.ownerUrl), encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^dockhand: the database is missing \d+ migrations \(0001_foundation\.sql, .*`dockhand migrate`/);
+    expect(await pendingMigrations(t.db.owner)).toEqual((await readMigrations()).map((file) => file.name));
+  });
+
+  it('starts with --migrate, migrating first, and /health is ok', async () => {
+    const t = await freshDatabase();
+    const child = spawn(process.execPath, [bin, 'serve', '--migrate'], {
+      env: env(t.ownerUrl),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).on('line', (line) => {
+          const entry = JSON.parse(line) as { msg?: string; url?: string };
+          if (entry.msg === 'listening' && entry.url) resolve(entry.url);
+        });
+        void exited.then((code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+      expect(await pendingMigrations(t.db.owner)).toEqual([]);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
     }
   });
 });

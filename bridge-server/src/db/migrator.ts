@@ -37,6 +37,30 @@ export async function readMigrations(dir = migrationsDir): Promise<MigrationFile
   return files;
 }
 
+/** The server was started on a database that lacks migrations it needs. */
+export class PendingMigrationsError extends Error {
+  constructor(readonly pending: string[]) {
+    super(
+      `the database is missing ${pending.length} migration${pending.length === 1 ? '' : 's'} (${pending.join(', ')}): ` +
+        'run `dockhand migrate` first (as the database owner), or start with `dockhand serve --migrate`',
+    );
+    this.name = 'PendingMigrationsError';
+  }
+}
+
+/**
+ * The migration files not yet applied to the database, in order; every file when it was never
+ * migrated. Read-only: start-up calls it so a server never runs on a schema older than its code.
+ */
+export async function pendingMigrations(owner: Sql, options: { dir?: string } = {}): Promise<string[]> {
+  const files = await readMigrations(options.dir);
+  const [table] = await owner<{ exists: boolean }[]>`select to_regclass(${MIGRATIONS_TABLE}) is not null as exists`;
+  if (!table?.exists) return files.map((file) => file.name);
+  const rows = await owner<{ name: string }[]>`select name from ${owner(MIGRATIONS_TABLE)}`;
+  const applied = new Set(rows.map((row) => row.name));
+  return files.filter((file) => !applied.has(file.name)).map((file) => file.name);
+}
+
 /**
  * Applies pending migrations in order, each in its own transaction, as the database owner.
  * A session advisory lock serialises concurrent runs; a checksum per applied file makes an

@@ -84,6 +84,11 @@ export class EmbeddedSyncRunner implements SyncRunner {
     for (const timer of this.timers) timer.unref();
   }
 
+  /** The queue is the database's own inbox table, read on the health connection. */
+  async checkHealth(): Promise<void> {
+    await this.db.health`select 1 from webhook_events limit 0`;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
@@ -130,6 +135,11 @@ export class EmbeddedSyncRunner implements SyncRunner {
   }
 
   private async runSync(job: SyncJob): Promise<void> {
-    if (this.deps) await runSyncJob(this.db, this.deps.connectors, job);
+    if (!this.deps) return;
+    const { logger } = this.deps;
+    await runSyncJob(this.db, this.deps.connectors, job).catch((error: unknown) => {
+      // Recorded as the entity's `failed` status and last error; the next reconcile tries again.
+      logger.warn({ err: error, storeId: job.storeId, entity: job.entity ?? 'all', mode: job.mode }, 'sync failed');
+    });
   }
 }

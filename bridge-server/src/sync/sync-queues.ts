@@ -106,7 +106,19 @@ export class QueueSyncRunner implements SyncRunner {
           const results = await runSyncJob(db, deps.connectors, job.data, (progress) => job.updateProgress(progress));
           return results.map(({ entity: name, processed, changed }) => ({ entity: name, processed, changed }));
         } catch (error) {
-          throw unrecoverable(error);
+          const final = unrecoverable(error);
+          // The reason is also in the store's sync status (GET /v1/stores/:id/sync); the log says when it happened.
+          logger.warn(
+            {
+              err: error,
+              storeId: job.data.storeId,
+              entity: job.data.entity ?? 'all',
+              mode: job.data.mode,
+              attempt: job.attemptsMade + 1,
+            },
+            final instanceof UnrecoverableError ? 'sync failed; not retried' : 'sync failed; it will be retried',
+          );
+          throw final;
         }
       },
       { ...this.workerOptions, concurrency: 2 },
@@ -145,6 +157,10 @@ export class QueueSyncRunner implements SyncRunner {
         );
       }
     }
+  }
+
+  async checkHealth(): Promise<void> {
+    await this.applyQueue.count();
   }
 
   close(): Promise<void> {

@@ -43,6 +43,8 @@ export interface SyncRunner {
   requestSync(job: SyncJob): Promise<void>;
   requestPush(job: PushJob): Promise<void>;
   startWorkers(deps: SyncWorkerDeps): Promise<void>;
+  /** One round trip to where the jobs live (Redis, the PostgreSQL queue schema, or the inbox tables); rejects when it fails. */
+  checkHealth(): Promise<void>;
   /** Stops taking work, lets running work finish, closes connections. */
   close(): Promise<void>;
 }

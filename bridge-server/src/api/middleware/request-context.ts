@@ -27,7 +27,9 @@ export function requestContext(logger: Logger, duration: Histogram<'method' | 'r
         {
           requestId,
           method: req.method,
-          path: req.path,
+          // The full path, mount prefix included (req.path is relative to the router); never the
+          // query string, which can carry tokens (connect_token, id_token, code…).
+          path: req.originalUrl.split('?', 1)[0],
           status: res.statusCode,
           ms: Math.round(seconds * 1000 * 10) / 10,
           orgId: principal?.orgId,

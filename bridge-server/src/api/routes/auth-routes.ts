@@ -74,6 +74,7 @@ documentRoute({
   auth: false,
   body: loginBody,
   response: z.union([sessionResponse, organizationChoice]),
+  errors: { 401: 'Wrong credentials or one-time code, or an unknown email (all the same)' },
 });
 documentRoute({
   method: 'post',
@@ -82,6 +83,7 @@ documentRoute({
   tags: ['auth'],
   auth: false,
   response: sessionResponse,
+  errors: { 401: 'No refresh cookie, or one that is expired, revoked or reused' },
 });
 documentRoute({
   method: 'post',
@@ -98,6 +100,7 @@ documentRoute({
   tags: ['auth'],
   body: passwordChange,
   response: sessionResponse,
+  errors: { 400: 'Invalid input, or a new password too short or too common', 401: 'Not signed in, or a wrong current password' },
 });
 documentRoute({
   method: 'get',
@@ -112,6 +115,7 @@ documentRoute({
   summary: 'Start TOTP enrolment: returns the secret and otpauth URI',
   tags: ['auth'],
   response: dataOf(z.object({ secret: z.string(), uri: z.string() })),
+  errors: { 409: 'Two-factor sign-in is already on' },
 });
 documentRoute({
   method: 'post',
@@ -120,6 +124,7 @@ documentRoute({
   tags: ['auth'],
   body: totpCode,
   response: dataOf(z.object({ totpEnabled: z.boolean() })),
+  errors: { 400: 'Invalid input, or a wrong code', 409: 'Two-factor sign-in is already on' },
 });
 
 interface MemberTotp {

@@ -89,6 +89,11 @@ documentRoute({
   body: createStore,
   response: dataOf(store),
   status: 201,
+  errors: {
+    400: 'Invalid input, or credentials the store or shop refused',
+    403: 'Owners and admins only',
+    409: 'The organization already has this store connected, or the shop is connected to another organization',
+  },
 });
 documentRoute({
   method: 'get',
@@ -106,6 +111,10 @@ documentRoute({
   params: idParams,
   body: updateStore,
   response: dataOf(store),
+  errors: {
+    403: 'Owners and admins only',
+    409: 'Only connecting makes a store active (with credentials verified against the platform)',
+  },
 });
 documentRoute({
   method: 'delete',
@@ -114,6 +123,7 @@ documentRoute({
   tags: ['stores'],
   params: idParams,
   response: dataOf(store),
+  errors: { 403: 'Owners and admins only' },
 });
 
 documentRoute({
@@ -141,6 +151,7 @@ documentRoute({
   body: syncRequest,
   response: dataOf(syncStatus),
   status: 202,
+  errors: { 403: 'Owners and admins only', 409: 'The store is not active' },
 });
 
 export function storeRoutes(ctx: AppContext): Router {
@@ -201,14 +212,20 @@ export function storeRoutes(ctx: AppContext): Router {
     const body = parseInput(updateStore, req.body);
     const principal = principalOf(res);
     const updated = id
-      ? await withPrincipal(ctx.db, principal, (tx) => ctx.stores.update(tx, principal, id, body, requestIdOf(res))).catch(
-          (error: unknown) => {
-            // Only the connect flows make a store active (with proof); one organization holds a shop.
-            if (error instanceof StoreActivationRefusedError || error instanceof ShopTakenError)
-              throw new ConflictError(error.message);
-            throw error;
-          },
-        )
+      ? await withPrincipal(ctx.db, principal, async (tx) => {
+          // Connecting (the install flows, or POST /v1/stores with credentials) verifies the
+          // credentials, registers webhooks and queues the backfill; flipping the status by hand
+          // would do none of that, so a store that is not active stays so here.
+          const current = await ctx.stores.get(tx, id);
+          if (!current) return undefined;
+          if (body.status === 'active' && current.status !== 'active') throw new StoreActivationRefusedError();
+          return ctx.stores.update(tx, principal, id, body, requestIdOf(res));
+        }).catch((error: unknown) => {
+          // Only the connect flows make a store active (with proof); one organization holds a shop.
+          if (error instanceof StoreActivationRefusedError || error instanceof ShopTakenError)
+            throw new ConflictError(error.message);
+          throw error;
+        })
       : undefined;
     if (!updated) throw new NotFoundError('Store');
     res.json({ data: updated });

@@ -44,11 +44,15 @@ const updateUser = z
   .meta({ id: 'UpdateUser' });
 const idParams = z.object({ id: z.string() });
 
+/** Every route here is for owners and admins (the router's requireRole). */
+const USER_ROUTE_ERRORS = { 403: 'Owners and admins only' } as const;
+
 documentRoute({
   method: 'get',
   path: '/v1/users',
   summary: 'List the organization’s users',
   tags: ['users'],
+  errors: USER_ROUTE_ERRORS,
   query: pageQuery,
   response: pageOf(user),
 });
@@ -59,6 +63,7 @@ documentRoute({
   description:
     'The password given is this membership’s own: the same email may be a member of other organizations, each with its own password, and nothing here says whether it is. 409 only when the email is already a member of this organization.',
   tags: ['users'],
+  errors: { ...USER_ROUTE_ERRORS, 409: 'The email is already a member of this organization' },
   body: createUser,
   response: dataOf(user),
   status: 201,
@@ -68,6 +73,7 @@ documentRoute({
   path: '/v1/users/:id',
   summary: 'One user',
   tags: ['users'],
+  errors: USER_ROUTE_ERRORS,
   params: idParams,
   response: dataOf(user),
 });
@@ -76,6 +82,7 @@ documentRoute({
   path: '/v1/users/:id',
   summary: 'Change a user’s role, name, password, stores or disable them',
   tags: ['users'],
+  errors: USER_ROUTE_ERRORS,
   params: idParams,
   body: updateUser,
   response: dataOf(user),

@@ -41,7 +41,11 @@ export async function createShopifyStore(
       // The organization's earlier store for the shop (disconnected, uninstalled) is connected again, with its data.
       const [earlier] = await tx<{ id: string; status: string }[]>`
         select id, status from stores where platform = 'shopify' and lower(shop_domain) = ${shop} for update`;
-      if (earlier && (earlier.status === 'active' || !proof)) throw new StoreExistsError();
+      if (earlier && (earlier.status === 'active' || (!proof && earlier.status === 'pending'))) throw new StoreExistsError();
+      if (earlier && !proof) {
+        // Added again after it was deleted (disconnected, uninstalled): the same row, pending until installed.
+        return (await ctx.stores.update(tx, principal, earlier.id, { name: input.name, status: 'pending' }, requestId))!;
+      }
       const id =
         earlier?.id ??
         (
@@ -63,10 +67,37 @@ export async function createShopifyStore(
       ))!;
     });
     ctx.ingest.directory.forget(store.id);
+    if (store.status === 'active') startConnectedShop(ctx, { orgId: principal.orgId, storeId: store.id, shopDomain: shop });
     return store;
   } catch (error) {
     if (error instanceof ShopTakenError) throw new ConflictError(error.message);
     if (error instanceof StoreExistsError) throw new ConflictError(error.message);
     throw error;
   }
+}
+
+/**
+ * What follows a shop turning active with a verified admin token, after the answer is sent: its
+ * webhooks are registered and its first backfill is queued (as the install flows and WooCommerce
+ * do). Failures are logged; reconciliation still syncs the store.
+ */
+function startConnectedShop(ctx: AppContext, store: { orgId: string; storeId: string; shopDomain: string }): void {
+  const { orgId, storeId } = store;
+  ctx.sync.requestSync({ orgId, storeId, mode: 'backfill' }).then(
+    () => ctx.logger.info({ storeId }, 'shopify store connected; backfill queued'),
+    (error: unknown) =>
+      ctx.logger.warn({ err: error, storeId }, 'could not queue the first backfill; the next reconcile will sync the store'),
+  );
+  const connectorFor = ctx.shopify?.tokens.connectorFactory({ shopBaseUrl: ctx.shopify.shopBaseUrl });
+  if (!connectorFor) {
+    ctx.logger.warn({ storeId }, 'shopify webhooks not registered: set SHOPIFY_API_KEY and SHOPIFY_API_SECRET to receive them');
+    return;
+  }
+  connectorFor(store)
+    .then((connector) => connector.registerWebhooks(`${ctx.config.publicUrl.replace(/\/+$/, '')}/webhooks/shopify`))
+    .then(
+      ({ created, existing }) => ctx.logger.info({ storeId, created, existing }, 'shopify webhooks registered'),
+      (error: unknown) =>
+        ctx.logger.warn({ err: error, storeId }, 'shopify webhook registration failed; reconciliation still syncs the store'),
+    );
 }
