@@ -3,6 +3,7 @@ import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
+  cookieOf,
   memberSession,
   signedInOrg,
   startTestServer,
@@ -12,12 +13,6 @@ import {
 
 let server: TestServer;
 let api: Api;
-
-const cookieOf = (setCookie: string | null) => {
-  const match = /dh_refresh=([^;]+)/.exec(setCookie ?? '');
-  if (!match) throw new Error(`no refresh cookie in ${setCookie}`);
-  return `dh_refresh=${match[1]}`;
-};
 
 /**
  * Signs claims with the server's own secret: what someone holding the secret (or a bug) could

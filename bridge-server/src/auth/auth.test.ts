@@ -5,6 +5,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
+  cookieOf,
   PASSWORD,
   signedInOrg,
   startTestServer,
@@ -16,12 +17,6 @@ import { currentTotp } from './totp.ts';
 
 let server: TestServer;
 let api: Api;
-
-const cookieOf = (setCookie: string | null) => {
-  const match = /dh_refresh=([^;]+)/.exec(setCookie ?? '');
-  if (!match) throw new Error(`no refresh cookie in ${setCookie}`);
-  return `dh_refresh=${match[1]}`;
-};
 
 beforeAll(async () => {
   server = await startTestServer();

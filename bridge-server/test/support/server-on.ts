@@ -1,11 +1,9 @@
-import { Writable } from 'node:stream';
 import type { AppContext } from '../../src/api/context.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import type { Database } from '../../src/db/database.ts';
-import { createLogger } from '../../src/logger.ts';
 import { createRuntime, listen, type Runtime } from '../../src/runtime.ts';
 import { EmbeddedSyncRunner } from '../../src/sync/embedded-sync-runner.ts';
-import { testSecrets } from './test-server.ts';
+import { captureLogs, testSecrets } from './test-server.ts';
 
 export interface ServerOn {
   url: string;
@@ -28,16 +26,10 @@ export async function startServerOn(
   options: { env?: Record<string, string>; queues?: boolean } = {},
 ): Promise<ServerOn> {
   const config = loadConfig({ ...testSecrets(), DATABASE_URL: ownerUrl, LOG_LEVEL: 'info', ...options.env });
-  const logs: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { logs, logger } = captureLogs();
   const runtime = await createRuntime(config, {
     db,
-    logger: createLogger('info', sink),
+    logger,
     ...(options.queues ? {} : { sync: new EmbeddedSyncRunner(db) }),
   });
   const server = await listen(runtime.ctx, 0, '127.0.0.1');

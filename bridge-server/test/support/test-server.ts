@@ -33,6 +33,18 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A logger at info whose lines are kept, parsed, for the test to read. */
+export function captureLogs(): { logs: Array<Record<string, unknown>>; logger: ReturnType<typeof createLogger> } {
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logs, logger: createLogger('info', sink) };
+}
+
 export const testSecrets = () => ({
   DOCKHAND_KEYS: `k1:${KeyRing.generateKey()}`,
   DOCKHAND_JWT_SECRET: randomBytes(32).toString('hex'),
@@ -57,16 +69,10 @@ export async function startTestServer(
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     ...options.env,
   });
-  const logs: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { logs, logger } = captureLogs();
   const runtime = await createRuntime(config, {
     db: database.db,
-    logger: createLogger('info', sink),
+    logger,
     // The inbox-driven runner: no queue service per test server; tests that need queues pass their own.
     sync: options.sync ?? new EmbeddedSyncRunner(database.db),
     ...(options.enqueueApply ? { enqueueApply: options.enqueueApply } : {}),
@@ -119,6 +125,13 @@ export function apiClient(baseUrl: string): Api {
 }
 
 let counter = 0;
+/** The refresh cookie a response set, ready to send back as a Cookie header. */
+export const cookieOf = (setCookie: string | null) => {
+  const match = /dh_refresh=([^;]+)/.exec(setCookie ?? '');
+  if (!match) throw new Error(`no refresh cookie in ${setCookie}`);
+  return `dh_refresh=${match[1]}`;
+};
+
 export const uniqueEmail = (label: string) =>
   `${label}-${Date.now().toString(36)}-${counter++}-${randomBytes(3).toString('hex')}@example.test`;
 export const PASSWORD = 'correct horse battery staple';
