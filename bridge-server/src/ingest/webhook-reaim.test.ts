@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startShopifyEmulator, type ShopifyEmulator } from '@dockhand/emulators';
-import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { connectorDeps } from '../runtime.ts';
@@ -139,8 +138,6 @@ async function built(topic: string): Promise<Capture> {
 
 beforeAll(async () => {
   emulator = await startShopifyEmulator({ seed: 77, shops: 3, ordersPerShop: 4 });
-  // The library's token exchange and refresh reach the emulator through its fetch.
-  setAbstractFetchFunc(emulator.fetch);
   server = await startTestServer({
     env: {
       SHOPIFY_API_KEY: emulator.apiKey,

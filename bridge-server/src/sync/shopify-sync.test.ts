@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { startShopifyEmulator, type ShopifyEmulator } from '@dockhand/emulators';
-import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openConnector } from '../platforms/registry.ts';
@@ -15,7 +14,6 @@ const redisUrl = process.env['DOCKHAND_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:63
 
 /** The real app on BullMQ/Redis, Shopify pointed at the emulator (its API base, and the library's fetch). */
 async function serverFor(emulator: ShopifyEmulator): Promise<{ server: TestServer; close: () => Promise<void> }> {
-  setAbstractFetchFunc(emulator.fetch);
   const prefix = `t_shopify_${randomBytes(4).toString('hex')}`;
   const backend = await createQueueBackend({ redisUrl, prefix });
   const server = await startTestServer({

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { startShopifyEmulator, type ShopifyEmulator } from '@dockhand/emulators';
-import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, signedInOrg, startTestServer, type Api, type TestServer } from '../../../test/support/test-server.ts';
 import { signBase64Hmac } from '../../ingest/webhook-signature.ts';
@@ -11,8 +10,6 @@ let api: Api;
 
 beforeAll(async () => {
   emulator = await startShopifyEmulator({ seed: 41, shops: 4, ordersPerShop: 2 });
-  // The library's token exchange reaches the emulator through its fetch.
-  setAbstractFetchFunc(emulator.fetch);
   server = await startTestServer({
     env: {
       SHOPIFY_API_KEY: emulator.apiKey,
