@@ -13,6 +13,14 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { storeRoutes } from './routes/store-routes.ts';
 import { systemRoutes } from './routes/system-routes.ts';
 import { userRoutes } from './routes/user-routes.ts';
+import { orderRoutes } from './routes/order-routes.ts';
+import { fulfillmentRoutes } from './routes/fulfillment-routes.ts';
+import { viewRoutes } from './routes/view-routes.ts';
+import { productRoutes } from './routes/product-routes.ts';
+import { customerRoutes } from './routes/customer-routes.ts';
+import { inventoryRoutes } from './routes/inventory-routes.ts';
+import { statsRoutes } from './routes/stats-routes.ts';
+import { streamRoutes } from '../realtime/stream-routes.ts';
 import { webhookRoutes } from '../ingest/webhook-routes.ts';
 import { wooCommerceConnectRoutes } from '../platforms/woocommerce/connect-routes.ts';
 import { shopifyInstallRoutes } from '../platforms/shopify/install-routes.ts';
@@ -48,6 +56,14 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const authed = [authenticate(ctx.accessTokens), limits.perPrincipal];
   app.use('/v1/users', ...authed, userRoutes(ctx));
   app.use('/v1/stores', ...authed, storeRoutes(ctx));
+  // Fulfillment first: its `/bulk` must not be read as an order id.
+  app.use('/v1/orders', ...authed, fulfillmentRoutes(ctx), orderRoutes(ctx));
+  app.use('/v1/views', ...authed, viewRoutes(ctx));
+  app.use('/v1/products', ...authed, productRoutes(ctx));
+  app.use('/v1/customers', ...authed, customerRoutes(ctx));
+  app.use('/v1/inventory', ...authed, inventoryRoutes(ctx));
+  app.use('/v1/stats', ...authed, statsRoutes(ctx));
+  app.use('/v1/stream', ...authed, streamRoutes(ctx));
   app.use(
     '/shopify',
     limits.perIp,

@@ -50,8 +50,8 @@ export class UnauthorizedError extends ApiError {
 }
 
 export class ForbiddenError extends ApiError {
-  constructor(message = 'You do not have permission to do that') {
-    super('FORBIDDEN', message);
+  constructor(message = 'You do not have permission to do that', details: Record<string, unknown> = {}) {
+    super('FORBIDDEN', message, details);
   }
 }
 

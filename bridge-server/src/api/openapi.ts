@@ -6,6 +6,8 @@ import { ERROR_CODES } from './errors.ts';
 export const registry = new OpenAPIRegistry();
 
 registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+// The embedded Shopify app's own bearer: a session token App Bridge signs with the app's secret.
+registry.registerComponent('securitySchemes', 'shopifySessionToken', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
 
 export const errorEnvelope = z
   .object({
@@ -38,6 +40,8 @@ interface RouteDoc {
   tags: string[];
   /** Needs `Authorization: Bearer` (default true): adds 401. */
   auth?: boolean;
+  /** Which bearer: a Dockhand access token (default), or a Shopify session token (the embedded app). */
+  authScheme?: 'bearer' | 'shopifySessionToken';
   /** Behind a rate limiter (adds 429); by default true under /v1, /shopify and /woocommerce. */
   rateLimited?: boolean;
   /** Reads or writes the database (adds 503 when it is unavailable); default true. */
@@ -83,7 +87,7 @@ export function documentRoute(doc: RouteDoc): void {
     summary: doc.summary,
     ...(doc.description ? { description: doc.description } : {}),
     tags: doc.tags,
-    ...(doc.auth === false ? {} : { security: [{ bearer: [] }] }),
+    ...(doc.auth === false ? {} : { security: [{ [doc.authScheme ?? 'bearer']: [] }] }),
     request: {
       ...(doc.body ? { body: { content: { 'application/json': { schema: doc.body } } } } : {}),
       ...(doc.query ? { query: doc.query } : {}),

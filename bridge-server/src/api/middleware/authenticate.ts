@@ -1,8 +1,7 @@
 import type { RequestHandler } from 'express';
 import { InvalidAccessTokenError, type AccessTokens } from '../../auth/access-tokens.ts';
-import type { Role } from '../../db/principal.ts';
-import { principalOf, type RequestLocals } from '../context.ts';
-import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import type { RequestLocals } from '../context.ts';
+import { UnauthorizedError } from '../errors.ts';
 
 /**
  * Resolves `Authorization: Bearer <token>` to the request's principal, as the database says it
@@ -21,13 +20,6 @@ export function authenticate(tokens: AccessTokens): RequestHandler {
       }
       throw error;
     }
-    next();
-  };
-}
-
-export function requireRole(...roles: Role[]): RequestHandler {
-  return (_req, res, next) => {
-    if (!roles.includes(principalOf(res).role)) throw new ForbiddenError();
     next();
   };
 }

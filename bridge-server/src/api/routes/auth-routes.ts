@@ -10,6 +10,7 @@ import { BadRequestError, ConflictError, RateLimitedError, UnauthorizedError } f
 import { authenticate } from '../middleware/authenticate.ts';
 import { dataOf, documentRoute } from '../openapi.ts';
 import { parseInput } from '../validate.ts';
+import { authorize } from '../policy.ts';
 
 export const REFRESH_COOKIE = 'dh_refresh';
 const COOKIE_PATH = '/v1/auth';
@@ -210,14 +211,14 @@ export function authRoutes(ctx: AppContext): Router {
 
   const authed = authenticate(ctx.accessTokens);
 
-  router.get('/me', authed, async (_req, res) => {
+  router.get('/me', authed, authorize('GET /v1/auth/me'), async (_req, res) => {
     const principal = principalOf(res);
     const user = await withPrincipal(ctx.db, principal, (tx) => ctx.sessions.userSummary(tx, principal.userId!));
     if (!user) throw new UnauthorizedError('This user no longer exists');
     res.json({ data: user });
   });
 
-  router.post('/password', authed, async (req, res) => {
+  router.post('/password', authed, authorize('POST /v1/auth/password'), async (req, res) => {
     const body = parseInput(passwordChange, req.body);
     const outcome = await ctx.sessions.changePassword(principalOf(res), body, req.ip ?? 'unknown', requestIdOf(res));
     switch (outcome.kind) {
@@ -230,7 +231,7 @@ export function authRoutes(ctx: AppContext): Router {
     }
   });
 
-  router.post('/totp/enroll', authed, async (_req, res) => {
+  router.post('/totp/enroll', authed, authorize('POST /v1/auth/totp/enroll'), async (_req, res) => {
     const principal = principalOf(res);
     const userId = principal.userId!;
     const data = await withPrincipal(ctx.db, principal, async (tx) => {
@@ -250,7 +251,7 @@ export function authRoutes(ctx: AppContext): Router {
     res.json({ data });
   });
 
-  router.post('/totp/verify', authed, async (req, res) => {
+  router.post('/totp/verify', authed, authorize('POST /v1/auth/totp/verify'), async (req, res) => {
     const { code } = parseInput(totpCode, req.body);
     const principal = principalOf(res);
     const userId = principal.userId!;

@@ -7,7 +7,7 @@ import { createStoreWithVerifiedKeys } from '../../platforms/woocommerce/store-w
 import { createShopifyStore } from '../../platforms/shopify/store-with-token.ts';
 import { principalOf, requestIdOf, type AppContext } from '../context.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { requireRole } from '../middleware/authenticate.ts';
+import { authorize } from '../policy.ts';
 import { dataOf, documentRoute, pageOf } from '../openapi.ts';
 import { createdAtIdKey, decodeCursor, pageQuery, toPage } from '../pagination.ts';
 import { parseInput, uuidParam } from '../validate.ts';
@@ -156,16 +156,14 @@ documentRoute({
 
 export function storeRoutes(ctx: AppContext): Router {
   const router = Router();
-  const admin = requireRole('owner', 'admin');
-
-  router.get('/', async (req, res) => {
+  router.get('/', authorize('GET /v1/stores'), async (req, res) => {
     const query = parseInput(pageQuery, req.query, 'query');
     const after = query.cursor ? decodeCursor(query.cursor, createdAtIdKey) : undefined;
     const rows = await ctx.stores.list(ctx.db, principalOf(res), { limit: query.limit, after });
     res.json(toPage(rows, query.limit, (row) => [row.createdAt, row.id]));
   });
 
-  router.post('/', admin, async (req, res) => {
+  router.post('/', authorize('POST /v1/stores'), async (req, res) => {
     const body = parseInput(createStore, req.body);
     const principal = principalOf(res);
     // A store joins only with proof of control, which each platform checks its own way.
@@ -176,7 +174,7 @@ export function storeRoutes(ctx: AppContext): Router {
     res.status(201).json({ data: created });
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', authorize('GET /v1/stores/:id'), async (req, res) => {
     const id = uuidParam(req.params);
     // Another organization's id, or a malformed one, is simply not found: nothing leaks.
     const found = id ? await withPrincipal(ctx.db, principalOf(res), (tx) => ctx.stores.get(tx, id)) : undefined;
@@ -184,7 +182,7 @@ export function storeRoutes(ctx: AppContext): Router {
     res.json({ data: found });
   });
 
-  router.get('/:id/sync', async (req, res) => {
+  router.get('/:id/sync', authorize('GET /v1/stores/:id/sync'), async (req, res) => {
     const id = uuidParam(req.params);
     const status = id
       ? await withPrincipal(ctx.db, principalOf(res), async (tx) =>
@@ -195,7 +193,7 @@ export function storeRoutes(ctx: AppContext): Router {
     res.json({ data: status });
   });
 
-  router.post('/:id/sync', admin, async (req, res) => {
+  router.post('/:id/sync', authorize('POST /v1/stores/:id/sync'), async (req, res) => {
     const id = uuidParam(req.params);
     const body = parseInput(syncRequest, req.body ?? {});
     const principal = principalOf(res);
@@ -207,7 +205,7 @@ export function storeRoutes(ctx: AppContext): Router {
     res.status(202).json({ data: status });
   });
 
-  router.patch('/:id', admin, async (req, res) => {
+  router.patch('/:id', authorize('PATCH /v1/stores/:id'), async (req, res) => {
     const id = uuidParam(req.params);
     const body = parseInput(updateStore, req.body);
     const principal = principalOf(res);
@@ -231,7 +229,7 @@ export function storeRoutes(ctx: AppContext): Router {
     res.json({ data: updated });
   });
 
-  router.delete('/:id', admin, async (req, res) => {
+  router.delete('/:id', authorize('DELETE /v1/stores/:id'), async (req, res) => {
     const id = uuidParam(req.params);
     const principal = principalOf(res);
     const updated = id

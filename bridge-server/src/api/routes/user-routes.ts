@@ -6,7 +6,7 @@ import { recordAudit } from '../../domain/audit/audit-log.ts';
 import { EmailTakenError, getUser, insertMember, listUsers, setMemberPassword } from '../../domain/users/user-service.ts';
 import { principalOf, requestIdOf, type AppContext } from '../context.ts';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
-import { requireRole } from '../middleware/authenticate.ts';
+import { authorize } from '../policy.ts';
 import { dataOf, documentRoute, pageOf } from '../openapi.ts';
 import { createdAtIdKey, decodeCursor, pageQuery, toPage } from '../pagination.ts';
 import { parseInput, uuidParam } from '../validate.ts';
@@ -44,7 +44,7 @@ const updateUser = z
   .meta({ id: 'UpdateUser' });
 const idParams = z.object({ id: z.string() });
 
-/** Every route here is for owners and admins (the router's requireRole). */
+/** Every route here is for owners and admins (`users.manage` in api/policy.ts). */
 const USER_ROUTE_ERRORS = { 403: 'Owners and admins only' } as const;
 
 documentRoute({
@@ -90,16 +90,14 @@ documentRoute({
 
 export function userRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.use(requireRole('owner', 'admin'));
-
-  router.get('/', async (req, res) => {
+  router.get('/', authorize('GET /v1/users'), async (req, res) => {
     const query = parseInput(pageQuery, req.query, 'query');
     const after = query.cursor ? decodeCursor(query.cursor, createdAtIdKey) : undefined;
     const rows = await listUsers(ctx.db, principalOf(res), { limit: query.limit, after });
     res.json(toPage(rows, query.limit, (row) => [row.createdAt, row.id]));
   });
 
-  router.post('/', async (req, res) => {
+  router.post('/', authorize('POST /v1/users'), async (req, res) => {
     const body = parseInput(createUser, req.body);
     const principal = principalOf(res);
     if (body.role === 'owner' && principal.role !== 'owner') throw new ForbiddenError('Only an owner can create owners');
@@ -127,14 +125,14 @@ export function userRoutes(ctx: AppContext): Router {
     res.status(201).json({ data: created });
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', authorize('GET /v1/users/:id'), async (req, res) => {
     const id = uuidParam(req.params);
     const found = id ? await withPrincipal(ctx.db, principalOf(res), (tx) => getUser(tx, id)) : undefined;
     if (!found) throw new NotFoundError('User');
     res.json({ data: found });
   });
 
-  router.patch('/:id', async (req, res) => {
+  router.patch('/:id', authorize('PATCH /v1/users/:id'), async (req, res) => {
     const id = uuidParam(req.params);
     const body = parseInput(updateUser, req.body);
     const principal = principalOf(res);

@@ -38,6 +38,7 @@ import {
 import { createShopifyConnector } from './connector.ts';
 import { installPage, installPagePolicy } from './install-page.ts';
 import { createShopifyApp, SHOPIFY_API_VERSION } from './shopify-app.ts';
+import { can } from '../../api/policy.ts';
 import { asRecord, credentialsFromSession, ShopifyTokenService, type ShopifyCredentials } from './shopify-token-service.ts';
 
 /**
@@ -98,7 +99,6 @@ export interface InstallOutcome {
   webhookError?: unknown;
 }
 
-const CONNECT_ROLES = new Set(['owner', 'admin']);
 
 const shopQuery = z.object({
   shop: z.string().min(1).max(255),
@@ -166,6 +166,7 @@ documentRoute({
 documentRoute({
   method: 'post',
   path: '/shopify/session',
+  authScheme: 'shopifySessionToken',
   summary:
     'Embedded app: exchanges a Shopify session token for the shop’s offline token when needed; `reconnect: true` revives a store an admin disconnected',
   tags: ['shopify'],
@@ -242,7 +243,7 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
 
   const requireConnector: RequestHandler = (_req, res, next) => {
     const principal = principalOf(res);
-    if (principal.kind !== 'console' || !CONNECT_ROLES.has(principal.role)) throw new ForbiddenError();
+    if (principal.kind !== 'console' || !can(principal, 'stores.manage')) throw new ForbiddenError();
     next();
   };
 

@@ -22,6 +22,7 @@ import { startConnectedStore, type WebhookRegistrationOutcome } from './connecte
 import { activateWithVerifiedKeys } from './store-activation.ts';
 import { StoreKeysRejectedError, verifyStoreKeys } from './store-keys.ts';
 import { normalizeStoreUrl, storeUrlSchema } from './store-url.ts';
+import { can } from '../../api/policy.ts';
 
 /**
  * Connecting a WooCommerce store with WooCommerce's own app-key flow (wc-auth). Every try is a
@@ -57,7 +58,6 @@ export interface WooCommerceConnectDeps {
 
 const CONNECT_TOKEN_TTL = 5 * 60;
 const STATE_TTL = 30 * 60;
-const CONNECT_ROLES = new Set(['owner', 'admin']);
 
 const connectTokenClaims = z.object({ org: z.uuid(), attempt: z.uuid() });
 const stateClaims = z.object({ org: z.uuid(), attempt: z.uuid() });
@@ -169,7 +169,7 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
 
   const requireConnector: RequestHandler = (_req, res, next) => {
     const principal = principalOf(res);
-    if (!CONNECT_ROLES.has(principal.role) || principal.kind !== 'console') throw new ForbiddenError();
+    if (!can(principal, 'stores.manage') || principal.kind !== 'console') throw new ForbiddenError();
     next();
   };
 
