@@ -18,6 +18,9 @@ const USAGE = `Usage: dockhand-emulators [options]
   --live                 keep making changes (orders, cancellations, stock) that emit webhooks
   --live-rate R          changes per second in live mode, per emulator (default 1)
   --woocommerce-secure   serve WooCommerce over HTTPS with a self-signed certificate
+  --loopback-callbacks   let WooCommerce's wc-auth post keys to an http:// callback_url on a
+                         loopback host (127.0.0.1, localhost, ::1), e.g. a local \`dockhand serve\`;
+                         without it, like WooCommerce, only https callbacks are accepted
   --time-scale X         multiply Shopify webhook retry delays by X (default 1)
   -h, --help             show this help
 `;
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
         live: { type: 'boolean' },
         'live-rate': { type: 'string' },
         'woocommerce-secure': { type: 'boolean' },
+        'loopback-callbacks': { type: 'boolean' },
         'time-scale': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
         sites,
         ordersPerSite: orders,
         secure: Boolean(values['woocommerce-secure']),
+        allowInsecureLoopbackCallback: Boolean(values['loopback-callbacks']),
         ...(values.live ? { activityIntervalMs: Math.max(1, Math.round(1000 / liveRate)) } : {}),
       }),
     ]);
@@ -124,6 +129,7 @@ async function main(): Promise<void> {
     },
     woocommerce: {
       url: woocommerce.url,
+      loopbackCallbacks: Boolean(values['loopback-callbacks']),
       sites: woocommerce.sites.map((site) => ({
         baseUrl: site.baseUrl,
         consumerKey: site.consumerKey,

@@ -62,7 +62,7 @@ export function createControl({ stores, auth, webhooks, apiKey, apiSecret }: Con
       available: context.shop.level(itemId, locationId) ?? 0,
     };
   };
-  const idFrom = (value: string, kind: 'inventoryItem' | 'location' | 'product'): bigint =>
+  const idFrom = (value: string, kind: 'inventoryItem' | 'location' | 'product' | 'customer'): bigint =>
     value.startsWith('gid://') ? (parseGid(value, kind) ?? -1n) : numericId(value);
 
   return {
@@ -81,6 +81,10 @@ export function createControl({ stores, auth, webhooks, apiKey, apiSecret }: Con
       return toJson(productPayload(context.shop, product));
     },
     cancelOrder: (shop, order, reason) => summary(shopContext(shop).ops.cancelOrder(orderIdOf(order), reason)),
+    deleteOrder: (shop, order) => gid('order', shopContext(shop).ops.deleteOrder(orderIdOf(order)).id),
+    deleteProduct: (shop, product) => gid('product', shopContext(shop).ops.deleteProduct(idFrom(String(product), 'product')).id),
+    deleteCustomer: (shop, customer) =>
+      gid('customer', shopContext(shop).ops.deleteCustomer(idFrom(String(customer), 'customer')).id),
     fulfillOrder: (shop, order, tracking) => {
       const context = shopContext(shop);
       const found = context.ops.requireOrder(orderIdOf(order));
@@ -117,7 +121,7 @@ export function createControl({ stores, auth, webhooks, apiKey, apiSecret }: Con
       if (!found) throw new OperationError('Order does not exist', ['id'], 'NOT_FOUND');
       return toJson(orderPayload(context.shop, found));
     },
-    orderCount: (shop) => shopContext(shop).shop.orderCount,
+    orderCount: (shop) => shopContext(shop).shop.liveOrderCount,
     uninstall: (shop) => {
       const context = shopContext(shop);
       auth.revokeShop(context.shop.domain);
@@ -164,7 +168,10 @@ export function createControl({ stores, auth, webhooks, apiKey, apiSecret }: Con
       const context = shopContext(shop);
       const count = Math.min(snapshotOptions?.orders ?? context.shop.orderCount, context.shop.orderCount);
       const orders: string[] = [];
-      for (let i = 0; i < count; i++) orders.push(toJson(orderPayload(context.shop, context.shop.order(i) as Order)));
+      for (let i = 0; i < count; i++) {
+        const order = context.shop.order(i);
+        if (order) orders.push(toJson(orderPayload(context.shop, order)));
+      }
       return (
         toJson({
           shop: context.shop.domain,

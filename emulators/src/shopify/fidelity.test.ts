@@ -103,7 +103,7 @@ describe('the customers root query', () => {
 describe('global ids', () => {
   it('answers a malformed id with Shopify’s invalid-id error, a well-formed unknown one with null', async () => {
     const errors = await errorsOf(client().request('{ order(id: "12345") { id } }'));
-    expect(errors[0]).toMatchObject({ message: "Invalid global id '12345'" });
+    expect(errors[0]).toMatchObject({ message: 'Invalid global id `12345`' });
     const unknown = await client().request('{ order(id: "gid://shopify/Order/1") { id } }');
     expect(unknown.data).toEqual({ order: null });
   });

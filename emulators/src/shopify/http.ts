@@ -314,6 +314,14 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
         if (!orderRoute[2] && (method === 'PATCH' || method === 'PUT' || method === 'POST'))
           return send(res, 200, { order: control.updateOrder(shop, id, body) });
       }
+      const deleteRoute = /^\/(orders|products|customers)\/([^/]+)$/.exec(rest);
+      if (deleteRoute && method === 'DELETE') {
+        const id = decodeURIComponent(deleteRoute[2] as string);
+        const remove = { orders: control.deleteOrder, products: control.deleteProduct, customers: control.deleteCustomer }[
+          deleteRoute[1] as 'orders' | 'products' | 'customers'
+        ];
+        return send(res, 200, { deleted: remove(shop, id) });
+      }
       if (rest === '/inventory' && method === 'GET') return send(res, 200, { inventory: control.inventory(shop) });
       if (rest === '/inventory' && method === 'POST') {
         const body = await readJson();

@@ -3,8 +3,10 @@ import { orderPayload, fulfillmentPayload, inventoryLevelPayload, returnPayload 
 import {
   fulfillmentStatus,
   parseGid,
+  type Customer,
   type Fulfillment,
   type Order,
+  type Product,
   type Return,
   type ShopStore,
   type TrackingInfo,
@@ -154,6 +156,19 @@ export class ShopOperations {
     if (patch.email) order.email = patch.email;
     if (patch.financialStatus) order.financialStatus = patch.financialStatus;
     this.shop.touch(order);
+    this.emitOrder('orders/updated', order);
+    return order;
+  }
+
+  /**
+   * orderClose / orderOpen: closing archives the order (closed_at set); opening clears it.
+   * Either is an order change: `orders/updated`. Already so: nothing changes, nothing is sent.
+   */
+  setOrderClosed(id: bigint, closed: boolean): Order {
+    const order = this.requireOrder(id);
+    if ((order.closedAt !== null) === closed) return order;
+    this.shop.touch(order);
+    order.closedAt = closed ? order.updatedAt : null;
     this.emitOrder('orders/updated', order);
     return order;
   }
@@ -415,6 +430,39 @@ export class ShopOperations {
     return applied;
   }
 
+  /**
+   * Deletes an order for good (orderDelete, or a merchant in the admin): Shopify sends
+   * orders/delete with the id only.
+   */
+  deleteOrder(id: bigint): Order {
+    const order = this.shop.orderById(id);
+    if (!order) throw new OperationError('Order does not exist', ['orderId'], 'NOT_FOUND');
+    this.shop.deleteOrder(order);
+    this.webhooks.trigger(this.shop.domain, 'orders/delete', { id: order.id });
+    return order;
+  }
+
+  /** Deletes a product with its variants and inventory items; products/delete carries the id only. */
+  deleteProduct(id: bigint): Product {
+    const product = this.shop.products.find((candidate) => candidate.id === id);
+    if (!product) throw new OperationError('Product does not exist', ['id']);
+    this.shop.deleteProduct(product);
+    this.webhooks.trigger(this.shop.domain, 'products/delete', { id: product.id });
+    return product;
+  }
+
+  /** Deletes a customer who has no orders (Shopify refuses the others); customers/delete carries the id only. */
+  deleteCustomer(id: bigint): Customer {
+    const customer = this.shop.customerById(id);
+    if (!customer) throw new OperationError("Customer can't be found", ['id']);
+    if (this.shop.customerHasOrders(id)) {
+      throw new OperationError("Customer can't be deleted because they have associated orders", ['id']);
+    }
+    this.shop.deleteCustomer(customer);
+    this.webhooks.trigger(this.shop.domain, 'customers/delete', { id: customer.id });
+    return customer;
+  }
+
   /** One random change, for live mode. */
   randomActivity(): string {
     const roll = this.random.next();
@@ -423,7 +471,8 @@ export class ShopOperations {
       return `orders/create ${order.name}`;
     }
     const index = this.random.int(Math.max(0, this.shop.orderCount - 200), this.shop.orderCount - 1);
-    const order = this.shop.order(index) as Order;
+    const order = this.shop.order(index);
+    if (!order) return `orders/create ${this.createOrder().name}`;
     if (roll < 0.65 && order.cancelledAt === null) {
       this.cancelOrder(order.id);
       return `orders/cancelled ${order.name}`;

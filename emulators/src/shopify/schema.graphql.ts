@@ -505,10 +505,13 @@ export const adminSchemaSdl = /* GraphQL */ `
     ORDERS_FULFILLED
     ORDERS_PARTIALLY_FULFILLED
     ORDERS_PAID
+    ORDERS_DELETE
     PRODUCTS_CREATE
     PRODUCTS_UPDATE
+    PRODUCTS_DELETE
     CUSTOMERS_CREATE
     CUSTOMERS_UPDATE
+    CUSTOMERS_DELETE
     INVENTORY_LEVELS_UPDATE
     FULFILLMENTS_CREATE
     FULFILLMENTS_UPDATE
@@ -659,6 +662,20 @@ export const adminSchemaSdl = /* GraphQL */ `
   }
   type FulfillmentTrackingInfoUpdatePayload {
     fulfillment: Fulfillment
+    userErrors: [UserError!]!
+  }
+  input OrderCloseInput {
+    id: ID!
+  }
+  input OrderOpenInput {
+    id: ID!
+  }
+  type OrderClosePayload {
+    order: Order
+    userErrors: [UserError!]!
+  }
+  type OrderOpenPayload {
+    order: Order
     userErrors: [UserError!]!
   }
 
@@ -833,6 +850,49 @@ export const adminSchemaSdl = /* GraphQL */ `
     userErrors: [UserError!]!
   }
 
+  enum OrderDeleteUserErrorCode {
+    INVALID
+    NOT_FOUND
+  }
+  type OrderDeleteUserError {
+    code: OrderDeleteUserErrorCode
+    field: [String!]
+    message: String!
+  }
+  type OrderDeletePayload {
+    deletedId: ID
+    userErrors: [OrderDeleteUserError!]!
+  }
+  input ProductDeleteInput {
+    id: ID!
+  }
+  enum ProductOperationStatus {
+    CREATED
+    ACTIVE
+    COMPLETE
+  }
+  type ProductDeleteOperation {
+    id: ID!
+    status: ProductOperationStatus!
+    deletedProductId: ID
+    product: Product
+    userErrors: [UserError!]!
+  }
+  type ProductDeletePayload {
+    deletedProductId: ID
+    productDeleteOperation: ProductDeleteOperation
+    shop: Shop!
+    userErrors: [UserError!]!
+  }
+  input CustomerDeleteInput {
+    id: ID!
+  }
+  type CustomerDeletePayload {
+    deletedCustomerId: ID
+    shop: Shop!
+    userErrors: [UserError!]!
+  }
+
   type Mutation {
     fulfillmentCreate(fulfillment: FulfillmentInput!, message: String): FulfillmentCreatePayload
     fulfillmentTrackingInfoUpdate(
@@ -840,6 +900,8 @@ export const adminSchemaSdl = /* GraphQL */ `
       trackingInfoInput: FulfillmentTrackingInput!
       notifyCustomer: Boolean
     ): FulfillmentTrackingInfoUpdatePayload
+    orderClose(input: OrderCloseInput!): OrderClosePayload
+    orderOpen(input: OrderOpenInput!): OrderOpenPayload
     returnRequest(input: ReturnRequestInput!): ReturnRequestPayload
     returnApproveRequest(input: ReturnApproveRequestInput!): ReturnApproveRequestPayload
     returnDeclineRequest(input: ReturnDeclineRequestInput!): ReturnDeclineRequestPayload
@@ -851,6 +913,9 @@ export const adminSchemaSdl = /* GraphQL */ `
       webhookSubscription: WebhookSubscriptionInput!
     ): WebhookSubscriptionCreatePayload
     webhookSubscriptionDelete(id: ID!): WebhookSubscriptionDeletePayload
+    orderDelete(orderId: ID!): OrderDeletePayload
+    productDelete(input: ProductDeleteInput!, synchronous: Boolean = true): ProductDeletePayload
+    customerDelete(input: CustomerDeleteInput!): CustomerDeletePayload
   }
 
   schema {

@@ -319,6 +319,10 @@ export class ShopStore {
   readonly inventoryUpdatedAt = new Map<string, number>();
   readonly overlay = new Map<number, Order>();
   readonly returns = new Map<bigint, Return>();
+  /** Deleted orders (orderDelete), kept only so the UPDATED_AT order stays sorted; never served. */
+  private readonly deletedOrders = new Map<number, Order>();
+  /** Live orders per customer id; built on first need (customerDelete), then kept up to date. */
+  private ordersPerCustomer: Map<bigint, number> | null = null;
   /** Order indices sorted by (updatedAt, index). */
   private readonly byUpdated: number[];
   private count: number;
@@ -457,16 +461,16 @@ export class ShopStore {
   }
 
   updatedAtOf(i: number): number {
-    const changed = this.overlay.get(i);
+    const changed = this.overlay.get(i) ?? this.deletedOrders.get(i);
     return changed ? changed.updatedAt : this.seededUpdatedAt(i);
   }
   createdAtOf(i: number): number {
-    const changed = this.overlay.get(i);
+    const changed = this.overlay.get(i) ?? this.deletedOrders.get(i);
     return changed ? changed.createdAt : this.seededCreatedAt(i);
   }
 
   order(i: number): Order | null {
-    if (i < 0 || i >= this.count) return null;
+    if (i < 0 || i >= this.count || this.deletedOrders.has(i)) return null;
     return this.overlay.get(i) ?? this.seededOrder(i);
   }
 
@@ -518,7 +522,62 @@ export class ShopStore {
     order.customer.updatedAt = Math.max(order.customer.updatedAt, order.updatedAt);
     this.overlay.set(index, order);
     this.byUpdated.push(index);
+    this.ordersPerCustomer?.set(order.customer.id, (this.ordersPerCustomer.get(order.customer.id) ?? 0) + 1);
     return order;
+  }
+
+  isOrderDeleted(i: number): boolean {
+    return this.deletedOrders.has(i);
+  }
+
+  /** Orders that exist (created, not deleted). */
+  get liveOrderCount(): number {
+    return this.count - this.deletedOrders.size;
+  }
+
+  /**
+   * Deletes an order for good, with its returns. Its index keeps its place in the UPDATED_AT
+   * order (so cursors taken before stay valid) but is skipped by every read.
+   */
+  deleteOrder(order: Order): void {
+    this.overlay.delete(order.index);
+    this.deletedOrders.set(order.index, order);
+    for (const id of order.returnIds) this.returns.delete(id);
+    if (this.ordersPerCustomer) {
+      this.ordersPerCustomer.set(order.customer.id, (this.ordersPerCustomer.get(order.customer.id) ?? 1) - 1);
+    }
+  }
+
+  /** Deletes a product with its variants, their inventory items and stock. */
+  deleteProduct(product: Product): void {
+    const at = this.products.indexOf(product);
+    if (at >= 0) this.products.splice(at, 1);
+    for (const variant of product.variants) {
+      this.variantsById.delete(variant.id);
+      this.variantByInventoryItem.delete(variant.inventoryItemId);
+      for (const location of this.locations) {
+        this.inventory.delete(`${variant.inventoryItemId}:${location.id}`);
+        this.inventoryUpdatedAt.delete(`${variant.inventoryItemId}:${location.id}`);
+      }
+    }
+  }
+
+  /** Whether the customer has an order that was not deleted (Shopify refuses to delete such a customer). */
+  customerHasOrders(id: bigint): boolean {
+    if (!this.ordersPerCustomer) {
+      const counts = new Map<bigint, number>();
+      for (let i = 0; i < this.count; i++) {
+        const order = this.order(i);
+        if (order) counts.set(order.customer.id, (counts.get(order.customer.id) ?? 0) + 1);
+      }
+      this.ordersPerCustomer = counts;
+    }
+    return (this.ordersPerCustomer.get(id) ?? 0) > 0;
+  }
+
+  deleteCustomer(customer: Customer): void {
+    const at = this.customers.indexOf(customer);
+    if (at >= 0) this.customers.splice(at, 1);
   }
 
   nextId(kind: IdKind): bigint {

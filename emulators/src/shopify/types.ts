@@ -100,6 +100,12 @@ export interface ShopifyControl {
     patch: { tags?: string[]; note?: string | null; email?: string; financialStatus?: Order['financialStatus'] },
   ): OrderSummary;
   cancelOrder(shop: string, order: OrderRef, reason?: string): OrderSummary;
+  /** A merchant deletes an order for good: orders/delete (`{id}`). Answers the deleted order's GID. */
+  deleteOrder(shop: string, order: OrderRef): string;
+  /** Deletes a product (GID or numeric id) with its variants and stock: products/delete (`{id}`). */
+  deleteProduct(shop: string, product: string | bigint): string;
+  /** Deletes a customer who has no orders (else refused, as on Shopify): customers/delete (`{id}`). */
+  deleteCustomer(shop: string, customer: string | bigint): string;
   fulfillOrder(shop: string, order: OrderRef, tracking?: { number?: string; url?: string; company?: string }): OrderSummary;
   /**
    * A merchant edits a product (GID, numeric string or bigint): Shopify sends products/update
@@ -112,6 +118,7 @@ export interface ShopifyControl {
   inventory(shop: string): InventoryRow[];
   /** The order in Shopify's REST shape, as a JSON string (ids as raw 64-bit numbers). */
   orderJson(shop: string, order: OrderRef): string;
+  /** Orders that exist (deleted ones not counted). */
   orderCount(shop: string): number;
   /** Revokes the shop's tokens and sends app/uninstalled. */
   uninstall(shop: string): void;

@@ -44,3 +44,63 @@ export async function markRestored(tx: TenantSql, target: Target, record: Deleta
             returning id`;
   return rows.length > 0;
 }
+
+const TABLES: Record<DeletableRecord, string> = { order: 'orders', product: 'products', customer: 'customers' };
+
+/**
+ * Platform ids compare as numbers: by length, then bytewise (collation "C"), the order the
+ * partial indexes of migration 0014 keep and `compareIds` (platforms/connector.ts) follows.
+ */
+export interface LiveIdRange {
+  /** Ids above this one; from the first when null. */
+  after: string | null;
+  /** Ids up to and including this one; to the last when null. */
+  upTo: string | null;
+  /** Only rows Dockhand has not written since: a record it heard of meanwhile is alive. */
+  unchangedSince: Date;
+  /** Orders only: those placed at or after it (the store listed no older ones). */
+  placedFrom?: Date | undefined;
+}
+
+/** The store's live (not deleted) records of `record` in the range, ascending, at most `limit`. */
+export async function liveIdsBetween(
+  tx: TenantSql,
+  target: Target,
+  record: DeletableRecord,
+  range: LiveIdRange,
+  limit: number,
+): Promise<string[]> {
+  if (range.placedFrom !== undefined && record !== 'order') throw new Error('placedFrom applies to orders only');
+  const key = tx`(length(platform_id), platform_id collate "C")`;
+  const rows = await tx<{ platform_id: string }[]>`
+    select platform_id from ${tx(TABLES[record])}
+    where org_id = ${target.orgId} and store_id = ${target.storeId} and deleted_at is null
+      and updated_at <= ${range.unchangedSince}
+      ${range.placedFrom === undefined ? tx`` : tx`and placed_at >= ${range.placedFrom}`}
+      ${range.after === null ? tx`` : tx`and ${key} > (${range.after.length}::int, ${range.after}::text collate "C")`}
+      ${range.upTo === null ? tx`` : tx`and ${key} <= (${range.upTo.length}::int, ${range.upTo}::text collate "C")`}
+    order by length(platform_id), platform_id collate "C"
+    limit ${limit}`;
+  return rows.map((row) => row.platform_id);
+}
+
+/**
+ * Tombstones the live records among `platformIds` that Dockhand has not written since
+ * `unchangedSince` (the store listed them as gone; a webhook since says otherwise). Answers
+ * the platform ids marked.
+ */
+export async function markDeletedMany(
+  tx: TenantSql,
+  target: Target,
+  record: DeletableRecord,
+  platformIds: readonly string[],
+  unchangedSince: Date,
+): Promise<string[]> {
+  if (platformIds.length === 0) return [];
+  const rows = await tx<{ platform_id: string }[]>`
+    update ${tx(TABLES[record])} set deleted_at = now(), updated_at = now()
+    where org_id = ${target.orgId} and store_id = ${target.storeId} and deleted_at is null
+      and updated_at <= ${unchangedSince} and platform_id = any(${platformIds as string[]}::text[])
+    returning platform_id`;
+  return rows.map((row) => row.platform_id);
+}

@@ -4,6 +4,7 @@ import { BadRequestError, NotFoundError, ServiceUnavailableError, UnauthorizedEr
 import type { TenantSql } from '../../db/principal.ts';
 import { recordAudit } from '../../domain/audit/audit-log.ts';
 import { upsertCustomer, upsertProduct } from '../../domain/catalog/catalog-sync.ts';
+import { markDeleted, type DeletableRecord } from '../../domain/catalog/tombstones.ts';
 import { redactCustomer } from '../../domain/customers/redact-customer.ts';
 import { applyInventoryLevel } from '../../domain/inventory/inventory-sync.ts';
 import { upsertOrder } from '../../domain/orders/order-sync.ts';
@@ -130,6 +131,19 @@ const customer: TopicAction = async (tx, target, payload, event) => {
   return (await upsertCustomer(tx, target, normalized, event.body)) !== 'stale';
 };
 
+/**
+ * `orders/delete`, `products/delete` and `customers/delete` carry `{id}` only: the record is
+ * kept as a tombstone. An id known in another Shopify store is a capture of that store's
+ * deletion re-sent under this shop's name, refused like any other foreign body.
+ */
+const deleted =
+  (record: DeletableRecord): TopicAction =>
+  async (tx, target, payload, event) => {
+    const { id } = parseWith(z.object({ id: platformId }), payload, event.topic);
+    await refuseForeignIds(tx, target, { [record]: [id] });
+    return markDeleted(tx, target, record, id);
+  };
+
 const inventoryLevel: TopicAction = async (tx, target, payload, event) => {
   const level = normalizeShopifyInventoryLevel(payload);
   await refuseForeignIds(tx, target, {
@@ -209,7 +223,8 @@ const subscribed = (action: TopicAction): WebhookTopic => ({ action, subscribedB
 const compliance = (action: TopicAction): WebhookTopic => ({ action, subscribedBy: 'app-config', evenWhenDisconnected: true });
 
 /**
- * Every topic Dockhand acts on, as delivered in X-Shopify-Topic. Not orders/edited: its body is
+ * Every topic Dockhand acts on, as delivered in X-Shopify-Topic. Deletions are kept as
+ * tombstones (a later create/update of the same id does not revive it). Not orders/edited: its body is
  * an `order_edit` (what changed), not the order; the orders/updated Shopify sends with it
  * carries the order.
  */
@@ -219,10 +234,13 @@ const topics: Record<string, WebhookTopic> = {
   'orders/cancelled': subscribed(order),
   'orders/fulfilled': subscribed(order),
   'orders/paid': subscribed(order),
+  'orders/delete': subscribed(deleted('order')),
   'products/create': subscribed(product),
   'products/update': subscribed(product),
+  'products/delete': subscribed(deleted('product')),
   'customers/create': subscribed(customer),
   'customers/update': subscribed(customer),
+  'customers/delete': subscribed(deleted('customer')),
   'inventory_levels/update': subscribed(inventoryLevel),
   [SHOPIFY_UNINSTALL_TOPIC]: subscribed(uninstalled),
   'customers/data_request': compliance(dataRequest),

@@ -70,6 +70,13 @@ export function listConnection<T>(
   if (page.cursor) {
     const { id } = decodeCursor(page.cursor);
     start = walk.findIndex((item) => idOf(item) === id) + 1;
+    if (start === 0 && walk.length > 0) {
+      // The cursor's item was deleted since: go on from where its id would sit, as Shopify's
+      // cursors (which carry the last id) do, rather than from the start.
+      const ascending = idOf(walk[0] as T) <= idOf(walk[walk.length - 1] as T);
+      const past = walk.findIndex((item) => (ascending ? idOf(item) > id : idOf(item) < id));
+      start = past < 0 ? walk.length : past;
+    }
   }
   const slice = walk.slice(start, start + page.size);
   return toConnection(

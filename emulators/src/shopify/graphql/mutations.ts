@@ -6,7 +6,16 @@ import { gid, isoSeconds, parseGid, type IdKind, type Location, type Variant } f
 import { type WebhookSubscription } from '../webhooks.ts';
 import { type Args, type RequestContext, type View, err, requiresIdempotency } from './context.ts';
 import { checkTopicAccess } from './scopes.ts';
-import { TOPIC_BY_ENUM, fulfillmentView, inventoryItemView, locationView, returnView, webhookSubscriptionView } from './views.ts';
+import { deletionMutations } from './deletions.ts';
+import {
+  TOPIC_BY_ENUM,
+  fulfillmentView,
+  inventoryItemView,
+  locationView,
+  orderView,
+  returnView,
+  webhookSubscriptionView,
+} from './views.ts';
 
 /** Admin GraphQL mutations; failures the API reports as `userErrors` come from OperationError. */
 
@@ -49,6 +58,16 @@ export function idempotencyKey(info: {
 }
 
 export type MutationResolver = (args: Args, ctx: RequestContext) => View;
+
+function setOrderClosed(args: Args, ctx: RequestContext, closed: boolean): View {
+  try {
+    const id = requireGid((args.input as Args).id, 'order', ['id']);
+    const order = ctx.ops.setOrderClosed(id, closed);
+    return { order: orderView(ctx, order), userErrors: [] };
+  } catch (error) {
+    return { order: null, userErrors: userErrorsFrom(error, false) };
+  }
+}
 
 /** Runs an inventory mutation at most once per idempotency key (same key → same answer). */
 export function idempotent(mutation: string, run: MutationResolver): GraphQLFieldResolver<unknown, RequestContext> {
@@ -141,6 +160,7 @@ export function checkInventoryInput(input: Args, listField: 'changes' | 'quantit
 }
 
 export const mutations: Record<string, GraphQLFieldResolver<unknown, RequestContext>> = {
+  ...deletionMutations,
   inventoryAdjustQuantities: idempotent('inventoryAdjustQuantities', (args, ctx) => {
     const input = args.input as Args;
     try {
@@ -261,6 +281,9 @@ export const mutations: Record<string, GraphQLFieldResolver<unknown, RequestCont
       return { fulfillment: null, userErrors: userErrorsFrom(error, false) };
     }
   },
+  // orderClose / orderOpen: archive an order, or take it back out of the archive.
+  orderClose: (_source, args, ctx) => setOrderClosed(args, ctx, true),
+  orderOpen: (_source, args, ctx) => setOrderClosed(args, ctx, false),
   fulfillmentTrackingInfoUpdate: (_source, args, ctx) => {
     try {
       const id = requireGid(args.fulfillmentId, 'fulfillment', ['fulfillmentId']);

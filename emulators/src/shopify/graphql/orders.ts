@@ -1,5 +1,5 @@
 import { compare, parseSearch, parseSearchDate, type ParsedSearch, type SearchTerm } from '../query-filter.ts';
-import { fulfillmentStatus, type Order, type ShopStore } from '../store.ts';
+import { fulfillmentStatus, localIndex, type Order, type ShopStore } from '../store.ts';
 import { type ConnectionResult, decodeCursor, encodeCursor, pageRequest, toConnection } from './connections.ts';
 import { type Args, type RequestContext, type View, err } from './context.ts';
 import { orderView } from './views.ts';
@@ -109,9 +109,12 @@ export function ordersConnection(ctx: RequestContext, args: Args, searchWarnings
     // Continue from the cursor's (value, id), not from where that order is now: an order
     // updated since the page was read must not make the walk skip or repeat others.
     const { id, value } = decodeCursor(page.cursor);
-    const cursorOrder = shop.orderById(id);
-    if (!cursorOrder) throw err('Invalid cursor for current pagination sort.', 'BAD_REQUEST');
-    const index = cursorOrder.index;
+    // The cursor's order may have been deleted since: its id still places the walk, as on Shopify.
+    const cursorIndex = localIndex('order', shop.index, id);
+    if (cursorIndex === null || cursorIndex < 1 || cursorIndex > count) {
+      throw err('Invalid cursor for current pagination sort.', 'BAD_REQUEST');
+    }
+    const index = cursorIndex - 1;
     if (byUpdated) {
       const at = Number(value);
       if (!Number.isFinite(at)) throw err('Invalid cursor for current pagination sort.', 'BAD_REQUEST');
@@ -142,6 +145,7 @@ export function ordersConnection(ctx: RequestContext, args: Args, searchWarnings
   const step = ascending ? 1 : -1;
   for (; position >= 0 && position < count; position += step) {
     const index = at(position);
+    if (shop.isOrderDeleted(index)) continue;
     if (terms.length && !orderMatches(ctx, index, terms)) continue;
     if (edges.length === page.size) {
       more = true;

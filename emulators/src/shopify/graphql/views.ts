@@ -366,10 +366,13 @@ export const TOPIC_BY_ENUM: Record<string, string> = {
   ORDERS_FULFILLED: 'orders/fulfilled',
   ORDERS_PARTIALLY_FULFILLED: 'orders/partially_fulfilled',
   ORDERS_PAID: 'orders/paid',
+  ORDERS_DELETE: 'orders/delete',
   PRODUCTS_CREATE: 'products/create',
   PRODUCTS_UPDATE: 'products/update',
+  PRODUCTS_DELETE: 'products/delete',
   CUSTOMERS_CREATE: 'customers/create',
   CUSTOMERS_UPDATE: 'customers/update',
+  CUSTOMERS_DELETE: 'customers/delete',
   INVENTORY_LEVELS_UPDATE: 'inventory_levels/update',
   FULFILLMENTS_CREATE: 'fulfillments/create',
   FULFILLMENTS_UPDATE: 'fulfillments/update',
@@ -402,7 +405,7 @@ export function webhookSubscriptionView(subscription: WebhookSubscription): View
 
 /** Shopify's answer to an ID argument that is not a global id. */
 export function invalidGlobalId(value: string): GraphQLError {
-  return new GraphQLError(`Invalid global id '${value}'`, {
+  return new GraphQLError(`Invalid global id \`${value}\``, {
     extensions: { code: 'argumentLiteralsIncompatible', typeName: 'CoercionError' },
   });
 }
