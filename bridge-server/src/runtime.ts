@@ -24,6 +24,7 @@ import { createShopifyApp } from './platforms/shopify/shopify-app.ts';
 import type { ConnectorDeps } from './platforms/registry.ts';
 import { ShopifyTokenService } from './platforms/shopify/shopify-token-service.ts';
 import { VERSION } from './version.ts';
+import { EventHub } from './realtime/event-hub.ts';
 import { createSyncRunner } from './sync/create-sync-runner.ts';
 import { DEFAULT_RECONCILE_EVERY_MS, type SyncRunner } from './sync/sync-runner.ts';
 import { DEFAULT_SWEEP } from './sync/inbox-sweeper.ts';
@@ -108,12 +109,17 @@ export async function createRuntime(
         inbox: new WebhookInbox(db),
         enqueueApply: options.enqueueApply ?? ((job) => sync.enqueueApply(job)),
       },
+      realtime: new EventHub(db, logger, {
+        tickMs: config.events.heartbeatMs,
+        retentionHours: config.events.retentionHours,
+      }),
       version: VERSION,
       startedAt: Date.now(),
     };
     return {
       ctx,
       close: async () => {
+        await ctx.realtime.close();
         await sync.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the queues failed'));
         redis?.disconnect();
         if (!options.db) await db.close();
@@ -165,11 +171,15 @@ export async function listen(ctx: AppContext, port: number, host: string, appOpt
       throw error;
     });
   }
+  // An HTTP server prunes the event outbox (one at a time across instances; see EventHub.startPruning).
+  ctx.realtime.startPruning();
   return {
     server,
     url,
     metricsUrl,
     close: async () => {
+      // Open event streams would keep the server from closing; their clients resume elsewhere.
+      ctx.realtime.endStreams();
       await Promise.all([closeServer(server), metricsServer && closeServer(metricsServer)]);
     },
   };
@@ -188,13 +198,14 @@ export function connectorDeps(ctx: AppContext): ConnectorDeps {
 /** Runs the sync workers (apply, sync, push, maintenance) of this process's runner. */
 export async function startSyncWorkers(
   ctx: AppContext,
-  options: { reconcileEveryMs?: number; sweepEveryMs?: number; sweepOlderThanSeconds?: number } = {},
+  options: { reconcileEveryMs?: number; deletionsEveryMs?: number; sweepEveryMs?: number; sweepOlderThanSeconds?: number } = {},
 ): Promise<void> {
   await ctx.sync.startWorkers({
     db: ctx.db,
     logger: ctx.logger,
     connectors: connectorDeps(ctx),
     reconcileEveryMs: options.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS,
+    deletionsEveryMs: options.deletionsEveryMs,
     sweep: {
       ...DEFAULT_SWEEP,
       ...(options.sweepOlderThanSeconds === undefined ? {} : { olderThanSeconds: options.sweepOlderThanSeconds }),

@@ -14,6 +14,7 @@ import type { Shopify } from '@shopify/shopify-api';
 import type { ShopifyTokenService } from '../platforms/shopify/shopify-token-service.ts';
 import type { KeyRing } from '../security/key-ring.ts';
 import type { OutboundGuard } from '../security/outbound-guard.ts';
+import type { EventHub } from '../realtime/event-hub.ts';
 import { UnauthorizedError } from './errors.ts';
 
 /** Everything a route may use, built once at start-up. */
@@ -45,6 +46,8 @@ export interface AppContext {
     /** Hands a stored webhook to the apply queue (job id = inbox row id). */
     enqueueApply(job: { orgId: string; eventId: string }): Promise<void>;
   };
+  /** The fan-out of /v1/stream in this process (LISTEN/NOTIFY; started by the first stream). */
+  realtime: EventHub;
   version: string;
   startedAt: number;
 }

@@ -52,6 +52,8 @@ interface RouteDoc {
   query?: z.ZodObject;
   params?: z.ZodObject;
   response?: z.ZodType;
+  /** The success answer's media type when it is not JSON (`text/event-stream`). */
+  responseMediaType?: string;
   status?: number;
   /** The route's own error answers beyond the derived ones (e.g. 403 for a role, 409), with what they mean. */
   errors?: Partial<Record<ErrorStatus, string>>;
@@ -95,7 +97,7 @@ export function documentRoute(doc: RouteDoc): void {
     },
     responses: {
       [doc.status ?? 200]: doc.response
-        ? { description: 'Success', content: { 'application/json': { schema: doc.response } } }
+        ? { description: 'Success', content: { [doc.responseMediaType ?? 'application/json']: { schema: doc.response } } }
         : { description: 'Success' },
       ...Object.fromEntries(errors),
     },

@@ -70,6 +70,13 @@ export const envSchema = z.object({
   DOCKHAND_SHUTDOWN_GRACE_MS: milliseconds(1000, 600_000).default(10_000),
   DOCKHAND_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DOCKHAND_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  DOCKHAND_EVENT_RETENTION_HOURS: z.coerce
+    .number({ error: 'must be a whole number of hours' })
+    .int('must be a whole number of hours')
+    .min(1, 'must be at least 1 (hour)')
+    .max(8760, 'must be at most 8760 (hours)')
+    .default(24),
+  DOCKHAND_STREAM_HEARTBEAT_MS: milliseconds(50, 300_000).default(15_000),
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
   SHOPIFY_ADMIN_BASE_URL: z
@@ -111,6 +118,8 @@ export interface Config {
    * there; with neither, only loopback clients.
    */
   metrics: { token: string | undefined; port: number | undefined };
+  /** /v1/stream: how long events are kept for Last-Event-ID, and how often an idle stream is pinged (and its token re-checked). */
+  events: { retentionHours: number; heartbeatMs: number };
   shopify: { apiKey: string; apiSecret: string; adminBaseUrl: string | undefined } | undefined;
 }
 
@@ -182,6 +191,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     shutdownGraceMs: env.DOCKHAND_SHUTDOWN_GRACE_MS,
     metrics: { token: env.DOCKHAND_METRICS_TOKEN, port: env.DOCKHAND_METRICS_PORT },
+    events: { retentionHours: env.DOCKHAND_EVENT_RETENTION_HOURS, heartbeatMs: env.DOCKHAND_STREAM_HEARTBEAT_MS },
     shopify:
       env.SHOPIFY_API_KEY && env.SHOPIFY_API_SECRET
         ? { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET, adminBaseUrl: env.SHOPIFY_ADMIN_BASE_URL }

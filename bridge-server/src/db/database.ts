@@ -23,8 +23,32 @@ export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /** Where the data lives, for messages (the URL without password, or the PGlite folder). */
   readonly description: string;
+  /**
+   * LISTENs on a channel on a connection of its own (on PGlite, the one shared connection),
+   * reconnecting when it drops. See {@link ListenHandlers}.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
   close(): Promise<void>;
 }
+
+export interface ListenHandlers {
+  onNotify(payload: string): void;
+  /**
+   * The LISTEN is in place: once at the start and again after every reconnection. Whatever
+   * was notified while it was not is lost, so the caller re-reads here.
+   */
+  onListening(): void;
+  /** A failed (re)connection; it is retried with backoff. */
+  onError?(error: unknown): void;
+}
+
+export interface Listener {
+  /** Stops listening and closes the listening connection. */
+  close(): Promise<void>;
+}
+
+/** How often the listening connection is checked, so a dead one is noticed and replaced. */
+export const LISTEN_PING_MS = 30_000;
 
 export interface DatabaseOptions {
   /** The owner's URL. Without it an embedded PGlite under `dataDir` is used. */
@@ -97,6 +121,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       health,
       kind: 'postgres',
       description: redactUrl(options.databaseUrl),
+      listen: (channel, handlers) => listenOnServer(appUrl, channel, handlers),
       close: async () => {
         await Promise.all([owner.end({ timeout: 5 }), app.end({ timeout: 5 }), health.end({ timeout: 1 }), reader.end()]);
       },
@@ -108,16 +133,125 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // PGlite runs one backend: with several client connections it would interleave the
   // statements of different transactions, so the whole process shares one connection.
   // withPrincipal() still drops to the app role inside every transaction.
-  const sql = postgres(embedded.url, { ...commonOptions(options.onNotice), max: 1 });
+  const embeddedListeners = new Map<string, Set<ListenHandlers>>();
+  const sql = postgres(embedded.url, {
+    ...commonOptions(options.onNotice),
+    max: 1,
+    ...notificationOption((channel, payload) => {
+      for (const handlers of embeddedListeners.get(channel) ?? []) handlers.onNotify(payload);
+    }),
+  });
   return {
     owner: sql,
     app: sql,
     health: sql,
     kind: 'pglite',
     description: `PGlite at ${embedded.dataDir}`,
+    listen: (channel, handlers) => listenOnEmbedded(sql, embeddedListeners, channel, handlers),
     close: async () => {
       await sql.end({ timeout: 5 });
       await embedded.stop();
+    },
+  };
+}
+
+/**
+ * The driver's per-connection notification hook. It is what `sql.listen` is built on, but not in
+ * the driver's option types.
+ */
+function notificationOption(onNotify: (channel: string, payload: string) => void): Record<string, never> {
+  return { onnotify: onNotify } as unknown as Record<string, never>;
+}
+
+const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * One connection of its own that only LISTENs. The driver reconnects a closed connection on
+ * its next query; this re-issues the LISTEN when the connection closes (and retries with
+ * backoff while the server is away), pings it so a dead one is noticed, and reports every
+ * new LISTEN so the caller catches up on what it missed.
+ */
+async function listenOnServer(url: string, channel: string, handlers: ListenHandlers): Promise<Listener> {
+  let closed = false;
+  let listening: Promise<void> | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let failures = 0;
+  const sql = postgres(url, {
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    fetch_types: false,
+    connect_timeout: CONNECT_TIMEOUT_SECONDS,
+    onnotice: () => {},
+    connection: { application_name: 'dockhand-listen' },
+    onclose: () => {
+      if (!closed) relisten();
+    },
+    ...notificationOption((notified, payload) => {
+      if (notified === channel) handlers.onNotify(payload);
+    }),
+  });
+  const listenOnce = async () => {
+    await sql.unsafe(`listen ${quoteIdentifier(channel)}`);
+    failures = 0;
+    if (!closed) handlers.onListening();
+  };
+  function relisten(): void {
+    if (closed || listening || retry) return;
+    listening = listenOnce()
+      .catch((error: unknown) => {
+        failures++;
+        handlers.onError?.(error);
+        const delay = Math.min(5_000, 100 * 2 ** Math.min(failures, 6));
+        retry = setTimeout(() => {
+          retry = undefined;
+          relisten();
+        }, delay);
+        retry.unref();
+      })
+      .finally(() => {
+        listening = undefined;
+      });
+  }
+  await listenOnce();
+  const ping = setInterval(() => {
+    // A failure closes the connection, and onclose listens again.
+    sql`select 1`.catch(() => {});
+  }, LISTEN_PING_MS);
+  ping.unref();
+  return {
+    close: async () => {
+      closed = true;
+      clearInterval(ping);
+      clearTimeout(retry);
+      await sql.end({ timeout: 1 });
+    },
+  };
+}
+
+/**
+ * PGlite runs one backend, shared by every connection to it: a NOTIFY committed through the
+ * one connection comes back on it (PostgreSQL delivers a session's notifications to itself),
+ * and the LISTEN outlives a reconnection of the socket.
+ */
+async function listenOnEmbedded(
+  sql: Sql,
+  listeners: Map<string, Set<ListenHandlers>>,
+  channel: string,
+  handlers: ListenHandlers,
+): Promise<Listener> {
+  const forChannel = listeners.get(channel) ?? new Set<ListenHandlers>();
+  listeners.set(channel, forChannel);
+  forChannel.add(handlers);
+  await sql.unsafe(`listen ${quoteIdentifier(channel)}`);
+  handlers.onListening();
+  return {
+    close: async () => {
+      forChannel.delete(handlers);
+      if (forChannel.size === 0) {
+        listeners.delete(channel);
+        await sql.unsafe(`unlisten ${quoteIdentifier(channel)}`).catch(() => {});
+      }
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { citext } from '@electric-sql/pglite/contrib/citext';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { makeTreePrivate, privateDirectory } from './private-files.ts';
 
@@ -20,7 +22,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   await privateDirectory(resolve(dataDir));
   const dir = resolve(dataDir, 'pgdata');
   await privateDirectory(dir);
-  const db = await PGlite.create({ dataDir: dir, extensions: { citext } });
+  // The contrib extensions the migrations create (order search: pg_trgm, btree_gin).
+  const db = await PGlite.create({ dataDir: dir, extensions: { citext, pg_trgm, btree_gin } });
   await makeTreePrivate(dir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();

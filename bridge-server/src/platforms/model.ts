@@ -14,6 +14,18 @@ export interface NormalizedOrderLine {
   price: string;
 }
 
+/** A shipment of the order as the platform holds it (made there, or pushed by Dockhand). */
+export interface NormalizedFulfillment {
+  /** Shopify's fulfillment id; WooCommerce: `{order id}:{tracking number}`. */
+  platformId: string;
+  /** The platform's word, lowercase: `success`, `cancelled`, `error`, `failure`, … */
+  status: string;
+  trackingNumber: string | null;
+  carrier: string | null;
+  trackingUrl: string | null;
+  createdAt: string | null;
+}
+
 export interface NormalizedOrder {
   platformId: string;
   number: string;
@@ -27,6 +39,8 @@ export interface NormalizedOrder {
   placedAt: string;
   updatedAt: string;
   lines: NormalizedOrderLine[];
+  /** The order's fulfillments with tracking; absent when the source does not say (then none are touched). */
+  fulfillments?: NormalizedFulfillment[] | undefined;
 }
 
 export interface NormalizedVariant {

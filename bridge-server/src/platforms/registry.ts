@@ -66,6 +66,11 @@ export async function openConnector(deps: ConnectorDeps, target: { orgId: string
       guard: deps.outbound,
     });
   }
-  if (!deps.shopify) throw new StoreNotConnectedError(target.storeId, 'Shopify is not configured on this server');
+  if (!deps.shopify) {
+    throw new StoreNotConnectedError(
+      target.storeId,
+      'Shopify is not configured in this process (set SHOPIFY_API_KEY and SHOPIFY_API_SECRET for it)',
+    );
+  }
   return deps.shopify({ ...target, shopDomain: store.shop_domain!, credentials: store.credentials });
 }

@@ -4,6 +4,8 @@ import { upsertCustomer, upsertProduct } from '../domain/catalog/catalog-sync.ts
 import { applyInventoryLevel } from '../domain/inventory/inventory-sync.ts';
 import { upsertOrder } from '../domain/orders/order-sync.ts';
 import type { EntityTypes, PageItem, StoreConnector, SyncEntity } from '../platforms/connector.ts';
+import { emitEvent, emitEvents, type OutboxEvent } from '../realtime/outbox.ts';
+import { syncStatusEvent } from './sync-status.ts';
 
 export type SyncMode = 'backfill' | 'reconcile';
 
@@ -43,6 +45,7 @@ async function applyItem<E extends SyncEntity>(
   page: PageItem<EntityTypes[E]>,
   mode: SyncMode,
   observedAt: Date,
+  events: OutboxEvent[],
 ): Promise<boolean> {
   switch (entity) {
     case 'orders':
@@ -52,7 +55,8 @@ async function applyItem<E extends SyncEntity>(
     case 'customers':
       return (await upsertCustomer(tx, target, page.item as EntityTypes['customers'], page.raw)) !== 'stale';
     case 'inventory': {
-      const outcome = await applyInventoryLevel(tx, target, page.item as EntityTypes['inventory'], { kind: mode, observedAt });
+      const level = page.item as EntityTypes['inventory'];
+      const outcome = await applyInventoryLevel(tx, target, level, { kind: mode, observedAt }, events);
       return outcome.kind === 'changed';
     }
     default:
@@ -102,14 +106,13 @@ export async function syncEntity(
   let processed = resuming ? state.processed : 0;
   let changed = 0;
   let pages = 0;
-  await withPrincipal(
-    db,
-    principal,
-    (tx) => tx`
-    update sync_state set status = 'running', last_run_at = now(), last_error = null, processed = ${processed},
-                          total = case when ${resuming} then total else null end, updated_at = now()
-    where store_id = ${target.storeId} and entity = ${entity}`,
-  );
+  await withPrincipal(db, principal, async (tx) => {
+    await tx`
+      update sync_state set status = 'running', last_run_at = now(), last_error = null, processed = ${processed},
+                            total = case when ${resuming} then total else null end, updated_at = now()
+      where store_id = ${target.storeId} and entity = ${entity}`;
+    await emitEvent(tx, target.orgId, syncStatusEvent(target.storeId, { entity, status: 'running', mode }));
+  });
   try {
     for (;;) {
       const observedAt = await databaseNow(db);
@@ -125,11 +128,14 @@ export async function syncEntity(
       processed += page.items.length;
       changed += await withPrincipal(db, principal, async (tx) => {
         let pageChanged = 0;
-        for (const item of page.items) if (await applyItem(tx, target, entity, item, mode, observedAt)) pageChanged++;
+        // The page's events go out together, last: the outbox's lock is not held while levels are locked.
+        const events: OutboxEvent[] = [];
+        for (const item of page.items) if (await applyItem(tx, target, entity, item, mode, observedAt, events)) pageChanged++;
         await tx`
           update sync_state set cursor = ${nextSaved ? JSON.stringify(nextSaved) : null}, processed = ${processed},
                                 total = coalesce(${page.total ?? null}::int, total), updated_at = now()
           where store_id = ${target.storeId} and entity = ${entity}`;
+        await emitEvents(tx, target.orgId, events);
         return pageChanged;
       });
       await options.onProgress?.({ processed, total: page.total ?? null });
@@ -138,22 +144,21 @@ export async function syncEntity(
     }
     const checkpoint =
       maxSeen === null ? (state.checkpoint?.toISOString() ?? null) : later(state.checkpoint?.toISOString() ?? null, maxSeen);
-    await withPrincipal(
-      db,
-      principal,
-      (tx) => tx`
-      update sync_state set status = 'idle', checkpoint = ${checkpoint}, cursor = null, updated_at = now()
-      where store_id = ${target.storeId} and entity = ${entity}`,
-    );
+    await withPrincipal(db, principal, async (tx) => {
+      await tx`
+        update sync_state set status = 'idle', checkpoint = ${checkpoint}, cursor = null, updated_at = now()
+        where store_id = ${target.storeId} and entity = ${entity}`;
+      await emitEvent(tx, target.orgId, syncStatusEvent(target.storeId, { entity, status: 'idle', mode, processed }));
+    });
     return { entity, mode, pages, processed, changed, checkpoint };
   } catch (error) {
-    await withPrincipal(
-      db,
-      principal,
-      (tx) => tx`
-      update sync_state set status = 'failed', last_error = ${String((error as Error).message).slice(0, 1000)}, updated_at = now()
-      where store_id = ${target.storeId} and entity = ${entity}`,
-    );
+    const message = String((error as Error).message).slice(0, 1000);
+    await withPrincipal(db, principal, async (tx) => {
+      await tx`
+        update sync_state set status = 'failed', last_error = ${message}, updated_at = now()
+        where store_id = ${target.storeId} and entity = ${entity}`;
+      await emitEvent(tx, target.orgId, syncStatusEvent(target.storeId, { entity, status: 'failed', mode, error: message }));
+    });
     throw error;
   }
 }

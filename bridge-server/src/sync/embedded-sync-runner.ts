@@ -3,8 +3,10 @@ import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import type { SyncEntity } from '../platforms/connector.ts';
 import { activeStores } from './active-stores.ts';
 import { applyWebhookEvent } from './apply-webhook.ts';
+import { DEFAULT_DELETIONS_EVERY_MS, runDeletionJob, type DeletionJob } from './deletion-reconcile.ts';
 import { SYNC_ORDER, type SyncMode } from './backfill.ts';
-import { runPushJob, runSyncJob } from './sync-jobs.ts';
+import { runPushAttempt, runSyncJob } from './sync-jobs.ts';
+import { DEFAULT_PUSH_RETRY, duePushes, markPushDue, nextPushAttemptAt, type PushRetryPolicy } from './push-inventory.ts';
 import type { ApplyJob, PushJob, SyncJob, SyncRunner, SyncWorkerDeps } from './sync-runner.ts';
 
 /**
@@ -21,6 +23,8 @@ export class EmbeddedSyncRunner implements SyncRunner {
   private chain: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private applyScheduled = false;
+  private pushesScheduled = false;
+  private wakeUps = new Set<NodeJS.Timeout>();
   private closed = false;
 
   constructor(
@@ -30,6 +34,8 @@ export class EmbeddedSyncRunner implements SyncRunner {
      * cursor, so one cut off here resumes from its last page at the next start.
      */
     private readonly closeTimeoutMs = 5_000,
+    /** How failed pushes are retried: each request's next_attempt_at, woken by a timer. */
+    private readonly pushRetry: PushRetryPolicy = DEFAULT_PUSH_RETRY,
   ) {}
 
   /** The row is already durable in the inbox; this only wakes the loop. */
@@ -50,10 +56,14 @@ export class EmbeddedSyncRunner implements SyncRunner {
     this.enqueue(() => this.runSync(job));
   }
 
+  /**
+   * The approval is already durable (status `approved`, due now): this wakes the loop, which
+   * tries every request that is due (and only when it is due: a backoff stands). Without workers
+   * yet, the loop started by startWorkers finds it.
+   */
   async requestPush(job: PushJob): Promise<void> {
-    this.enqueue(async () => {
-      if (this.deps) await runPushJob(this.db, this.deps.connectors, job);
-    });
+    await markPushDue(this.db, job);
+    this.schedulePushes();
   }
 
   async startWorkers(deps: SyncWorkerDeps): Promise<void> {
@@ -73,13 +83,30 @@ export class EmbeddedSyncRunner implements SyncRunner {
       }
     }
     this.scheduleApply();
-    this.timers.push(setInterval(() => this.scheduleApply(), deps.sweep.everyMs));
+    this.schedulePushes();
+    this.timers.push(
+      setInterval(() => {
+        this.scheduleApply();
+        this.schedulePushes();
+      }, deps.sweep.everyMs),
+    );
     this.timers.push(
       setInterval(() => {
         void activeStores(this.db).then((stores) => {
           for (const store of stores) this.enqueue(() => this.runSync({ ...store, mode: 'reconcile' }));
         });
       }, deps.reconcileEveryMs),
+    );
+    // Deletions whose webhook was lost: the id sets compared, far less often.
+    this.timers.push(
+      setInterval(() => {
+        activeStores(this.db).then(
+          (stores) => {
+            for (const store of stores) this.enqueue(() => this.runDeletions(store));
+          },
+          (error: unknown) => deps.logger.warn({ err: error }, 'could not list the stores to reconcile deletions'),
+        );
+      }, deps.deletionsEveryMs ?? DEFAULT_DELETIONS_EVERY_MS),
     );
     for (const timer of this.timers) timer.unref();
   }
@@ -92,6 +119,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
+    for (const wakeUp of this.wakeUps) clearTimeout(wakeUp);
     let timer: NodeJS.Timeout | undefined;
     const timeUp = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.closeTimeoutMs);
@@ -120,6 +148,36 @@ export class EmbeddedSyncRunner implements SyncRunner {
     });
   }
 
+  private schedulePushes(): void {
+    if (this.pushesScheduled || !this.deps) return;
+    this.pushesScheduled = true;
+    this.enqueue(async () => {
+      this.pushesScheduled = false;
+      for (const job of await duePushes(this.db, 0)) await this.runPush(job);
+    });
+  }
+
+  /** One try; a failed one is recorded with its next_attempt_at, and a timer wakes the loop then. */
+  private async runPush(job: PushJob): Promise<void> {
+    if (!this.deps) return;
+    const { logger } = this.deps;
+    await runPushAttempt(this.db, this.deps.connectors, job, this.pushRetry).catch(async (error: unknown) => {
+      logger.warn({ err: error, requestId: job.requestId }, 'inventory push failed');
+      const retryAt = await nextPushAttemptAt(this.db, job).catch(() => new Date(Date.now() + this.pushRetry.delayMs));
+      if (retryAt) this.wakeUpPushesIn(Math.max(0, retryAt.getTime() - Date.now()));
+    });
+  }
+
+  private wakeUpPushesIn(ms: number): void {
+    if (this.closed) return;
+    const wakeUp = setTimeout(() => {
+      this.wakeUps.delete(wakeUp);
+      this.schedulePushes();
+    }, ms);
+    wakeUp.unref();
+    this.wakeUps.add(wakeUp);
+  }
+
   /** Applies every due inbox row; a failing row gets its backoff and waits for a later pass. */
   private async drainInbox(): Promise<void> {
     for (;;) {
@@ -132,6 +190,19 @@ export class EmbeddedSyncRunner implements SyncRunner {
         });
       }
     }
+  }
+
+  private async runDeletions(job: DeletionJob): Promise<void> {
+    if (!this.deps) return;
+    const { logger } = this.deps;
+    await runDeletionJob(this.db, this.deps.connectors, job).then(
+      (results) => {
+        const tombstoned = results.reduce((sum, result) => sum + result.tombstoned.length, 0);
+        if (tombstoned > 0) logger.info({ storeId: job.storeId, tombstoned }, 'deletions reconciled');
+      },
+      // Nothing was tombstoned; the next run compares again.
+      (error: unknown) => logger.warn({ err: error, storeId: job.storeId }, 'deletion reconcile failed'),
+    );
   }
 
   private async runSync(job: SyncJob): Promise<void> {

@@ -3,8 +3,10 @@ import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import type { StoreConnector } from '../platforms/connector.ts';
 import { openConnector, type ConnectorDeps } from '../platforms/registry.ts';
 import { SYNC_ORDER, syncEntity, syncStore, type SyncRunResult } from './backfill.ts';
-import { pushInventoryRequest, type PushOutcome } from './push-inventory.ts';
+import { pushInventoryRequest, recordPushFailure, type PushOutcome, type PushRetryPolicy } from './push-inventory.ts';
 import type { PushJob, SyncJob } from './sync-runner.ts';
+import { emitEvents } from '../realtime/outbox.ts';
+import { syncStatusEvent } from './sync-status.ts';
 
 /** Runs one sync job (one entity, or all of them in dependency order); both runners call this. */
 export async function runSyncJob(
@@ -39,6 +41,28 @@ export async function runPushJob(db: Database, connectors: ConnectorDeps, job: P
 }
 
 /**
+ * One try of a push job, as both runners run it: a failure is recorded on the request (tries,
+ * error, when the next is due; `failed` once the round is spent) and rethrown, so a queue
+ * runner backs off and tries again. `final` says this is the runner's last try, when it counts
+ * them itself.
+ */
+export async function runPushAttempt(
+  db: Database,
+  connectors: ConnectorDeps,
+  job: PushJob,
+  policy: PushRetryPolicy,
+  final?: boolean,
+): Promise<PushOutcome> {
+  try {
+    return await runPushJob(db, connectors, job);
+  } catch (error) {
+    // Unrecorded when the database is what failed: the runner still retries.
+    await recordPushFailure(db, job, error, policy, final).catch(() => false);
+    throw error;
+  }
+}
+
+/**
  * Marks the job's entities `failed` with the reason, for a failure before any entity's run could
  * record its own (the connector did not open: no credentials, a key missing from the ring…).
  */
@@ -56,5 +80,12 @@ export async function recordSyncFailure(db: Database, job: SyncJob, error: unkno
         on conflict (org_id, store_id, entity)
         do update set status = 'failed', last_error = excluded.last_error, updated_at = now()`;
     }
+    await emitEvents(
+      tx,
+      job.orgId,
+      (job.entity ? [job.entity] : SYNC_ORDER).map((entity) =>
+        syncStatusEvent(job.storeId, { entity, status: 'failed', mode: job.mode, error: message }),
+      ),
+    );
   });
 }

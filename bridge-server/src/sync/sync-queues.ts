@@ -2,15 +2,23 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { PlatformAuthError } from '../platforms/connector.ts';
 import { UnsupportedPayloadError } from '../platforms/model.ts';
 import { applyWebhookEvent } from './apply-webhook.ts';
+import { DEFAULT_DELETIONS_EVERY_MS, DELETABLE_ENTITIES, runDeletionJob, type DeletionJob } from './deletion-reconcile.ts';
 import { SYNC_ORDER } from './backfill.ts';
 import { sweepInbox } from './inbox-sweeper.ts';
-import { runPushJob, runSyncJob } from './sync-jobs.ts';
+import { runPushAttempt, runSyncJob } from './sync-jobs.ts';
+import { DEFAULT_PUSH_RETRY, duePushes } from './push-inventory.ts';
 import type { JobQueue, QueueBackend, QueueWorkerOptions } from './queue-backend.ts';
 import type { ApplyJob, PushJob, SyncJob, SyncRunner, SyncWorkerDeps } from './sync-runner.ts';
 import { activeStores } from './active-stores.ts';
 import { withQueueDeadline } from './queue-unavailable-error.ts';
 
-export const QUEUE_NAMES = { apply: 'apply', sync: 'sync', push: 'push', maintenance: 'maintenance' } as const;
+export const QUEUE_NAMES = {
+  apply: 'apply',
+  sync: 'sync',
+  push: 'push',
+  deletions: 'deletions',
+  maintenance: 'maintenance',
+} as const;
 
 const MAINTENANCE_SCHEDULER = 'maintenance';
 
@@ -30,6 +38,7 @@ export class QueueSyncRunner implements SyncRunner {
   private readonly applyQueue: JobQueue<ApplyJob>;
   private readonly syncQueue: JobQueue<SyncJob>;
   private readonly pushQueue: JobQueue<PushJob>;
+  private readonly deletionQueue: JobQueue<DeletionJob>;
   private pendingApply: Array<{ job: ApplyJob; done: (error?: unknown) => void }> = [];
 
   constructor(
@@ -42,6 +51,7 @@ export class QueueSyncRunner implements SyncRunner {
     this.applyQueue = backend.queue<ApplyJob>(QUEUE_NAMES.apply);
     this.syncQueue = backend.queue<SyncJob>(QUEUE_NAMES.sync);
     this.pushQueue = backend.queue<PushJob>(QUEUE_NAMES.push);
+    this.deletionQueue = backend.queue<DeletionJob>(QUEUE_NAMES.deletions);
   }
 
   /**
@@ -81,9 +91,14 @@ export class QueueSyncRunner implements SyncRunner {
     );
   }
 
-  /** Job id = request id; the connector also passes it as the platform's idempotency key. */
+  /**
+   * Job id = request id (and its push round: a fresh approval or a retry is a new job, and a
+   * round queued twice is one job). The connector passes the request id as the platform's
+   * idempotency key. Failed tries back off as the queue's default job options say.
+   */
   async requestPush(job: PushJob): Promise<void> {
-    await withQueueDeadline('a push job', this.enqueueTimeoutMs, this.pushQueue.add('push', job, { jobId: job.requestId }));
+    const jobId = job.round === undefined ? job.requestId : `${job.requestId}_${job.round}`;
+    await withQueueDeadline('a push job', this.enqueueTimeoutMs, this.pushQueue.add('push', job, { jobId }));
   }
 
   async startWorkers(deps: SyncWorkerDeps): Promise<void> {
@@ -126,13 +141,33 @@ export class QueueSyncRunner implements SyncRunner {
     this.backend.worker<PushJob>(
       QUEUE_NAMES.push,
       async (job) => {
+        // The request records each failed try; BullMQ's own count says which is the last.
+        const attempts = job.opts.attempts ?? 1;
+        const backoff = job.opts.backoff;
+        const delayMs = typeof backoff === 'number' ? backoff : (backoff?.delay ?? DEFAULT_PUSH_RETRY.delayMs);
+        const last = job.attemptsMade + 1 >= attempts;
         try {
-          return await runPushJob(db, deps.connectors, job.data);
+          return await runPushAttempt(db, deps.connectors, job.data, { attempts, delayMs }, last || undefined);
         } catch (error) {
           throw unrecoverable(error);
         }
       },
       this.workerOptions,
+    );
+    // One store and entity at a time: a run lists every id of the store, so it stays out of the sync queue's way.
+    this.backend.worker<DeletionJob>(
+      QUEUE_NAMES.deletions,
+      async (job) => {
+        try {
+          const results = await runDeletionJob(db, deps.connectors, job.data);
+          return results.map(({ entity, listed, tombstoned }) => ({ entity, listed, tombstoned: tombstoned.length }));
+        } catch (error) {
+          // Nothing was tombstoned; the next scheduled run compares again.
+          logger.warn({ err: error, storeId: job.data.storeId, entity: job.data.entity ?? 'all' }, 'deletion reconcile failed');
+          throw unrecoverable(error);
+        }
+      },
+      { ...this.workerOptions, concurrency: 1 },
     );
     const maintenance = this.backend.queue(QUEUE_NAMES.maintenance);
     // One schedule however many workers run: BullMQ's job scheduler, not a timer per process.
@@ -140,8 +175,11 @@ export class QueueSyncRunner implements SyncRunner {
     this.backend.worker(QUEUE_NAMES.maintenance, async () => {
       const swept = await sweepInbox(db, (job) => this.enqueueApply(job), deps.sweep);
       if (swept > 0) logger.info({ swept }, 'sweeper re-enqueued unapplied webhooks');
+      // Approved requests whose push never reached the queue (or whose job was lost).
+      for (const push of await duePushes(db, deps.sweep.olderThanSeconds)) await this.requestPush(push);
       const stores = await activeStores(db);
       await this.scheduleReconciles(stores, deps.reconcileEveryMs);
+      await this.scheduleDeletionReconciles(stores, deps.deletionsEveryMs ?? DEFAULT_DELETIONS_EVERY_MS);
       return { swept, stores: stores.length };
     });
   }
@@ -154,6 +192,23 @@ export class QueueSyncRunner implements SyncRunner {
           `reconcile_${store.storeId}_${entity}`,
           { every: everyMs },
           { name: 'reconcile', data: { ...store, mode: 'reconcile', entity } },
+        );
+      }
+    }
+  }
+
+  /**
+   * A job scheduler per store and entity comparing id sets, for deletions whose webhook was
+   * lost. Idempotent. The first run comes one interval after the store is first seen, not at
+   * once (its backfill has just read everything).
+   */
+  async scheduleDeletionReconciles(stores: Array<{ orgId: string; storeId: string }>, everyMs: number): Promise<void> {
+    for (const store of stores) {
+      for (const entity of DELETABLE_ENTITIES) {
+        await this.deletionQueue.upsertJobScheduler(
+          `deletions_${store.storeId}_${entity}`,
+          { every: everyMs, startDate: Date.now() + everyMs },
+          { name: 'deletions', data: { ...store, entity }, opts: { attempts: 1 } },
         );
       }
     }

@@ -21,6 +21,8 @@ export interface SyncJob {
 export interface PushJob {
   orgId: string;
   requestId: string;
+  /** The request's push round (an approval or a retry starts one): a re-queued request is a new job. */
+  round?: number | undefined;
 }
 
 export interface SyncWorkerDeps {
@@ -29,6 +31,11 @@ export interface SyncWorkerDeps {
   connectors: ConnectorDeps;
   /** How often each active store is reconciled (polled for changes webhooks missed). */
   reconcileEveryMs: number;
+  /**
+   * How often each active store's id sets are compared with Dockhand's, to tombstone records
+   * deleted without a webhook (sync/deletion-reconcile.ts); default every 6 hours.
+   */
+  deletionsEveryMs?: number | undefined;
   sweep: SweepOptions & { everyMs: number };
 }
 

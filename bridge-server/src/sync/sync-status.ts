@@ -1,4 +1,5 @@
 import type { TenantSql } from '../db/principal.ts';
+import type { OutboxEvent } from '../realtime/outbox.ts';
 
 export const SYNC_ENTITIES = ['orders', 'products', 'customers', 'inventory'] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
@@ -66,4 +67,12 @@ export async function storeSyncStatus(tx: TenantSql, storeId: string): Promise<S
     }),
     inbox: { pending: inbox!.pending, failed: inbox!.failed, oldestPendingAt: inbox!.oldest?.toISOString() ?? null },
   };
+}
+
+/** What /v1/stream announces when an entity's sync starts, finishes or fails (the store's merchants see it too). */
+export function syncStatusEvent(
+  storeId: string,
+  change: { entity: SyncEntity; status: EntitySyncStatus['status']; mode?: string; error?: string; processed?: number },
+): OutboxEvent & { type: 'sync.status' } {
+  return { type: 'sync.status', storeId, subjectId: storeId, data: { ...change } };
 }

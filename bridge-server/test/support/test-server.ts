@@ -56,7 +56,8 @@ export async function startTestServer(
     env?: Record<string, string>;
     app?: AppOptions;
     enqueueApply?: AppContext['ingest']['enqueueApply'];
-    sync?: SyncRunner;
+    /** The runner, or how to make one on the test's database. */
+    sync?: SyncRunner | ((db: TestDatabase['db']) => SyncRunner);
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -74,7 +75,7 @@ export async function startTestServer(
     db: database.db,
     logger,
     // The inbox-driven runner: no queue service per test server; tests that need queues pass their own.
-    sync: options.sync ?? new EmbeddedSyncRunner(database.db),
+    sync: typeof options.sync === 'function' ? options.sync(database.db) : (options.sync ?? new EmbeddedSyncRunner(database.db)),
     ...(options.enqueueApply ? { enqueueApply: options.enqueueApply } : {}),
   });
   const server = await listen(runtime.ctx, port, '127.0.0.1', options.app);

@@ -38,6 +38,37 @@ export interface WebhookInfo {
   pingStatus: number | null;
 }
 
+/**
+ * REST requests that fail on purpose, as a store's host does now and then: 503 is WordPress's
+ * maintenance mode (an HTML page with Retry-After, before WordPress even loads), any other
+ * status WordPress's fatal-error answer (`internal_server_error`, "critical error").
+ */
+export interface RestFault {
+  /** Only this method (GET, PUT, …); any when absent. */
+  method?: string;
+  /** Only routes under /wp-json/wc/v3 that start with this, e.g. `/products/`; any when absent. */
+  route?: string;
+  /** How many matching requests fail; default 1. */
+  count?: number;
+  /** Default 503. */
+  status?: number;
+  /** Retry-After of a 503, in seconds; default 600, as WordPress's maintenance page. */
+  retryAfterSeconds?: number;
+}
+
+/** The first fault matching the request, its count spent by one; undefined when none does. */
+export function takeRestFault(faults: RestFault[], method: string, route: string): RestFault | undefined {
+  const index = faults.findIndex(
+    (fault) => (!fault.method || fault.method.toUpperCase() === method) && (!fault.route || route.startsWith(fault.route)),
+  );
+  if (index === -1) return undefined;
+  const fault = faults[index]!;
+  const left = (fault.count ?? 1) - 1;
+  if (left <= 0) faults.splice(index, 1);
+  else faults[index] = { ...fault, count: left };
+  return fault;
+}
+
 export interface WooCommerceControl {
   /** Creates an order (default: 1–3 random in-stock items, paid, `processing`) and emits `order.created`. */
   createOrder(siteId: string, input?: CreateOrderInput): Record<string, unknown>;
@@ -64,6 +95,10 @@ export interface WooCommerceControl {
   synchronousWebhooks(): boolean;
   /** Resolves once every queued webhook delivery has been attempted. */
   flushWebhooks(): Promise<void>;
+  /** Makes the site's next matching REST requests fail (see RestFault). */
+  failRestRequests(siteId: string, fault: RestFault): void;
+  /** Drops the site's pending faults. */
+  clearRestFaults(siteId: string): void;
 }
 
 export interface ControlContext {
@@ -72,6 +107,8 @@ export interface ControlContext {
   dispatchers(): WebhookDispatcher[];
   deliveries: DeliveryRecord[];
   setDuplicateOrderUpdated(on: boolean): void;
+  /** The site's pending REST faults (the server takes them as requests match). */
+  restFaults(siteId: string): RestFault[];
 }
 
 function keyInfo(key: ApiKey): ApiKeyInfo {
@@ -217,6 +254,13 @@ export function createControl(ctx: ControlContext): WooCommerceControl {
     },
     async flushWebhooks() {
       await Promise.all(ctx.dispatchers().map((d) => d.idle()));
+    },
+    failRestRequests(siteId, fault) {
+      ctx.site(siteId);
+      ctx.restFaults(siteId).push({ ...fault });
+    },
+    clearRestFaults(siteId) {
+      ctx.restFaults(siteId).length = 0;
     },
   };
   return control;

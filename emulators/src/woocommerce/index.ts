@@ -12,12 +12,13 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { authenticate, checkKeyPermissions, type KeyPermissions } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
-import { createControl, type WooCommerceControl } from './control.ts';
+import { createControl, takeRestFault, type RestFault, type WooCommerceControl } from './control.ts';
 import { WpError } from './errors.ts';
 import { phpJson } from './format.ts';
 import { orderRoutes } from './orders.ts';
 import { parsePhpQuery, phpArrayToRecord, type PhpArray } from './php-query.ts';
 import { dispatch, type HttpMethod, type RestResult, type Route } from './rest.ts';
+import { filterResponseFields } from './fields.ts';
 import { WC_VERSION } from './seed-data.ts';
 import { Site } from './site.ts';
 import { systemStatusRoutes } from './system-status.ts';
@@ -25,7 +26,7 @@ import { createSelfSignedCertificate } from './tls.ts';
 import { handleWcAuth } from './wc-auth.ts';
 import { WebhookDispatcher, webhookRoutes, type DeliveryEvents, type DeliveryRecord } from './webhooks.ts';
 
-export type { WooCommerceControl, CreateOrderInput, ApiKeyInfo, WebhookInfo } from './control.ts';
+export type { WooCommerceControl, CreateOrderInput, ApiKeyInfo, WebhookInfo, RestFault } from './control.ts';
 export type { DeliveryRecord } from './webhooks.ts';
 export type { KeyPermissions } from './auth.ts';
 export { oauthSignature } from './auth.ts';
@@ -142,6 +143,29 @@ function sendError(res: http.ServerResponse, error: unknown, headers: Record<str
   sendJson(res, 500, { code: 'internal_server_error', message, data: { status: 500 } });
 }
 
+/** A REST fault's answer: WordPress's maintenance page (503), or its fatal-error JSON. */
+function sendFault(res: http.ServerResponse, fault: RestFault): void {
+  const status = fault.status ?? 503;
+  if (status === 503) {
+    const page =
+      '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Maintenance</title></head>' +
+      '<body><h1>Briefly unavailable for scheduled maintenance. Check back in a minute.</h1></body></html>';
+    res.writeHead(503, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Retry-After': String(fault.retryAfterSeconds ?? 600),
+      'Content-Length': Buffer.byteLength(page),
+    });
+    res.end(page);
+    return;
+  }
+  sendJson(res, status, {
+    code: 'internal_server_error',
+    message: '<p>There has been a critical error on this website.</p>',
+    data: { status },
+    additional_errors: [],
+  });
+}
+
 export async function startWooCommerceEmulator(opts: WooCommerceEmulatorOptions = {}): Promise<WooCommerceEmulator> {
   const seed = opts.seed ?? 1;
   const siteCount = Math.max(1, opts.sites ?? 1);
@@ -192,8 +216,16 @@ export async function startWooCommerceEmulator(opts: WooCommerceEmulatorOptions 
     return site;
   };
 
+  const restFaults = new Map<Site, RestFault[]>();
+  const faultsOf = (site: Site): RestFault[] => {
+    let faults = restFaults.get(site);
+    if (!faults) restFaults.set(site, (faults = []));
+    return faults;
+  };
+
   const control = createControl({
     site: siteById,
+    restFaults: (id) => faultsOf(siteById(id)),
     siteUrl,
     dispatchers: () => [...dispatchers.values()],
     deliveries,
@@ -224,6 +256,11 @@ export async function startWooCommerceEmulator(opts: WooCommerceEmulatorOptions 
     const restBase = `${origin}${sitePath}/wp-json/wc/v3`;
     const query = parsePhpQuery(rawQuery);
     const raw = await readBody(req);
+    const fault = takeRestFault(faultsOf(site), method, route === '' ? '/' : route);
+    if (fault) {
+      sendFault(res, fault);
+      return;
+    }
     const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
     // PHP fills $_POST from form bodies only; OAuth signs those fields, never a JSON body.
     const form: PhpArray = contentType.startsWith('application/x-www-form-urlencoded')
@@ -282,7 +319,7 @@ export async function startWooCommerceEmulator(opts: WooCommerceEmulatorOptions 
       if (dispatched.beforeSend) await dispatched.beforeSend();
       return dispatched;
     });
-    sendJson(res, result.status ?? 200, result.body, result.headers, head);
+    sendJson(res, result.status ?? 200, filterResponseFields(result.body, queryRecord['_fields']), result.headers, head);
   }
 
   async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
@@ -347,6 +384,14 @@ export async function startWooCommerceEmulator(opts: WooCommerceEmulatorOptions 
     if (resource === 'keys' && method === 'DELETE') return ok({ deleted: control.revokeApiKey(siteId, numericId) });
     if (resource === 'webhooks' && method === 'GET') return ok(control.listWebhooks(siteId));
     if (resource === 'deliveries' && method === 'GET') return ok(control.deliveries(siteId));
+    if (resource === 'faults' && method === 'POST') {
+      control.failRestRequests(siteId, body as RestFault);
+      return ok({ queued: true }, 201);
+    }
+    if (resource === 'faults' && method === 'DELETE') {
+      control.clearRestFaults(siteId);
+      return ok({ cleared: true });
+    }
     if (resource === 'activity' && method === 'POST') return ok(control.simulateActivity(siteId, Number(body['steps'] ?? 1)));
     throw new WpError('emulator_no_route', 'Unknown control route.', 404);
   }

@@ -44,6 +44,18 @@ export interface ShippingLineRecord {
   totalCents: number;
 }
 
+/** An order note (a WordPress comment of type `order_note` on the order). */
+export interface OrderNoteRecord {
+  id: number;
+  orderId: number;
+  /** `system` when WooCommerce (or the REST API without `added_by_user`) wrote it. */
+  author: string;
+  created: number;
+  note: string;
+  /** Sent to the customer by email (`is_customer_note` comment meta). */
+  customerNote: boolean;
+}
+
 export interface OrderRecord {
   id: number;
   parentId: number;

@@ -1,8 +1,8 @@
-/** Orders and refunds: `/orders`, `/orders/{id}`, `/orders/batch`, `/orders/{id}/refunds`, `/refunds`. */
+/** Orders, refunds and notes: `/orders`, `/orders/{id}`, `/orders/batch`, `/orders/{id}/refunds`, `/refunds`, `/orders/{id}/notes`. */
 import { WpError } from './errors.ts';
 import { parseMoney } from './format.ts';
 import type { Address, LineItemRecord, OrderRecord } from './model.ts';
-import { renderOrder, renderRefund } from './render.ts';
+import { renderOrder, renderOrderNote, renderRefund } from './render.ts';
 import {
   POST_ORDERBY,
   asArray,
@@ -433,6 +433,7 @@ export function orderRoutes(): Route[] {
         },
       },
     },
+    ...orderNoteRoutes(),
     {
       pattern: /^\/refunds\/?$/,
       handlers: {
@@ -449,6 +450,88 @@ export function orderRoutes(): Route[] {
             }));
             const { page, headers } = paginate(filterAndSort(items, args), args, req, 'refunds');
             return { body: page.map((item) => renderRefund(req.site.refunds.get(item.id)!, req.restBase, true)), headers };
+          },
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * `/orders/{order_id}/notes` and `/orders/{order_id}/notes/{id}` as `WC_REST_Order_Notes_Controller`
+ * serves them: a list (newest first, `type` any|customer|internal), create (`note` required,
+ * `customer_note` emails the customer, `added_by_user` credits the key's user), view, and
+ * delete with `force=true` only (notes cannot be trashed). Adding a note does not save the
+ * order: no `order.updated` webhook.
+ */
+function orderNoteRoutes(): Route[] {
+  const orderOf = (req: RestRequest, code: string): OrderRecord => {
+    const order = req.site.getOrder(toInt(req.routeParams['order_id']));
+    if (!order) throw new WpError(code, 'Invalid order ID.', { status: 404 });
+    return order;
+  };
+  const noteOf = (req: RestRequest) => {
+    const order = orderOf(req, 'woocommerce_rest_order_invalid_id');
+    const note = (req.site.orderNotes.get(order.id) ?? []).find((candidate) => candidate.id === toInt(req.routeParams['id']));
+    if (!note) throw new WpError('woocommerce_rest_invalid_id', 'Invalid resource ID.', { status: 404 });
+    return note;
+  };
+  return [
+    {
+      pattern: /^\/orders\/(?<order_id>\d+)\/notes\/?$/,
+      handlers: {
+        GET: {
+          op: 'list',
+          args: { type: { type: 'string', enum: ['any', 'customer', 'internal'], default: 'any' } },
+          handle(req, args) {
+            const order = orderOf(req, 'woocommerce_rest_shop_order_invalid_id');
+            const notes = (req.site.orderNotes.get(order.id) ?? [])
+              .filter((note) => args['type'] === 'any' || note.customerNote === (args['type'] === 'customer'))
+              .sort((a, b) => b.created - a.created || b.id - a.id);
+            return { body: notes.map((note) => renderOrderNote(note, req.restBase)) };
+          },
+        },
+        POST: {
+          op: 'create',
+          args: { customer_note: { type: 'boolean', default: false }, added_by_user: { type: 'boolean', default: false } },
+          handle(req, args) {
+            if (req.body['note'] === undefined && req.query['note'] === undefined) {
+              throw new WpError('rest_missing_callback_param', 'Missing parameter(s): note', { status: 400, params: ['note'] });
+            }
+            if (req.body['id'] !== undefined && toInt(req.body['id']) !== 0) {
+              throw new WpError('woocommerce_rest_shop_order_exists', 'Cannot create existing shop_order.', { status: 400 });
+            }
+            const order = orderOf(req, 'woocommerce_rest_order_invalid_id');
+            const text = req.body['note'] ?? req.query['note'];
+            const note = req.site.addOrderNote(
+              order.id,
+              typeof text === 'string' ? text : String(text),
+              args['customer_note'] === true,
+              args['added_by_user'] === true ? 'admin' : 'system',
+            );
+            return created(req, renderOrderNote(note, req.restBase), `/orders/${order.id}/notes/${note.id}`);
+          },
+        },
+      },
+    },
+    {
+      pattern: /^\/orders\/(?<order_id>\d+)\/notes\/(?<id>\d+)\/?$/,
+      handlers: {
+        GET: { op: 'view', handle: (req) => ({ body: renderOrderNote(noteOf(req), req.restBase) }) },
+        DELETE: {
+          op: 'delete',
+          args: { force: { type: 'boolean', default: false } },
+          handle(req, args) {
+            if (args['force'] !== true) {
+              throw new WpError('woocommerce_rest_trash_not_supported', 'Webhooks do not support trashing.', { status: 501 });
+            }
+            const note = noteOf(req);
+            const body = renderOrderNote(note, req.restBase);
+            req.site.orderNotes.set(
+              note.orderId,
+              (req.site.orderNotes.get(note.orderId) ?? []).filter((candidate) => candidate !== note),
+            );
+            return { body };
           },
         },
       },

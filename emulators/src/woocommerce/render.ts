@@ -1,6 +1,6 @@
 /** Turns internal records into the JSON the WooCommerce REST API v3 answers with, field for field. */
 import { money, wcDate } from './format.ts';
-import type { CustomerRecord, OrderRecord, ProductRecord, RefundRecord, WebhookRecord } from './model.ts';
+import type { CustomerRecord, OrderNoteRecord, OrderRecord, ProductRecord, RefundRecord, WebhookRecord } from './model.ts';
 import { effectivePrice, orderShippingCents, orderSubtotalCents, orderTotalCents, type Site } from './site.ts';
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -308,6 +308,21 @@ export function renderRefund(refund: RefundRecord, restBase: string, withParent:
     up: [{ href: `${restBase}/orders/${refund.orderId}` }],
   };
   return body;
+}
+
+/** An order note as `WC_REST_Order_Notes_Controller` (v3) renders it. */
+export function renderOrderNote(note: OrderNoteRecord, restBase: string): Record<string, unknown> {
+  return {
+    id: note.id,
+    author: note.author,
+    ...dates('date_created', note.created),
+    note: note.note,
+    customer_note: note.customerNote,
+    _links: {
+      ...selfLinks(restBase, `orders/${note.orderId}/notes/${note.id}`, `orders/${note.orderId}/notes`),
+      up: [{ href: `${restBase}/orders/${note.orderId}` }],
+    },
+  };
 }
 
 const TOPIC_HOOKS: Record<string, string[]> = {

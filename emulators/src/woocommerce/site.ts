@@ -17,6 +17,7 @@ import type {
   CustomerRecord,
   KeyInput,
   LineItemRecord,
+  OrderNoteRecord,
   OrderRecord,
   ProductRecord,
   RefundRecord,
@@ -144,6 +145,8 @@ export class Site extends EventEmitter<{ change: [SiteChange] }> {
   readonly customers = new Map<number, CustomerRecord>();
   readonly refunds = new Map<number, RefundRecord>();
   readonly refundsByOrder = new Map<number, number[]>();
+  /** Order notes per order id, oldest first. */
+  readonly orderNotes = new Map<number, OrderNoteRecord[]>();
   readonly webhooks = new Map<number, WebhookRecord>();
   readonly keys = new Map<string, ApiKey>();
   readonly now: () => number;
@@ -165,6 +168,7 @@ export class Site extends EventEmitter<{ change: [SiteChange] }> {
   private nextWebhookId = 1;
   private nextKeyId = 1;
   private nextMetaId = 1;
+  private nextCommentId = 1;
   private readonly keyRandom: Random;
   /** Random stream for runtime choices (webhook secrets, simulated activity). */
   readonly runtimeRandom: Random;
@@ -530,8 +534,23 @@ export class Site extends EventEmitter<{ change: [SiteChange] }> {
     if (index >= 0 && index < this.seededCount) this.seededStatus[index] = DELETED;
     for (const refundId of this.refundsByOrder.get(id) ?? []) this.refunds.delete(refundId);
     this.refundsByOrder.delete(id);
+    this.orderNotes.delete(id);
     this.change('order', 'deleted', id);
     return snapshot;
+  }
+
+  // ---------------------------------------------------------------- order notes
+
+  /**
+   * `WC_Order::add_order_note`: a comment on the order. It does not save the order, so
+   * date_modified stays and no `order.updated` webhook fires.
+   */
+  addOrderNote(orderId: number, note: string, customerNote: boolean, author = 'system'): OrderNoteRecord {
+    const record: OrderNoteRecord = { id: this.nextCommentId++, orderId, author, created: this.now(), note, customerNote };
+    const list = this.orderNotes.get(orderId) ?? [];
+    list.push(record);
+    this.orderNotes.set(orderId, list);
+    return record;
   }
 
   // ---------------------------------------------------------------- refunds

@@ -39,11 +39,12 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
 }
 
-/** `wp_die()` with WooCommerce's "Access denied" title and a 401. */
-function accessDenied(message: string): HtmlResult {
+/** `wp_die()` with WooCommerce's "Access denied" title and a 401; `note` is the emulator's own, below it. */
+function accessDenied(message: string, note?: string): HtmlResult {
+  const extra = note ? `\n<p class="emulator-note">${escapeHtml(note)}</p>` : '';
   const body = `<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="UTF-8"><title>Access denied</title></head>
-<body id="error-page"><div class="wp-die-message">Error: ${escapeHtml(message)}.</div></body></html>`;
+<body id="error-page"><div class="wp-die-message">Error: ${escapeHtml(message)}.</div>${extra}</body></html>`;
   return { status: 401, headers: { 'Content-Type': 'text/html; charset=UTF-8' }, body };
 }
 
@@ -61,6 +62,19 @@ function withQuery(url: string, params: Record<string, string>): string {
 
 function isLoopback(url: URL): boolean {
   return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname);
+}
+
+/**
+ * WooCommerce's refusal of a loopback callback, as WooCommerce words it, is right but names no way
+ * out; the emulator adds the setting that lets a local server receive the keys.
+ */
+function loopbackNote(callbackUrl: string | null, opts: WcAuthOptions): string | undefined {
+  if (opts.allowInsecureLoopbackCallback || !callbackUrl || !URL.canParse(callbackUrl)) return undefined;
+  if (!isLoopback(new URL(callbackUrl))) return undefined;
+  return (
+    'Emulator: a callback on a loopback host is accepted (over http too) when the emulator is started ' +
+    'with --loopback-callbacks (dockhand-emulators) or allowInsecureLoopbackCallback: true.'
+  );
 }
 
 function validate(params: URLSearchParams, opts: WcAuthOptions): Record<(typeof REQUIRED)[number], string> | string {
@@ -92,7 +106,7 @@ export async function handleWcAuth(
   siteUrl: string,
 ): Promise<HtmlResult> {
   const data = validate(params, opts);
-  if (typeof data === 'string') return accessDenied(data);
+  if (typeof data === 'string') return accessDenied(data, loopbackNote(params.get('callback_url'), opts));
 
   if (endpoint === 'access_denied') {
     return redirect(withQuery(data.return_url, { success: '0', user_id: data.user_id }));
@@ -134,7 +148,7 @@ export async function handleWcAuth(
   const loopbackAllowed = opts.allowInsecureLoopbackCallback && isLoopback(callback);
   if (!loopbackAllowed && !(await wpHttpValidateUrl(data.callback_url, siteUrl))) {
     site.deleteKey(key.keyId);
-    return accessDenied('A valid URL was not provided.');
+    return accessDenied('A valid URL was not provided.', loopbackNote(data.callback_url, opts));
   }
   const status = await post(
     data.callback_url,

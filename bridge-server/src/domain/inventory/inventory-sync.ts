@@ -1,5 +1,6 @@
 import type { TenantSql } from '../../db/principal.ts';
 import type { NormalizedInventoryLevel } from '../../platforms/model.ts';
+import { emitEvent, type OutboxEvent } from '../../realtime/outbox.ts';
 
 /** One stock level: a variant at a location of a store. */
 export interface LevelKey {
@@ -29,6 +30,29 @@ async function lockLevel(tx: TenantSql, key: LevelKey): Promise<{ available: num
 export type LevelOutcome =
   { kind: 'changed'; delta: number; available: number } | { kind: 'unchanged' } | { kind: 'stale' } | { kind: 'unknown_variant' };
 
+/** What /v1/stream announces when a level really moved. */
+export function levelUpdatedEvent(
+  key: LevelKey,
+  change: { available: number; delta: number },
+): OutboxEvent & { type: 'inventory.level.updated' } {
+  return {
+    type: 'inventory.level.updated',
+    storeId: key.storeId,
+    subjectId: key.variantId,
+    data: { variantId: key.variantId, locationId: key.locationId, available: change.available, delta: change.delta },
+  };
+}
+
+/**
+ * Emits the event now, or, with `events`, leaves it there for the caller to emit as the last
+ * statement of a transaction that applies more than one level (a sync page): the outbox's
+ * lock must not be held while other rows are still being locked.
+ */
+async function announce(tx: TenantSql, key: LevelKey, event: OutboxEvent, events: OutboxEvent[] | undefined): Promise<void> {
+  if (events) events.push(event);
+  else await emitEvent(tx, key.orgId, event);
+}
+
 /**
  * Applies a stock level reported by the platform. Last write wins on its updated_at; a real
  * change writes exactly one ledger row (a replayed or older report writes none).
@@ -46,6 +70,8 @@ export async function applyInventoryLevel(
      */
     observedAt?: Date;
   },
+  /** Collects the event instead of emitting it (see announce). */
+  events?: OutboxEvent[],
 ): Promise<LevelOutcome> {
   const [variant] =
     'inventoryItemId' in level.variant
@@ -85,6 +111,8 @@ export async function applyInventoryLevel(
     insert into inventory_ledger (org_id, store_id, variant_id, location_id, delta, quantity_after, source, platform_event_id)
     values (${target.orgId}, ${target.storeId}, ${variant.id}, ${location!.id}, ${delta}, ${level.available},
             ${source.kind}, ${source.eventId ?? null})`;
+  const key = { ...target, variantId: variant.id, locationId: location!.id };
+  await announce(tx, key, levelUpdatedEvent(key, { available: level.available, delta }), events);
   return { kind: 'changed', delta, available: level.available };
 }
 
@@ -118,5 +146,6 @@ export async function applyPushedLevel(
     insert into inventory_ledger (org_id, store_id, variant_id, location_id, delta, quantity_after, source, request_id)
     values (${key.orgId}, ${key.storeId}, ${key.variantId}, ${key.locationId}, ${delta}, ${push.available},
             'request', ${push.requestId})`;
+  await announce(tx, key, levelUpdatedEvent(key, { available: push.available, delta }), undefined);
   return delta;
 }

@@ -1,5 +1,7 @@
 import type { TenantSql } from '../../db/principal.ts';
 import type { NormalizedOrder } from '../../platforms/model.ts';
+import { emitEvent, type OutboxEvent } from '../../realtime/outbox.ts';
+import { syncOrderFulfillments } from './fulfillments.ts';
 
 export type SyncOutcome = 'inserted' | 'updated' | 'stale';
 
@@ -9,14 +11,26 @@ export type SyncOutcome = 'inserted' | 'updated' | 'stale';
  * An equal updated_at is applied (WooCommerce stamps whole seconds, so two changes can share
  * one; the reconcile pass then settles on the platform's current version).
  * `raw` is the platform's JSON text, kept exactly (jsonb keeps large integers whole).
+ * The search text and tags follow from the row (a trigger, migration 0010).
+ *
+ * An order that really changed announces `order.created` / `order.updated` on /v1/stream, as the
+ * upsert's last statements (emitEvent holds the organization's event lock until commit). The same
+ * version delivered again (a reconcile pass, a retried webhook) changes nothing and announces nothing.
+ * With `events`, the event is left there instead, for a caller that applies many orders in one
+ * transaction (a sync page) to emit them together as its last statement.
  */
 export async function upsertOrder(
   tx: TenantSql,
   target: { orgId: string; storeId: string },
   order: NormalizedOrder,
   raw: string,
+  events?: OutboxEvent[],
 ): Promise<SyncOutcome> {
-  const [row] = await tx<{ id: string; inserted: boolean }[]>`
+  const [row] = await tx<ChangedOrderRow[]>`
+    with prior as (
+      select raw from orders
+      where org_id = ${target.orgId} and store_id = ${target.storeId} and platform_id = ${order.platformId}
+    )
     insert into orders (org_id, store_id, platform_id, number, email, customer_id, status, financial_status,
                         fulfillment_status, currency, total, placed_at, platform_updated_at, raw)
     values (${target.orgId}, ${target.storeId}, ${order.platformId}, ${order.number}, ${order.email},
@@ -31,7 +45,8 @@ export async function upsertOrder(
       placed_at = excluded.placed_at, platform_updated_at = excluded.platform_updated_at, raw = excluded.raw,
       updated_at = now()
     where orders.platform_updated_at <= excluded.platform_updated_at
-    returning id, (xmax = 0) as inserted`;
+    returning id, (xmax = 0) as inserted, (select raw from prior) is distinct from raw as changed,
+              number, status, financial_status, fulfillment_status, total::text as total, currency, platform_updated_at`;
   if (!row) return 'stale';
   const lineIds = order.lines.map((line) => line.platformId);
   await tx`delete from order_lines where org_id = ${target.orgId} and order_id = ${row.id} and not (platform_id = any(${lineIds}::text[]))`;
@@ -46,5 +61,41 @@ export async function upsertOrder(
         variant_id = excluded.variant_id, sku = excluded.sku, title = excluded.title,
         quantity = excluded.quantity, price = excluded.price`;
   }
+  // Shipments made on the platform (or Dockhand's, matched by platform id): area E, fulfillments.ts.
+  await syncOrderFulfillments(tx, target, row.id, order.fulfillments);
+  if (row.inserted || row.changed) {
+    const event: OutboxEvent = {
+      type: row.inserted ? 'order.created' : 'order.updated',
+      storeId: target.storeId,
+      subjectId: row.id,
+      data: {
+        id: row.id,
+        storeId: target.storeId,
+        number: row.number,
+        status: row.status,
+        financialStatus: row.financial_status,
+        fulfillmentStatus: row.fulfillment_status,
+        total: row.total,
+        currency: row.currency,
+        updatedAt: row.platform_updated_at.toISOString(),
+      },
+    };
+    if (events) events.push(event);
+    else await emitEvent(tx, target.orgId, event);
+  }
   return row.inserted ? 'inserted' : 'updated';
+}
+
+interface ChangedOrderRow {
+  id: string;
+  inserted: boolean;
+  /** Its payload differs from the one stored before (always, for a new order). */
+  changed: boolean;
+  number: string;
+  status: string;
+  financial_status: string | null;
+  fulfillment_status: string | null;
+  total: string;
+  currency: string;
+  platform_updated_at: Date;
 }

@@ -1,6 +1,8 @@
 import type {
+  DeletableEntity,
   EntityTypes,
   FulfillmentPush,
+  IdPage,
   InventoryChange,
   InventoryPushResult,
   Page,
@@ -76,7 +78,11 @@ const LEVELS_PER_ITEM = 10;
 
 // Cost of one node as Shopify counts it: objects 1, connections 2 + first × node, scalars 0.
 const LINE_NODE_COST = 1 + 2 + 1; // line, originalUnitPriceSet{shopMoney}, variant
-export const ORDER_NODE_COST = 1 + 2 + 1 + 2 + LINES_PER_ORDER * LINE_NODE_COST; // order, totalPriceSet, customer, lineItems
+/** Fulfillments read with each order (with their first tracking); more are rare. */
+const FULFILLMENTS_PER_ORDER = 5;
+const FULFILLMENT_NODE_COST = 1 + 1; // fulfillment, trackingInfo(first: 1)
+// order, totalPriceSet, customer, lineItems, fulfillments
+export const ORDER_NODE_COST = 1 + 2 + 1 + 2 + LINES_PER_ORDER * LINE_NODE_COST + FULFILLMENTS_PER_ORDER * FULFILLMENT_NODE_COST;
 const PRODUCT_NODE_COST = 1 + 2 + VARIANTS_PER_PRODUCT * 2; // product, variants(variant, inventoryItem)
 const CUSTOMER_NODE_COST = 1;
 const LEVEL_NODE_COST = 3; // level, location, quantities
@@ -88,6 +94,7 @@ const ORDER_FIELDS = `
   displayFinancialStatus displayFulfillmentStatus
   totalPriceSet { shopMoney { amount } }
   customer { id }
+  fulfillments(first: ${FULFILLMENTS_PER_ORDER}) { id status createdAt trackingInfo(first: 1) { number company url } }
   lineItems(first: ${LINES_PER_ORDER}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }`;
 
 const ORDERS_QUERY = `query DockhandOrders($first: Int!, $after: String, $query: String) {
@@ -138,6 +145,28 @@ const ITEM_LEVELS_QUERY = `query DockhandItemLevels($id: ID!, $first: Int!, $aft
   inventoryItem(id: $id) { inventoryLevels(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LEVEL_FIELDS} } } }
 }`;
 
+/** Ids only, in id order: the deletion reconcile's listing (one point per id, 2 per page). */
+const ID_QUERIES: Record<DeletableEntity, string> = {
+  orders: `query DockhandOrderIds($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, sortKey: ID, query: $query) { pageInfo { hasNextPage endCursor } nodes { id } }
+}`,
+  products: `query DockhandProductIds($first: Int!, $after: String) {
+  products(first: $first, after: $after, sortKey: ID) { pageInfo { hasNextPage endCursor } nodes { id } }
+}`,
+  customers: `query DockhandCustomerIds($first: Int!, $after: String) {
+  customers(first: $first, after: $after, sortKey: ID) { pageInfo { hasNextPage endCursor } nodes { id } }
+}`,
+};
+const ID_NODE_COST = 1;
+
+/**
+ * Without read_all_orders Shopify shows only orders created in the last 60 days, and Dockhand
+ * does not record which scopes a shop granted: the order id listing always asks for the last 59
+ * days (a day's margin against clock skew and the listing's own duration), and says so in
+ * `coversFrom` so that the reconcile judges only orders placed since.
+ */
+export const ORDER_ID_WINDOW_DAYS = 59;
+
 const SHOP_QUERY = `query DockhandShop { shop { id myshopifyDomain } }`;
 
 const WEBHOOKS_QUERY = `query DockhandWebhooks($after: String) {
@@ -169,6 +198,23 @@ const VARIANT_ITEM_QUERY = `query DockhandVariantItem($id: ID!) { productVariant
 
 const FULFILLMENT_ORDERS_QUERY = `query DockhandFulfillmentOrders($id: ID!) {
   order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status } } }
+}`;
+
+/** With their line items, to fulfil chosen lines: 10 × 40 keeps the query under 1000 points. */
+const FULFILLMENT_ORDER_LINES_QUERY = `query DockhandFulfillmentOrderLines($id: ID!) {
+  order(id: $id) {
+    fulfillmentOrders(first: 10) {
+      nodes { id status lineItems(first: 40) { nodes { id remainingQuantity lineItem { id } } } }
+    }
+  }
+}`;
+const FULFILLMENT_ORDER_LINES_COST = 1 + 2 + 10 * (1 + 2 + 40 * 2);
+
+const ORDER_OPEN = `mutation DockhandOrderOpen($id: ID!) {
+  orderOpen(input: { id: $id }) { order { id closed closedAt } userErrors { field message } }
+}`;
+const ORDER_CLOSE = `mutation DockhandOrderClose($id: ID!) {
+  orderClose(input: { id: $id }) { order { id closed closedAt } userErrors { field message } }
 }`;
 
 const FULFILLMENT_CREATE = `mutation DockhandFulfill($fulfillment: FulfillmentInput!) {
@@ -384,6 +430,30 @@ export class ShopifyConnector implements StoreConnector {
     return { items, nextCursor: nextCursorOf(data.inventoryItems) };
   }
 
+  /** Ids by `sortKey: ID`: Shopify's cursors carry the last id, so a deletion during the listing skips nothing. */
+  async listIds(entity: DeletableEntity, cursor: string | null): Promise<IdPage> {
+    if (entity !== 'orders') return this.listIdPage(entity, cursor, undefined);
+    // Orders: the window is fixed on the first page and carried in the cursor ("<from> <cursor>"),
+    // so every page of one listing covers the same orders.
+    const space = cursor === null ? -1 : cursor.indexOf(' ');
+    const coversFrom =
+      space > 0 ? cursor!.slice(0, space) : new Date(Date.now() - ORDER_ID_WINDOW_DAYS * 86_400_000).toISOString();
+    const page = await this.listIdPage(entity, space > 0 ? cursor!.slice(space + 1) : null, `created_at:>='${coversFrom}'`);
+    return { ...page, nextCursor: page.nextCursor === null ? null : `${coversFrom} ${page.nextCursor}`, coversFrom };
+  }
+
+  private async listIdPage(entity: DeletableEntity, after: string | null, query: string | undefined): Promise<IdPage> {
+    const { data } = await this.affordablePage(ID_NODE_COST, undefined, (first) =>
+      this.client.request<Record<string, Connection<{ id: string }>>>(
+        ID_QUERIES[entity],
+        { first, after, ...(query === undefined ? {} : { query }) },
+        { cost: 2 + first * ID_NODE_COST },
+      ),
+    );
+    const connection = data[entity]!;
+    return { ids: connection.nodes.map((node) => numericId(node.id)), nextCursor: nextCursorOf(connection) };
+  }
+
   /**
    * The shop this connector's token works for, asked of the Admin API: the proof that the token
    * belongs to the shop (install, custom-app tokens) and that the app is still installed
@@ -487,21 +557,22 @@ export class ShopifyConnector implements StoreConnector {
     return { kind: 'applied', available };
   }
 
-  /** Fulfils every open fulfillment order of the order with the tracking given. */
+  /**
+   * Fulfils the order's open fulfillment orders with the tracking given: all that remains, or,
+   * with `lines`, only those order lines and quantities (spread over the fulfillment order
+   * line items that still hold them).
+   */
   async pushFulfillment(push: FulfillmentPush): Promise<{ fulfillmentPlatformId: string }> {
-    const { data } = await this.client.request<{
-      order: { fulfillmentOrders: { nodes: Array<{ id: string; status: string }> } } | null;
-    }>(FULFILLMENT_ORDERS_QUERY, { id: toGid('Order', push.orderPlatformId) }, { cost: 1 + 2 + 20 });
-    if (!data.order) throw new Error(`Shopify has no order ${push.orderPlatformId}`);
-    const open = data.order.fulfillmentOrders.nodes.filter((fo) => fo.status === 'OPEN' || fo.status === 'IN_PROGRESS');
-    if (!open.length) throw new ShopifyUserError('fulfillmentCreate', [{ message: 'The order has no open fulfillment order' }]);
+    const lineItemsByFulfillmentOrder = push.lines?.length
+      ? await this.fulfillmentOrderLinesFor(push.orderPlatformId, push.lines)
+      : (await this.openFulfillmentOrders(push.orderPlatformId)).map((fo) => ({ fulfillmentOrderId: fo.id }));
     const { data: created } = await this.client.request<{
       fulfillmentCreate: { fulfillment: { id: string } | null; userErrors: UserError[] };
     }>(
       FULFILLMENT_CREATE,
       {
         fulfillment: {
-          lineItemsByFulfillmentOrder: open.map((fo) => ({ fulfillmentOrderId: fo.id })),
+          lineItemsByFulfillmentOrder,
           trackingInfo: {
             number: push.tracking.number,
             ...(push.tracking.company ? { company: push.tracking.company } : {}),
@@ -515,6 +586,68 @@ export class ShopifyConnector implements StoreConnector {
     const answer = created.fulfillmentCreate;
     if (!answer.fulfillment) throw new ShopifyUserError('fulfillmentCreate', answer.userErrors);
     return { fulfillmentPlatformId: numericId(answer.fulfillment.id) };
+  }
+
+  private async openFulfillmentOrders(orderPlatformId: string): Promise<Array<{ id: string; status: string }>> {
+    const { data } = await this.client.request<{
+      order: { fulfillmentOrders: { nodes: Array<{ id: string; status: string }> } } | null;
+    }>(FULFILLMENT_ORDERS_QUERY, { id: toGid('Order', orderPlatformId) }, { cost: 1 + 2 + 20 });
+    if (!data.order) throw new Error(`Shopify has no order ${orderPlatformId}`);
+    const open = data.order.fulfillmentOrders.nodes.filter((fo) => fo.status === 'OPEN' || fo.status === 'IN_PROGRESS');
+    if (!open.length) throw new ShopifyUserError('fulfillmentCreate', [{ message: 'The order has no open fulfillment order' }]);
+    return open;
+  }
+
+  /** Which fulfillment order line items carry the wanted order lines, and how many of each. */
+  private async fulfillmentOrderLinesFor(
+    orderPlatformId: string,
+    lines: NonNullable<FulfillmentPush['lines']>,
+  ): Promise<Array<{ fulfillmentOrderId: string; fulfillmentOrderLineItems: Array<{ id: string; quantity: number }> }>> {
+    const { data } = await this.client.request<{
+      order: {
+        fulfillmentOrders: {
+          nodes: Array<{
+            id: string;
+            status: string;
+            lineItems: { nodes: Array<{ id: string; remainingQuantity: number; lineItem: { id: string } }> };
+          }>;
+        };
+      } | null;
+    }>(FULFILLMENT_ORDER_LINES_QUERY, { id: toGid('Order', orderPlatformId) }, { cost: FULFILLMENT_ORDER_LINES_COST });
+    if (!data.order) throw new Error(`Shopify has no order ${orderPlatformId}`);
+    const open = data.order.fulfillmentOrders.nodes.filter((fo) => fo.status === 'OPEN' || fo.status === 'IN_PROGRESS');
+    const byOrder = new Map<string, Array<{ id: string; quantity: number }>>();
+    for (const wanted of lines) {
+      let needed = wanted.quantity;
+      for (const fo of open) {
+        for (const item of fo.lineItems.nodes) {
+          if (needed === 0 || numericId(item.lineItem.id) !== wanted.lineItemPlatformId || item.remainingQuantity === 0) continue;
+          const quantity = Math.min(needed, item.remainingQuantity);
+          needed -= quantity;
+          byOrder.set(fo.id, [...(byOrder.get(fo.id) ?? []), { id: item.id, quantity }]);
+        }
+      }
+      if (needed > 0) {
+        throw new ShopifyUserError('fulfillmentCreate', [
+          {
+            message: `Line item ${wanted.lineItemPlatformId} has only ${wanted.quantity - needed} of ${wanted.quantity} left to fulfil`,
+          },
+        ]);
+      }
+    }
+    return [...byOrder].map(([fulfillmentOrderId, items]) => ({ fulfillmentOrderId, fulfillmentOrderLineItems: items }));
+  }
+
+  /** orderOpen / orderClose (Shopify's open and archived orders). */
+  async pushOrderStatus(orderPlatformId: string, status: string): Promise<{ status: string }> {
+    if (status !== 'open' && status !== 'closed') throw new Error(`Shopify orders cannot be set to ${status} here`);
+    const mutation = status === 'open' ? 'orderOpen' : 'orderClose';
+    const { data } = await this.client.request<
+      Record<string, { order: { closed: boolean } | null; userErrors: UserError[] } | null>
+    >(status === 'open' ? ORDER_OPEN : ORDER_CLOSE, { id: toGid('Order', orderPlatformId) }, { cost: 10 });
+    const answer = data[mutation];
+    if (!answer?.order) throw new ShopifyUserError(mutation, answer?.userErrors ?? []);
+    return { status: answer.order.closed ? 'closed' : 'open' };
   }
 
   /** returnApproveRequest, or returnDeclineRequest. */

@@ -99,7 +99,6 @@ export interface InstallOutcome {
   webhookError?: unknown;
 }
 
-
 const shopQuery = z.object({
   shop: z.string().min(1).max(255),
   connect_token: z.string().max(4096).optional(),
@@ -133,6 +132,7 @@ documentRoute({
   status: 302,
   errors: {
     401: 'The connect token is not valid or has expired',
+    403: 'A client Shopify’s library takes for a bot (by its User-Agent): open the link in a browser',
     503: 'The database is unavailable, or Shopify is not configured on this server',
   },
 });
@@ -146,6 +146,7 @@ documentRoute({
   errors: {
     400: 'Invalid form',
     401: 'The connect link expired or belongs to another browser',
+    403: 'A client Shopify’s library takes for a bot (by its User-Agent): open the link in a browser',
     503: 'The database is unavailable, or Shopify is not configured on this server',
   },
 });
@@ -203,7 +204,12 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
   let shopify: Shopify | undefined = deps.shopify;
   const api = (): Shopify => {
     if (shopify) return shopify;
-    if (!config) throw new ServiceUnavailableError('Shopify is not configured on this server');
+    if (!config) {
+      throw new ServiceUnavailableError(
+        'Shopify is not configured on this server: set SHOPIFY_API_KEY and SHOPIFY_API_SECRET (the app’s client id and secret)',
+        { setting: 'SHOPIFY_API_KEY' },
+      );
+    }
     shopify = createShopifyApp({ apiKey: config.apiKey, apiSecret: config.apiSecret, publicUrl, fetch: deps.fetch });
     return shopify;
   };
@@ -247,6 +253,36 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
     next();
   };
 
+  /**
+   * The library's `auth.begin`. It answers a client it takes for a bot (curl's own User-Agent
+   * among them) a bare 410 with no body, which tells someone following the README with curl
+   * nothing; that answer is held back and replaced by the error envelope naming the header.
+   */
+  const beginOAuth = async (req: Request, res: Response, shop: string, callbackPath: string): Promise<void> => {
+    const end = res.end;
+    let refusedAsBot = false;
+    res.end = function (this: Response, ...args: Parameters<Response['end']>) {
+      if (res.statusCode === 410 && !res.headersSent) {
+        refusedAsBot = true;
+        return res;
+      }
+      return end.apply(this, args);
+    } as Response['end'];
+    try {
+      await api().auth.begin({ shop, callbackPath, isOnline: false, rawRequest: req, rawResponse: res });
+    } finally {
+      res.end = end;
+    }
+    if (refusedAsBot) {
+      res.statusCode = 200;
+      throw new ForbiddenError(
+        `Shopify's library refuses to start an install for a client it takes for a bot (User-Agent: ${req.get('user-agent') ?? 'none'}): ` +
+          'open the link in a browser, or send a browser’s User-Agent header',
+        { reason: 'bot_user_agent', header: 'User-Agent' },
+      );
+    }
+  };
+
   router.post('/connect-token', bearer, requireConnector, json, async (req, res) => {
     const body = parseInput(connectTokenBody, req.body ?? {});
     const shop = sanitizeShop(body.shop);
@@ -279,7 +315,7 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
     }
     // Self-serve: a connect cookie left behind by an abandoned attempt must not decide where the shop goes.
     clearCookie(res, CONNECT_COOKIE, callbackPath);
-    await api().auth.begin({ shop, callbackPath, isOnline: false, rawRequest: req, rawResponse: res });
+    await beginOAuth(req, res, shop, callbackPath);
   });
 
   router.post('/auth', form, async (req, res) => {
@@ -289,7 +325,7 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
     const callbackPath = `${req.baseUrl}/auth/callback`;
     // Carried to the callback beside the library's state cookie; verified again there.
     setCookie(res, CONNECT_COOKIE, input.connect_token, callbackPath);
-    await api().auth.begin({ shop, callbackPath, isOnline: false, rawRequest: req, rawResponse: res });
+    await beginOAuth(req, res, shop, callbackPath);
   });
 
   router.get('/auth/callback', async (req, res) => {
@@ -493,7 +529,12 @@ function callbackError(error: unknown): unknown {
     return new BadRequestError('The install callback is not valid (signature or state)', { reason: 'invalid_callback' });
   }
   if (error instanceof InvalidShopError) return new BadRequestError('The shop is not valid');
-  if (error instanceof BotActivityDetected) return new BadRequestError('The install callback came from a bot');
+  if (error instanceof BotActivityDetected) {
+    return new BadRequestError(
+      'The install callback came from a client Shopify’s library takes for a bot (by its User-Agent): finish the install in a browser',
+      { reason: 'bot_user_agent', header: 'User-Agent' },
+    );
+  }
   if (error instanceof HttpResponseError && error.response.code < 500) {
     return new BadRequestError('Shopify refused the authorization code', { reason: 'code_exchange' });
   }

@@ -5,6 +5,7 @@ import {
   parseWith,
   platformId,
   type NormalizedCustomer,
+  type NormalizedFulfillment,
   type NormalizedInventoryLevel,
   type NormalizedOrder,
   type NormalizedProduct,
@@ -29,6 +30,18 @@ const restOrder = z.object({
   fulfillment_status: nullableString,
   total_price: money,
   customer: z.object({ id: platformId }).nullish(),
+  fulfillments: z
+    .array(
+      z.object({
+        id: platformId,
+        status: nullableString,
+        created_at: nullableString,
+        tracking_number: nullableString,
+        tracking_company: nullableString,
+        tracking_url: nullableString,
+      }),
+    )
+    .optional(),
   line_items: z.array(
     z.object({
       id: platformId,
@@ -47,8 +60,18 @@ export function shopifyOrderStatus(order: { cancelled_at: string | null; closed_
   return 'open';
 }
 
+const isoOrNull = (value: string | null): string | null => (value ? new Date(value).toISOString() : null);
+
 export function normalizeShopifyOrder(payload: unknown): NormalizedOrder {
   const order = parseWith(restOrder, payload, 'Shopify order');
+  const fulfillments = order.fulfillments?.map((fulfillment): NormalizedFulfillment => ({
+    platformId: fulfillment.id,
+    status: fulfillment.status?.toLowerCase() ?? 'success',
+    trackingNumber: fulfillment.tracking_number,
+    carrier: fulfillment.tracking_company,
+    trackingUrl: fulfillment.tracking_url,
+    createdAt: isoOrNull(fulfillment.created_at),
+  }));
   return {
     platformId: order.id,
     number: order.name,
@@ -69,6 +92,7 @@ export function normalizeShopifyOrder(payload: unknown): NormalizedOrder {
       quantity: line.quantity,
       price: line.price,
     })),
+    ...(fulfillments ? { fulfillments } : {}),
   };
 }
 
@@ -166,6 +190,16 @@ const gqlOrder = z.object({
   displayFulfillmentStatus: nullableString,
   totalPriceSet: gqlMoneyBag,
   customer: z.object({ id: platformId }).nullish(),
+  fulfillments: z
+    .array(
+      z.object({
+        id: platformId,
+        status: nullableString,
+        createdAt: nullableString,
+        trackingInfo: z.array(z.object({ number: nullableString, company: nullableString, url: nullableString })).default([]),
+      }),
+    )
+    .optional(),
   lineItems: z.object({
     nodes: z.array(
       z.object({
@@ -217,6 +251,18 @@ export function normalizeShopifyGraphqlOrder(node: unknown): NormalizedOrder {
       quantity: line.quantity,
       price: line.originalUnitPriceSet.shopMoney.amount,
     })),
+    ...(order.fulfillments
+      ? {
+          fulfillments: order.fulfillments.map((fulfillment): NormalizedFulfillment => ({
+            platformId: fulfillment.id,
+            status: fulfillment.status?.toLowerCase() ?? 'success',
+            trackingNumber: fulfillment.trackingInfo[0]?.number ?? null,
+            carrier: fulfillment.trackingInfo[0]?.company ?? null,
+            trackingUrl: fulfillment.trackingInfo[0]?.url ?? null,
+            createdAt: isoOrNull(fulfillment.createdAt),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -1,20 +1,23 @@
-import type {
-  EntityTypes,
-  FulfillmentPush,
-  InventoryChange,
-  InventoryPushResult,
-  Page,
-  PageItem,
-  PageRequest,
-  ReturnDecisionPush,
-  StoreConnector,
-  SyncEntity,
+import {
+  compareIds,
+  type DeletableEntity,
+  type EntityTypes,
+  type FulfillmentPush,
+  type IdPage,
+  type InventoryChange,
+  type InventoryPushResult,
+  type Page,
+  type PageItem,
+  type PageRequest,
+  type ReturnDecisionPush,
+  type StoreConnector,
+  type SyncEntity,
 } from '../connector.ts';
 import { Mutex } from 'async-mutex';
 import pLimit from 'p-limit';
 import type { NormalizedInventoryLevel } from '../model.ts';
 import type { OutboundGuard } from '../../security/outbound-guard.ts';
-import { normalizeWooCustomer, normalizeWooOrder, normalizeWooProduct, WOO_LOCATION } from './normalize.ts';
+import { DOCKHAND_TRACKING, normalizeWooCustomer, normalizeWooOrder, normalizeWooProduct, WOO_LOCATION } from './normalize.ts';
 import { createWooRestClient, WooCommerceApiError, type RawItem, type RetryPolicy, type WooRestClient } from './rest-client.ts';
 import { wooCommerceWebhooks } from './webhooks.ts';
 import { subscriptionNames } from '../webhooks.ts';
@@ -27,11 +30,7 @@ export const APPLIED_CHANGES_META = '_dockhand_inventory_changes';
 /** How many applied change keys a product remembers. */
 export const APPLIED_CHANGES_KEPT = 100;
 
-export const TRACKING_META = {
-  number: '_dockhand_tracking_number',
-  company: '_dockhand_tracking_company',
-  url: '_dockhand_tracking_url',
-} as const;
+export const TRACKING_META = DOCKHAND_TRACKING;
 export const RETURN_DECISION_META = '_dockhand_return_decision';
 
 export interface WooCommerceConnectorOptions {
@@ -90,6 +89,26 @@ function decodeCursor(text: string): Cursor {
     return value;
   } catch {
     throw new Error('Not a WooCommerce page cursor');
+  }
+}
+
+/** Cursor of an id listing: how many ids the store had up to the last one seen, and that id. */
+interface IdCursor {
+  seen: number;
+  lastId: string | null;
+}
+
+function encodeIdCursor(cursor: IdCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeIdCursor(text: string): IdCursor {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as IdCursor;
+    if (typeof value.seen !== 'number' || !(value.lastId === null || typeof value.lastId === 'string')) throw new Error('shape');
+    return value;
+  } catch {
+    throw new Error('Not a WooCommerce id cursor');
   }
 }
 
@@ -290,6 +309,31 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
     };
   }
 
+  // ---------------------------------------------------------------- id listing
+
+  /**
+   * Ids ascending, `_fields=id`. WooCommerce pages by offset, so a record deleted before the
+   * offset would slide the next page past ids never seen: each page re-reads the last id seen
+   * and, when it no longer starts at or before it, steps back until it does.
+   */
+  async function listIds(entity: DeletableEntity, cursorText: string | null): Promise<IdPage> {
+    const cursor = cursorText ? decodeIdCursor(cursorText) : { seen: 0, lastId: null };
+    let offset = Math.max(0, cursor.seen - 1);
+    for (;;) {
+      const list = await client.list(entity, { _fields: 'id', orderby: 'id', order: 'asc', per_page: MAX_PAGE, offset });
+      const ids = list.items.map((item) => idOf(item.value));
+      const slid = cursor.lastId !== null && offset > 0 && (ids.length === 0 || compareIds(ids[0]!, cursor.lastId) > 0);
+      if (slid) {
+        offset = Math.max(0, offset - MAX_PAGE);
+        continue;
+      }
+      const fresh = cursor.lastId === null ? ids : ids.filter((id) => compareIds(id, cursor.lastId!) > 0);
+      const lastId = fresh.length ? fresh[fresh.length - 1]! : cursor.lastId;
+      const last = ids.length < MAX_PAGE;
+      return { ids: fresh, nextCursor: last ? null : encodeIdCursor({ seen: offset + ids.length, lastId }) };
+    }
+  }
+
   // ---------------------------------------------------------------- inventory push
 
   async function withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -384,16 +428,31 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
   const metaValue = (order: Record<string, unknown>, key: string): unknown =>
     (Array.isArray(order['meta_data']) ? order['meta_data'] : []).map(record).find((m) => m['key'] === key)?.['value'];
 
+  /** Whether `lines` ship every unit of the order (WooCommerce has no partial fulfillment). */
+  function shipsEverything(order: Record<string, unknown>, lines: FulfillmentPush['lines']): boolean {
+    if (!lines?.length) return true;
+    const shipped = new Map<string, number>();
+    for (const line of lines) shipped.set(line.lineItemPlatformId, (shipped.get(line.lineItemPlatformId) ?? 0) + line.quantity);
+    const items = (Array.isArray(order['line_items']) ? order['line_items'] : []).map(record);
+    return items.every((item) => (shipped.get(String(item['id'])) ?? 0) >= Number(item['quantity'] ?? 0));
+  }
+
+  /**
+   * Status `completed` with the tracking in order meta (merged by key, the latest shipment's)
+   * and an order note (every shipment's; a customer note when the customer is to be told).
+   * A shipment of only some lines leaves the status alone: WooCommerce has no partial fulfilment.
+   */
   async function pushFulfillment(push: FulfillmentPush): Promise<{ fulfillmentPlatformId: string }> {
     const orderId = push.orderPlatformId;
     const fulfillmentPlatformId = `${orderId}:${push.tracking.number}`;
     const order = record((await client.request('GET', `orders/${orderId}`)).value);
-    if (order['status'] === 'completed' && metaValue(order, TRACKING_META.number) === push.tracking.number) {
+    const complete = push.completesOrder === true || shipsEverything(order, push.lines);
+    if ((order['status'] === 'completed' || !complete) && metaValue(order, TRACKING_META.number) === push.tracking.number) {
       return { fulfillmentPlatformId }; // already pushed
     }
     await client.request('PUT', `orders/${orderId}`, {
       body: {
-        status: 'completed',
+        ...(complete ? { status: 'completed' } : {}),
         meta_data: [
           { key: TRACKING_META.number, value: push.tracking.number },
           { key: TRACKING_META.company, value: push.tracking.company ?? '' },
@@ -405,6 +464,11 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
     const link = push.tracking.url ? ` ${push.tracking.url}` : '';
     await addOrderNote(orderId, `Shipped: ${carrier}tracking number ${push.tracking.number}.${link}`, push.notifyCustomer);
     return { fulfillmentPlatformId };
+  }
+
+  async function pushOrderStatus(orderPlatformId: string, status: string): Promise<{ status: string }> {
+    const updated = record((await client.request('PUT', `orders/${orderPlatformId}`, { body: { status } })).value);
+    return { status: String(updated['status'] ?? status) };
   }
 
   async function pushReturnDecision(push: ReturnDecisionPush): Promise<void> {
@@ -500,10 +564,12 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
           throw new Error(`unknown entity ${String(entity)}`);
       }
     },
+    listIds,
     verifyCredentials,
     registerWebhooks,
     pushInventoryChange,
     pushFulfillment,
+    pushOrderStatus,
     pushReturnDecision,
   };
 }

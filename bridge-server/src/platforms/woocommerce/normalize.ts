@@ -4,6 +4,7 @@ import {
   parseWith,
   platformId,
   type NormalizedCustomer,
+  type NormalizedFulfillment,
   type NormalizedInventoryLevel,
   type NormalizedOrder,
   type NormalizedProduct,
@@ -32,6 +33,8 @@ const restOrder = z.object({
   date_created_gmt: gmt,
   date_modified_gmt: gmt,
   date_paid_gmt: nullableString,
+  date_completed_gmt: nullableString,
+  meta_data: z.array(z.object({ key: z.string(), value: z.unknown() }).passthrough()).default([]),
   billing: z.object({ email: nullableString }).partial().default({}),
   line_items: z.array(
     z.object({
@@ -45,6 +48,56 @@ const restOrder = z.object({
     }),
   ),
 });
+
+/** The order meta Dockhand writes with a shipment (the connector's TRACKING_META). */
+export const DOCKHAND_TRACKING = {
+  number: '_dockhand_tracking_number',
+  company: '_dockhand_tracking_company',
+  url: '_dockhand_tracking_url',
+} as const;
+/** What the WooCommerce Shipment Tracking extension keeps: a list of shipments. */
+const SHIPMENT_TRACKING_ITEMS = '_wc_shipment_tracking_items';
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
+
+/**
+ * WooCommerce has no fulfillment object: shipments live in order meta. Read Dockhand's own
+ * tracking meta and the Shipment Tracking extension's list; each shipment is keyed
+ * `{order id}:{tracking number}`, as the connector keys what it pushes, so one shipment
+ * recorded both ways is one.
+ */
+function wooFulfillments(order: z.infer<typeof restOrder>): NormalizedFulfillment[] {
+  const meta = new Map(order.meta_data.map((entry) => [entry.key, entry.value]));
+  const shippedAt = order.date_completed_gmt ? new Date(`${order.date_completed_gmt.replace(/Z$/, '')}Z`).toISOString() : null;
+  const found = new Map<string, NormalizedFulfillment>();
+  const items = meta.get(SHIPMENT_TRACKING_ITEMS);
+  for (const item of Array.isArray(items) ? items : []) {
+    const entry = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>;
+    const number = text(entry['tracking_number']);
+    if (!number) continue;
+    const shipped = Number(entry['date_shipped']);
+    found.set(`${order.id}:${number}`, {
+      platformId: `${order.id}:${number}`,
+      status: 'success',
+      trackingNumber: number,
+      carrier: text(entry['custom_tracking_provider']) ?? text(entry['tracking_provider']),
+      trackingUrl: text(entry['custom_tracking_link']),
+      createdAt: Number.isFinite(shipped) && shipped > 0 ? new Date(shipped * 1000).toISOString() : shippedAt,
+    });
+  }
+  const number = text(meta.get(DOCKHAND_TRACKING.number));
+  if (number && !found.has(`${order.id}:${number}`)) {
+    found.set(`${order.id}:${number}`, {
+      platformId: `${order.id}:${number}`,
+      status: 'success',
+      trackingNumber: number,
+      carrier: text(meta.get(DOCKHAND_TRACKING.company)),
+      trackingUrl: text(meta.get(DOCKHAND_TRACKING.url)),
+      createdAt: shippedAt,
+    });
+  }
+  return [...found.values()];
+}
 
 const FINANCIAL: Record<string, string> = { refunded: 'refunded', failed: 'failed', cancelled: 'voided', pending: 'pending' };
 
@@ -70,6 +123,7 @@ export function normalizeWooOrder(payload: unknown): NormalizedOrder {
       quantity: line.quantity,
       price: line.price,
     })),
+    fulfillments: wooFulfillments(order),
   };
 }
 

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { BadRequestError } from '../api/errors.ts';
+import { decodeCursor, encodeCursor } from '../api/pagination.ts';
+import { statement, type Statement } from '../db/statement.ts';
+
+/**
+ * The list semantics shared by orders, products and customers: a sort named by the client
+ * (`placed`, `-placed`, …), keyset pagination on (sort key, id) in that direction, and filters
+ * that become SQL conditions. Sort columns come from fixed tables here, never from input.
+ */
+
+/** How a sort key travels in a cursor, and how it is read back into SQL. */
+type KeyKind = 'instant' | 'decimal' | 'text';
+
+export interface SortColumn {
+  /** The SQL expression sorted on (a constant of this module's callers). */
+  sql: string;
+  kind: KeyKind;
+}
+
+/** A SQL fragment with no values: only ever built from constants. */
+export const sqlText = (text: string): Statement => ({ text, values: [], parts: [text] });
+
+/** The text a key is written into a cursor as: exact (microseconds, all digits), whatever the session's settings. */
+function keyText(column: SortColumn): string {
+  switch (column.kind) {
+    case 'instant':
+      return `to_char(${column.sql} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+    case 'decimal':
+      return `(${column.sql})::text`;
+    case 'text':
+      return column.sql;
+  }
+}
+
+const KEY_SCHEMAS: Record<KeyKind, z.ZodType<string>> = {
+  instant: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
+  decimal: z.string().regex(/^-?\d{1,15}(\.\d{1,6})?$/),
+  text: z.string().max(2000),
+};
+const CASTS: Record<KeyKind, string> = { instant: 'timestamptz', decimal: 'numeric', text: 'text' };
+
+/** `name` or `-name` (descending) for one of `names`. */
+export function sortParam<const N extends string>(names: readonly N[], fallback: `${'' | '-'}${N}`) {
+  return z
+    .string()
+    .refine((value) => (names as readonly string[]).includes(value.replace(/^-/, '')), {
+      message: `must be one of ${names.join(', ')}, with - in front for descending`,
+    })
+    .default(fallback)
+    .meta({ description: `Sort key: ${names.join(', ')}; prefix - for descending (default ${fallback})` });
+}
+
+export interface ListSort {
+  /** As the client wrote it, e.g. `-placed`: cursors are tied to it. */
+  param: string;
+  column: SortColumn;
+  descending: boolean;
+}
+
+export function resolveSort(param: string, columns: Record<string, SortColumn>): ListSort {
+  const descending = param.startsWith('-');
+  const column = columns[param.replace(/^-/, '')];
+  if (!column) throw new BadRequestError(`Unknown sort ${param}`);
+  return { param, column, descending };
+}
+
+/** The cursor of a list: [sort, key, id]. A cursor of another sort is refused rather than misread. */
+export interface Keyset {
+  key: string;
+  id: string;
+}
+
+export function decodeKeyset(cursor: string | undefined, sort: ListSort): Keyset | undefined {
+  if (cursor === undefined) return undefined;
+  const [param, key, id] = decodeCursor(cursor, z.tuple([z.string(), KEY_SCHEMAS[sort.column.kind], z.uuid()]));
+  if (param !== sort.param) throw new BadRequestError('The cursor belongs to another sort', { cursor });
+  return { key, id };
+}
+
+/** `and (key, id) < (…)` (or `>` ascending) for the page after `after`; nothing for the first page. */
+export function keysetCondition(sort: ListSort, idColumn: string, after: Keyset | undefined): Statement {
+  if (!after) return statement``;
+  const cast = sqlText(`::${CASTS[sort.column.kind]}`);
+  const operator = sqlText(sort.descending ? '<' : '>');
+  return statement` and (${sqlText(sort.column.sql)}, ${sqlText(idColumn)}) ${operator} (${after.key}${cast}, ${after.id}::uuid)`;
+}
+
+export function orderByClause(sort: ListSort, idColumn: string): Statement {
+  const direction = sort.descending ? 'desc' : 'asc';
+  return sqlText(`order by ${sort.column.sql} ${direction}, ${idColumn} ${direction}`);
+}
+
+/** The select-list item that carries each row's sort key out, as `sort_key`. */
+export function sortKeyColumn(sort: ListSort): Statement {
+  return sqlText(`${keyText(sort.column)} as sort_key`);
+}
+
+/** Given limit + 1 rows, the page and the cursor of its last row. */
+export function keysetPage<Row extends { id: string; sort_key: string }, Out>(
+  rows: Row[],
+  limit: number,
+  sort: ListSort,
+  view: (row: Row) => Out,
+): { data: Out[]; page: { nextCursor: string | null } } {
+  const hasMore = rows.length > limit;
+  const kept = hasMore ? rows.slice(0, limit) : rows;
+  const last = kept.at(-1);
+  return {
+    data: kept.map(view),
+    page: { nextCursor: hasMore && last ? encodeCursor([sort.param, last.sort_key, last.id]) : null },
+  };
+}
+
+/** `column = $1` for one value, `column = any($1)` for several (one value keeps an index's order usable). */
+export function inList(column: string, values: readonly string[] | undefined, cast: 'text' | 'uuid' = 'text'): Statement {
+  if (!values || values.length === 0) return statement``;
+  if (values.length === 1) return statement` and ${sqlText(column)} = ${values[0]!}${sqlText(`::${cast}`)}`;
+  return statement` and ${sqlText(column)} = any(${values}${sqlText(`::${cast}[]`)})`;
+}
+
+/** A LIKE pattern that finds `text` anywhere, its wildcards taken literally; lower-cased like the search columns. */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A query parameter that lists values: `a,b` or repeated (`?x=a&x=b`). */
+export function listParam(item: z.ZodType<string, string>, max = 50) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) =>
+      (Array.isArray(value) ? value : [value])
+        .flatMap((part) => part.split(','))
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    )
+    .pipe(z.array(item).max(max))
+    .optional()
+    .meta({ description: 'One value, several separated by commas, or the parameter repeated' });
+}
+
+export const booleanParam = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1')
+  .optional();

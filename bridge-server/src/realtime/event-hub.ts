@@ -1,0 +1,271 @@
+import type { Logger } from 'pino';
+import type { Database, Listener } from '../db/database.ts';
+import { readWithPrincipal, systemPrincipal, withPrincipal, type Principal } from '../db/principal.ts';
+import { statement } from '../db/statement.ts';
+import { eventLockName, EVENTS_CHANNEL, type EventType } from './outbox.ts';
+
+/** An event as /v1/stream sends it. */
+export interface StreamEvent {
+  id: string;
+  type: EventType;
+  storeId: string | null;
+  subjectId: string | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** One open stream. */
+export interface Subscriber {
+  principal: Principal;
+  /** The last id delivered to it: it is sent every event after this, in id order. */
+  cursor: bigint;
+  deliver(events: readonly StreamEvent[]): void;
+}
+
+interface EventRow {
+  id: string;
+  type: EventType;
+  store_id: string | null;
+  subject_id: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+/** Rows read per round trip when catching up. */
+const PAGE = 500;
+
+/**
+ * The subscribers that see exactly the same events (one organization, the same store scope):
+ * one read through row-level security, as one of them, serves them all.
+ */
+class Audience {
+  readonly subscribers = new Set<Subscriber>();
+  constructor(
+    readonly key: string,
+    readonly principal: Principal,
+  ) {}
+
+  cursor(): bigint {
+    let low: bigint | undefined;
+    for (const subscriber of this.subscribers) if (low === undefined || subscriber.cursor < low) low = subscriber.cursor;
+    return low ?? 0n;
+  }
+}
+
+/** One organization's audiences in this process, and its passes (never two at once). */
+class OrgFeed {
+  readonly audiences = new Map<string, Audience>();
+  running = false;
+  again = false;
+  constructor(readonly orgId: string) {}
+}
+
+/** What decides which events a principal sees (see the policies on `events`). */
+export const audienceKey = (principal: Principal) =>
+  `${principal.orgId}|${principal.storeIds === 'all' ? '*' : [...principal.storeIds].sort().join(',')}`;
+
+/**
+ * The highest event id of an organization below which nothing can still appear. Writers hold
+ * the organization's event lock shared from the moment they draw an id until they commit (see
+ * outbox.ts), so once it is granted here exclusively no id drawn so far is still in flight:
+ * every event up to the largest visible id is committed, or rolled back for good. Held for one
+ * statement; writers that come meanwhile wait that long.
+ */
+export async function eventHorizon(db: Database, orgId: string): Promise<bigint> {
+  return withPrincipal(db, systemPrincipal(orgId, 'stream'), async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtextextended(${eventLockName(orgId)}, 0))`;
+    const [row] = await tx<{ last: string }[]>`select coalesce(max(id), 0)::text as last from events where org_id = ${orgId}`;
+    return BigInt(row!.last);
+  });
+}
+
+/**
+ * The fan-out of one server process. One LISTEN connection hears every organization's
+ * `orgId:id` notifications. On one, a pass over that organization finds its horizon (see
+ * eventHorizon), then each of its audiences reads the events after its lowest cursor up to the
+ * horizon, once, through readWithPrincipal (row-level security decides what it sees), and
+ * hands each subscriber the part after its own cursor. An organization's passes never overlap:
+ * notifications during one are served by a single next pass. A lost notification costs only
+ * latency: reads are `id > cursor`, and every organization is passed over again on each tick
+ * and after the listening connection comes back.
+ */
+export class EventHub {
+  private readonly feeds = new Map<string, OrgFeed>();
+  private listening: Promise<Listener> | undefined;
+  private tick: NodeJS.Timeout | undefined;
+  private pruning: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Streams to end when the server stops (they would otherwise keep it open). */
+  private readonly closers = new Set<() => void>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+    private readonly options: { tickMs: number; retentionHours: number },
+  ) {}
+
+  /** Starts listening (once); a stream calls it before it reads its starting point. */
+  async start(): Promise<void> {
+    this.listening ??= this.db
+      .listen(EVENTS_CHANNEL, {
+        onNotify: (payload) => this.notified(payload),
+        onListening: () => this.passAll(),
+        onError: (error) => this.logger.warn({ err: error }, 'event listener reconnection failed; retrying'),
+      })
+      .then((listener) => {
+        this.tick ??= setInterval(() => this.passAll(), this.options.tickMs);
+        this.tick.unref();
+        return listener;
+      })
+      .catch((error: unknown) => {
+        this.listening = undefined;
+        throw error;
+      });
+    await this.listening;
+  }
+
+  /** Adds a stream and reads what it has not been sent yet. Answers how to remove it. */
+  subscribe(subscriber: Subscriber, close: () => void): () => void {
+    const { orgId } = subscriber.principal;
+    const feed = this.feeds.get(orgId) ?? new OrgFeed(orgId);
+    this.feeds.set(orgId, feed);
+    const key = audienceKey(subscriber.principal);
+    const audience = feed.audiences.get(key) ?? new Audience(key, subscriber.principal);
+    feed.audiences.set(key, audience);
+    audience.subscribers.add(subscriber);
+    this.closers.add(close);
+    this.pass(feed);
+    return () => {
+      this.closers.delete(close);
+      audience.subscribers.delete(subscriber);
+      if (audience.subscribers.size === 0 && feed.audiences.get(key) === audience) feed.audiences.delete(key);
+      if (feed.audiences.size === 0 && this.feeds.get(orgId) === feed) this.feeds.delete(orgId);
+    };
+  }
+
+  /** How many streams are open in this process. */
+  get size(): number {
+    return this.closers.size;
+  }
+
+  /**
+   * Prunes events older than the retention window every `everyMs` (and once soon after the
+   * start). Every server does; the database lets one at a time work (dockhand.prune_events).
+   */
+  startPruning(everyMs = 10 * 60_000, firstAfterMs = 60_000): void {
+    if (this.pruning || this.closed) return;
+    const prune = () => {
+      void this.prune().catch((error: unknown) => this.logger.warn({ err: error }, 'pruning events failed'));
+    };
+    const first = setTimeout(() => {
+      prune();
+      this.pruning = setInterval(prune, everyMs);
+      this.pruning.unref();
+    }, firstAfterMs);
+    first.unref();
+    this.pruning = first;
+  }
+
+  /** Removes the events older than the retention window; answers how many went. */
+  async prune(): Promise<number> {
+    const [row] = await this.db.app<{ removed: string }[]>`
+      select dockhand.prune_events(${this.options.retentionHours} * interval '1 hour')::text as removed`;
+    const removed = Number(row!.removed);
+    if (removed > 0) this.logger.info({ removed, retentionHours: this.options.retentionHours }, 'pruned events');
+    return removed;
+  }
+
+  /** Ends every open stream (their clients reconnect, with Last-Event-ID, to another server). */
+  endStreams(): void {
+    for (const close of [...this.closers]) close();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.tick);
+    clearInterval(this.pruning);
+    clearTimeout(this.pruning);
+    this.endStreams();
+    const listening = this.listening;
+    this.listening = undefined;
+    if (listening) await listening.then((listener) => listener.close()).catch(() => {});
+  }
+
+  private notified(payload: string): void {
+    const feed = this.feeds.get(payload.slice(0, payload.indexOf(':')));
+    if (feed) this.pass(feed);
+  }
+
+  private passAll(): void {
+    for (const feed of this.feeds.values()) this.pass(feed);
+  }
+
+  private pass(feed: OrgFeed): void {
+    if (this.closed) return;
+    if (feed.running) {
+      feed.again = true;
+      return;
+    }
+    feed.running = true;
+    feed.again = false;
+    void this.deliverUpToHorizon(feed)
+      .catch((error: unknown) => {
+        // The next notification or tick tries again from the same cursors.
+        this.logger.warn({ err: error, orgId: feed.orgId }, 'reading events for the stream failed');
+      })
+      .finally(() => {
+        feed.running = false;
+        if (feed.again) this.pass(feed);
+      });
+  }
+
+  private async deliverUpToHorizon(feed: OrgFeed): Promise<void> {
+    if (feed.audiences.size === 0) return;
+    const horizon = await eventHorizon(this.db, feed.orgId);
+    await Promise.all([...feed.audiences.values()].map((audience) => this.drain(audience, horizon)));
+  }
+
+  private async drain(audience: Audience, horizon: bigint): Promise<void> {
+    for (;;) {
+      const after = audience.cursor();
+      if (audience.subscribers.size === 0 || after >= horizon) return;
+      const rows = await readWithPrincipal<EventRow>(
+        this.db,
+        audience.principal,
+        statement`
+          select id::text as id, type, store_id, subject_id, data, created_at from events
+          where org_id = ${audience.principal.orgId} and id > ${after.toString()} and id <= ${horizon.toString()}
+          order by events.id limit ${PAGE}`,
+      );
+      // Nothing after the cursor up to the horizon is still to come: everyone is past it.
+      deliver(audience, after, rows.length < PAGE ? horizon : BigInt(rows[rows.length - 1]!.id), rows.map(toStreamEvent));
+      if (rows.length < PAGE) return;
+    }
+  }
+}
+
+function toStreamEvent(row: EventRow): StreamEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    storeId: row.store_id,
+    subjectId: row.subject_id,
+    data: row.data,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/**
+ * Hands each subscriber the events after its cursor, and moves every cursor the read covered
+ * to `through`. One that joined during the read with an older cursor is left for the next pass
+ * (its join asked for one): this read did not cover what it lacks.
+ */
+function deliver(audience: Audience, after: bigint, through: bigint, events: StreamEvent[]): void {
+  for (const subscriber of [...audience.subscribers]) {
+    if (subscriber.cursor >= through || subscriber.cursor < after) continue;
+    const cursor = subscriber.cursor;
+    const unseen = events.filter((event) => BigInt(event.id) > cursor);
+    subscriber.cursor = through;
+    if (unseen.length > 0) subscriber.deliver(unseen);
+  }
+}

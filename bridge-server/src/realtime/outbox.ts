@@ -1,0 +1,78 @@
+import type { TenantSql } from '../db/principal.ts';
+
+/** Every event type /v1/stream can announce. */
+export const EVENT_TYPES = [
+  'order.created',
+  'order.updated',
+  'fulfillment.created',
+  'inventory.level.updated',
+  'inventory.request.created',
+  'inventory.request.approved',
+  'inventory.request.rejected',
+  'inventory.request.applied',
+  'inventory.request.conflict',
+  'inventory.request.failed',
+  'sync.status',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface OutboxEvent {
+  type: EventType;
+  /** The store the change belongs to; null for organization-wide events (merchants never see those). */
+  storeId: string | null;
+  /** The id of the changed row (order id, request id, …). */
+  subjectId?: string | undefined;
+  /** What a screen needs to update without a re-read; kept small. */
+  data?: Record<string, unknown>;
+}
+
+/** The channel every server instance listens on; the payload is `orgId:id`. */
+export const EVENTS_CHANNEL = 'dockhand_events';
+
+/** The advisory lock (hashed) that orders an organization's events: see emitEvent and eventHorizon. */
+export const eventLockName = (orgId: string) => `dockhand.events:${orgId}`;
+
+/**
+ * Writes an event in the caller's transaction and announces it on commit (NOTIFY is delivered
+ * only if the transaction commits). The organization's event lock is taken shared and held
+ * until commit: writers do not wait for each other (their commits share fsyncs), but a reader
+ * that takes it exclusively (eventHorizon) knows no id drawn before is still in flight, which
+ * is what lets `Last-Event-ID` resume exactly although ids may commit out of order. Call it last
+ * in a transaction, so the lock is held only for the commit.
+ */
+export async function emitEvent(tx: TenantSql, orgId: string, event: OutboxEvent): Promise<string> {
+  const [id] = await emitEvents(tx, orgId, [event]);
+  return id!;
+}
+
+/**
+ * emitEvent for several events of one transaction (a page of a sync run): one statement, one
+ * NOTIFY. Answers their ids in order.
+ *
+ * Lock, insert and NOTIFY are one statement, so the lock is held for one round trip and the
+ * commit: the lock is taken in a subquery that is evaluated before the row is formed, hence
+ * before the identity is drawn (`offset 0` keeps the planner from flattening it).
+ */
+export async function emitEvents(tx: TenantSql, orgId: string, events: readonly OutboxEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((event) => ({
+    store_id: event.storeId,
+    type: event.type,
+    subject_id: event.subjectId ?? null,
+    data: event.data ?? {},
+  }));
+  const [result] = await tx<{ ids: string[] }[]>`
+    with inserted as (
+      insert into events (org_id, store_id, type, subject_id, data)
+      select ${orgId}::uuid, (e.event ->> 'store_id')::uuid, e.event ->> 'type', e.event ->> 'subject_id',
+             coalesce(e.event -> 'data', '{}')
+      from (select pg_advisory_xact_lock_shared(hashtextextended(${eventLockName(orgId)}, 0)) offset 0) as locked,
+           jsonb_array_elements(${tx.json(rows as never)}::jsonb) with ordinality as e(event, n)
+      order by e.n
+      returning id
+    )
+    select array_agg(id::text order by id) as ids,
+           pg_notify(${EVENTS_CHANNEL}, ${orgId}::text || ':' || max(id)::text) as notified
+    from inserted`;
+  return result!.ids;
+}
