@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include,
-          exclude: [...configDefaults.exclude, '**/*.unit.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.unit.test.ts', '**/*.browser.test.ts'],
           sequence: { groupOrder: 1 },
           // The tests that spawn `dockhand` or `dockhand-demo` run the compiled JavaScript, as users do.
           globalSetup: ['bridge-server/test/support/compiled-build.ts'],

@@ -14,6 +14,7 @@ import {
   untilSignal,
   withPrincipal,
 } from '@dockhand/bridge-server';
+import { consoleAvailable, startConsoleServer, type ConsoleServer } from './console-server.ts';
 import { loadOrCreateDemoSecrets } from './demo-secrets.ts';
 import { startDemoEmulators, startDemoStores, type DemoEmulators } from './demo-stores.ts';
 
@@ -89,12 +90,17 @@ export async function runDemo(args: string[]): Promise<void> {
     throw error;
   });
   const stores = emulators ? await startDemoStores(ctx, orgId, server.url, emulators) : undefined;
+  // The console on the next port (or any free one), forwarding the API so both share an origin.
+  const consoleServer: ConsoleServer | undefined = consoleAvailable()
+    ? await startConsoleServer({ apiUrl: server.url, port: config.port === 0 ? 0 : config.port + 1, host: config.host })
+    : undefined;
   const everywhere = config.host === '0.0.0.0' || config.host === '::';
   const lines = [
     '',
     'Dockhand demo is running',
     `  API        ${server.url}${everywhere ? `  (HOST=${config.host}: reachable from your network)` : ''}`,
     `  Health     ${server.url}/health`,
+    ...(consoleServer ? [`  Console    ${consoleServer.url}/  (the fulfillment console: sign in as below)`] : []),
     `  OpenAPI    ${server.url}/v1/openapi.json`,
     `  Sign in    POST ${server.url}/v1/auth/login  {"email":"${DEMO_ADMIN_EMAIL}","password":"${secrets.adminPassword}"}`,
     `  Secrets    ${secretsFile} (made on first start, private to you)`,
@@ -110,6 +116,7 @@ export async function runDemo(args: string[]): Promise<void> {
     await shutDown(ctx.logger, config.shutdownGraceMs, async () => {
       // The emulators go last: a sync task still running finishes against them instead of
       // retrying against closed ports until the grace period is over.
+      await consoleServer?.close();
       await closeServer(server, config.shutdownGraceMs);
       await runtime.close();
       await emulators?.close();

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { ApiClient } from './api-client.ts';
+import { EventStream, type StreamEvent } from './event-stream.ts';
+import { TokenHost } from '../hosts/token-host.ts';
+import { callApi, changeWooOrder, createFixture, until } from '../testing/fixture.ts';
+
+describe('EventStream (SSE over fetch)', () => {
+  it('resumes with Last-Event-ID after a drop and gets every missed event once, in order', async () => {
+    const fixture = await createFixture({ woo: true, stores: 1 });
+    const woo = fixture.woo!;
+    const { body } = await callApi<{ data: Array<{ platformId: string; status: string }> }>(
+      fixture,
+      'GET',
+      `/v1/orders?store=${woo.storeId}&limit=3`,
+    );
+    // A status each order does not have yet, so every change is a real one.
+    const change = (index: number) => {
+      const order = body.data[index]!;
+      return changeWooOrder({
+        siteId: woo.siteId,
+        orderId: Number(order.platformId),
+        status: order.status === 'on-hold' ? 'processing' : 'on-hold',
+      });
+    };
+    const stream = new EventStream(new ApiClient('', TokenHost.fixed(fixture.token)));
+    const seen: StreamEvent[] = [];
+    let stop = stream.on('order.*', (event) => seen.push(event));
+    await until(() => stream.state === 'open', 5_000, 'the stream');
+    await until(() => stream.lastEventId !== undefined, 5_000, 'the ready event');
+
+    await change(0);
+    await until(() => seen.length >= 1, 5_000, 'the first event');
+    stop();
+    expect(stream.state).to.equal('idle');
+
+    // While nobody listens (the connection is closed), two more changes happen.
+    const missedFrom = seen.length;
+    await change(1);
+    await change(2);
+
+    stop = stream.on('order.*', (event) => seen.push(event));
+    await until(() => seen.length >= missedFrom + 2, 10_000, 'the missed events');
+    stop();
+    const ids = seen.map((event) => BigInt(event.id));
+    expect(new Set(ids.map(String)).size, 'no event twice').to.equal(ids.length);
+    expect([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).to.deep.equal(ids);
+    expect(seen.slice(missedFrom).map((event) => event.type)).to.deep.equal(['order.updated', 'order.updated']);
+  });
+
+  it('backs off and tries again while the server refuses, without giving up', async () => {
+    const stream = new EventStream(new ApiClient('', TokenHost.fixed('not-a-token')), { minDelayMs: 20, maxDelayMs: 200 });
+    const states: string[] = [];
+    stream.onState((state) => states.push(state));
+    const stop = stream.on('*', () => {});
+    await until(() => states.filter((state) => state === 'connecting').length >= 3, 5_000, 'three attempts');
+    stop();
+    expect(states).to.include('waiting');
+    expect(stream.state).to.equal('idle');
+  });
+});

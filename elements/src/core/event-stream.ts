@@ -1,0 +1,153 @@
+import type { ApiClient } from './api-client.ts';
+
+/** One event of /v1/stream. */
+export interface StreamEvent {
+  id: string;
+  type: string;
+  storeId?: string | null;
+  subjectId?: string | null;
+  data?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+export type StreamListener = (event: StreamEvent) => void;
+export type StreamState = 'idle' | 'connecting' | 'open' | 'waiting';
+
+export interface EventStreamOptions {
+  path?: string;
+  /** First retry delay; doubles up to `maxDelayMs`, with jitter. */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/**
+ * Server-Sent Events over fetch (EventSource cannot send an Authorization header): resumes with
+ * `Last-Event-ID` after a drop, backs off exponentially with jitter, and connects only while
+ * someone listens. A `reset` event (the gap was older than the server keeps) tells listeners
+ * to reload what they show.
+ */
+export class EventStream {
+  lastEventId: string | undefined;
+  state: StreamState = 'idle';
+  private readonly listeners = new Map<string, Set<StreamListener>>();
+  private controller: AbortController | undefined;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private serverRetryMs: number | undefined;
+  private readonly stateListeners = new Set<(state: StreamState) => void>();
+
+  constructor(
+    private readonly client: ApiClient,
+    private readonly options: EventStreamOptions = {},
+  ) {}
+
+  /** Listens to one type (`order.updated`), a family (`inventory.request.*`), or everything (`*`). */
+  on(type: string, listener: StreamListener): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    set.add(listener);
+    if (this.state === 'idle') this.connect();
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(type);
+      if (this.listeners.size === 0) this.close();
+    };
+  }
+
+  onState(listener: (state: StreamState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  close(): void {
+    clearTimeout(this.retryTimer);
+    this.controller?.abort();
+    this.controller = undefined;
+    this.setState('idle');
+  }
+
+  private setState(state: StreamState): void {
+    this.state = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+
+  private connect(): void {
+    const controller = new AbortController();
+    this.controller = controller;
+    this.setState('connecting');
+    void this.run(controller).then(
+      () => this.scheduleRetry(controller),
+      () => this.scheduleRetry(controller),
+    );
+  }
+
+  private scheduleRetry(controller: AbortController): void {
+    if (controller.signal.aborted || this.controller !== controller) return;
+    this.setState('waiting');
+    const min = this.options.minDelayMs ?? 500;
+    const max = this.options.maxDelayMs ?? 30_000;
+    const base = this.serverRetryMs ?? min * 2 ** Math.min(this.attempt, 10);
+    const delay = Math.min(max, base) * (0.5 + Math.random() / 2);
+    this.attempt++;
+    this.retryTimer = setTimeout(() => {
+      if (this.controller === controller) this.connect();
+    }, delay);
+  }
+
+  private async run(controller: AbortController): Promise<void> {
+    const response = await this.client.fetch('GET', this.options.path ?? '/v1/stream', {
+      signal: controller.signal,
+      headers: { accept: 'text/event-stream', ...(this.lastEventId ? { 'last-event-id': this.lastEventId } : {}) },
+    });
+    if (!response.body) return;
+    this.setState('open');
+    this.attempt = 0;
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value.replace(/\r\n?/g, '\n');
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        this.dispatchBlock(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+      }
+    }
+  }
+
+  private dispatchBlock(block: string): void {
+    let type = 'message';
+    let id: string | undefined;
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (!line || line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') type = value;
+      else if (field === 'data') data.push(value);
+      else if (field === 'id') id = value;
+      else if (field === 'retry' && /^\d+$/.test(value)) this.serverRetryMs = Number(value);
+    }
+    if (id !== undefined) this.lastEventId = id;
+    if (data.length === 0 && type === 'message') return;
+    let payload: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = data.length ? JSON.parse(data.join('\n')) : {};
+      if (parsed && typeof parsed === 'object') payload = parsed as Record<string, unknown>;
+    } catch {
+      payload = { data: data.join('\n') };
+    }
+    const event: StreamEvent = { ...payload, id: id ?? String(payload['id'] ?? ''), type: String(payload['type'] ?? type) };
+    this.emit(event);
+  }
+
+  private emit(event: StreamEvent): void {
+    const family = event.type.includes('.') ? `${event.type.slice(0, event.type.lastIndexOf('.'))}.*` : undefined;
+    for (const key of [event.type, family, '*']) {
+      if (!key) continue;
+      for (const listener of this.listeners.get(key) ?? []) listener(event);
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export const DOCKHAND_ELEMENTS_VERSION = '0.1.0';
