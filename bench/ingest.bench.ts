@@ -11,29 +11,24 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import postgres from 'postgres';
 import { KeyRing } from '../bridge-server/src/security/key-ring.ts';
 import { openDatabase } from '../bridge-server/src/db/database.ts';
 import { migrate } from '../bridge-server/src/db/migrator.ts';
 import { systemPrincipal, withPrincipal } from '../bridge-server/src/db/principal.ts';
 import { StoreService } from '../bridge-server/src/domain/stores/store-service.ts';
 import { createOrganization } from '../bridge-server/src/domain/users/user-service.ts';
+import { createBenchDatabase } from './lib/bench-database.ts';
 import { report } from './lib/report.ts';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 15);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
-const adminUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const SECRET = `shpss_${randomBytes(16).toString('hex')}`;
 const SHOP = 'bench-ingest.myshopify.com';
 
-const name = `dockhand_bench_ingest_${randomBytes(4).toString('hex')}`;
+const database = await createBenchDatabase('ingest');
+const databaseUrl = database.url;
 const queuePrefix = `bench_ingest_${randomBytes(4).toString('hex')}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const databaseUrl = url.toString();
 const children: ChildProcess[] = [];
 
 /** A realistic orders/updated body (about 1.5 kB) with 64-bit ids. */
@@ -195,8 +190,7 @@ try {
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  await database.release();
   const redis = new Redis(redisUrl);
   const keys = await redis.keys(`${queuePrefix}:*`);
   if (keys.length) await redis.del(...keys);

@@ -15,7 +15,6 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
-import postgres from 'postgres';
 import { Agent, request } from 'undici';
 import { KeyRing } from '../bridge-server/src/security/key-ring.ts';
 import { openDatabase } from '../bridge-server/src/db/database.ts';
@@ -24,24 +23,20 @@ import { systemPrincipal, withPrincipal } from '../bridge-server/src/db/principa
 import { StoreService } from '../bridge-server/src/domain/stores/store-service.ts';
 import { createOrganization } from '../bridge-server/src/domain/users/user-service.ts';
 import { SseClient, type SseMessage } from '../bridge-server/test/support/sse-client.ts';
+import { createBenchDatabase } from './lib/bench-database.ts';
 import { report } from './lib/report.ts';
 
 const RATE = Number(process.env['BENCH_RATE'] ?? 500);
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 30);
-const adminUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const SECRET = `shpss_${randomBytes(16).toString('hex')}`;
 const SHOP = 'bench-live.myshopify.com';
 const PASSWORD = 'bench live password 1';
 const DRAIN_MS = 10_000;
 
-const name = `dockhand_bench_live_${randomBytes(4).toString('hex')}`;
+const database = await createBenchDatabase('live');
+const databaseUrl = database.url;
 const queuePrefix = `bench_live_${randomBytes(4).toString('hex')}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const databaseUrl = url.toString();
 const children: ChildProcess[] = [];
 
 /** A new order per webhook (about 1.5 kB, 64-bit ids); its name `#<100000+n>` tells its event apart. */
@@ -253,8 +248,7 @@ try {
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  await database.release();
   const redis = new Redis(redisUrl);
   const keys = await redis.keys(`${queuePrefix}:*`);
   if (keys.length) await redis.del(...keys);

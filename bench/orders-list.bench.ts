@@ -11,11 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
 import { openDatabase } from '../bridge-server/src/db/database.ts';
 import { migrate } from '../bridge-server/src/db/migrator.ts';
 import { createOrganization } from '../bridge-server/src/domain/users/user-service.ts';
 import { KeyRing } from '../bridge-server/src/security/key-ring.ts';
+import { createBenchDatabase } from './lib/bench-database.ts';
 import { report } from './lib/report.ts';
 
 const ORGS = Number(process.env['BENCH_ORGS'] ?? 100);
@@ -23,7 +23,6 @@ const ORDERS_PER_ORG = Number(process.env['BENCH_ORDERS_PER_ORG'] ?? 10_000);
 const STORES_PER_ORG = 2;
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
-const adminUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const FIRST_NAMES = [
   'Ada',
@@ -112,12 +111,8 @@ const LAST_NAMES = [
 /** Searched names: each is the last name on about 1/30 of an organization's orders, so a page is full. */
 const SEARCHES = ['hopper', 'dijkstra', 'lovelace', 'stroustrup', 'hamilton', 'perlman', 'matsumoto', 'goldwasser'];
 
-const name = `dockhand_bench_orders_${randomBytes(4).toString('hex')}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const databaseUrl = url.toString();
+const database = await createBenchDatabase('orders');
+const databaseUrl = database.url;
 const children: ChildProcess[] = [];
 
 async function startChild(script: string, env: Record<string, string>): Promise<string> {
@@ -323,7 +318,7 @@ try {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
   // BENCH_KEEP_DATABASE=1 keeps the seeded database for a look at plans afterwards.
-  if (process.env['BENCH_KEEP_DATABASE'] === '1') console.error(`orders-list: kept database ${name}`);
-  else await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  const keep = process.env['BENCH_KEEP_DATABASE'] === '1';
+  if (keep) console.error(`orders-list: kept database ${database.name}`);
+  await database.release({ keep });
 }

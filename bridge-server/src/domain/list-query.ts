@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError } from '../api/errors.ts';
-import { decodeCursor, encodeCursor } from '../api/pagination.ts';
+import { decodeCursor, toPage } from '../api/pagination.ts';
 import { statement, type Statement } from '../db/statement.ts';
 
 /**
@@ -96,20 +96,15 @@ export function sortKeyColumn(sort: ListSort): Statement {
   return sqlText(`${keyText(sort.column)} as sort_key`);
 }
 
-/** Given limit + 1 rows, the page and the cursor of its last row. */
+/** Given limit + 1 rows, the page (see toPage) and the cursor of its last row, tied to the sort. */
 export function keysetPage<Row extends { id: string; sort_key: string }, Out>(
   rows: Row[],
   limit: number,
   sort: ListSort,
   view: (row: Row) => Out,
 ): { data: Out[]; page: { nextCursor: string | null } } {
-  const hasMore = rows.length > limit;
-  const kept = hasMore ? rows.slice(0, limit) : rows;
-  const last = kept.at(-1);
-  return {
-    data: kept.map(view),
-    page: { nextCursor: hasMore && last ? encodeCursor([sort.param, last.sort_key, last.id]) : null },
-  };
+  const { data, page } = toPage(rows, limit, (row) => [sort.param, row.sort_key, row.id]);
+  return { data: data.map(view), page };
 }
 
 /** `column = $1` for one value, `column = any($1)` for several (one value keeps an index's order usable). */

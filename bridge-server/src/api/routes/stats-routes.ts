@@ -2,12 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { withPrincipal } from '../../db/principal.ts';
 import { dashboardStats } from '../../domain/stats/stats-queries.ts';
-import { SYNC_ENTITIES } from '../../sync/sync-status.ts';
 import { principalOf, type AppContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { dataOf, documentRoute } from '../openapi.ts';
 import { authorize } from '../policy.ts';
 import { parseInput } from '../validate.ts';
+import { syncStatus } from './store-routes.ts';
 
 const statsQuery = z.object({ store: z.uuid().optional() }).meta({ id: 'StatsQuery' });
 
@@ -17,25 +17,10 @@ const stats = z
     orders: z.object({ today: z.number().int(), week: z.number().int(), unfulfilled: z.number().int() }),
     inventory: z.object({ pendingApprovals: z.number().int(), lowStock: z.number().int() }),
     sync: z.array(
-      z.object({
-        storeId: z.uuid(),
+      syncStatus.extend({
         name: z.string(),
         storeStatus: z.string(),
         health: z.enum(['ok', 'syncing', 'failing', 'disconnected']),
-        entities: z.array(
-          z.object({
-            entity: z.enum(SYNC_ENTITIES),
-            status: z.enum(['idle', 'running', 'failed']),
-            checkpoint: z.string().nullable(),
-            lagSeconds: z.number().nullable(),
-            count: z.number().int(),
-            processed: z.number().int(),
-            total: z.number().int().nullable(),
-            lastRunAt: z.string().nullable(),
-            lastError: z.string().nullable(),
-          }),
-        ),
-        inbox: z.object({ pending: z.number().int(), failed: z.number().int(), oldestPendingAt: z.string().nullable() }),
       }),
     ),
   })

@@ -53,7 +53,8 @@ const updateStore = z
   .object({ name: z.string().min(1).max(200).optional(), status: z.enum(['pending', 'active']).optional() })
   .meta({ id: 'UpdateStore' });
 const idParams = z.object({ id: z.string() });
-const syncStatus = z
+/** A store's sync health; the dashboard's stats (stats-routes.ts) carry it per store too. */
+export const syncStatus = z
   .object({
     storeId: z.uuid(),
     entities: z.array(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { readWithPrincipal, type Principal, type TenantSql } from '../../db/principal.ts';
+import { pageQuery } from '../../api/pagination.ts';
 import { statement } from '../../db/statement.ts';
 import {
   booleanParam,
@@ -39,8 +40,7 @@ export const productListQuery = z.object({
     .meta({ description: 'Searches the title and the variants’ SKUs (at least 3 characters)' }),
   includeDeleted: booleanParam.meta({ description: 'Also list products deleted on the store (`deletedAt` set)' }),
   sort: sortParam(PRODUCT_SORTS, '-updated'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  ...pageQuery.shape,
 });
 export type ProductListQuery = z.infer<typeof productListQuery>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { readWithPrincipal, type Principal, type TenantSql } from '../../db/principal.ts';
+import { pageQuery } from '../../api/pagination.ts';
 import { statement } from '../../db/statement.ts';
 import {
   booleanParam,
@@ -32,8 +33,7 @@ export const customerListQuery = z.object({
   q: z.string().trim().min(3).max(200).optional().meta({ description: 'Searches name and email (at least 3 characters)' }),
   includeDeleted: booleanParam.meta({ description: 'Also list customers deleted on the store (`deletedAt` set)' }),
   sort: sortParam(CUSTOMER_SORTS, '-updated'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  ...pageQuery.shape,
 });
 export type CustomerListQuery = z.infer<typeof customerListQuery>;
 

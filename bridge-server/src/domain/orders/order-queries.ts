@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { readWithPrincipal, type Principal, type TenantSql } from '../../db/principal.ts';
+import { pageQuery } from '../../api/pagination.ts';
 import { statement } from '../../db/statement.ts';
 import { parsePlatformJson } from '../../platforms/model.ts';
 import {
@@ -58,8 +59,7 @@ export const orderSort = sortParam(ORDER_SORTS, '-placed');
 
 export const orderListQuery = orderFilters.extend({
   sort: orderSort,
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  ...pageQuery.shape,
 });
 export type OrderListQuery = z.infer<typeof orderListQuery>;
 
