@@ -49,7 +49,7 @@ async function applyItem<E extends SyncEntity>(
 ): Promise<boolean> {
   switch (entity) {
     case 'orders':
-      return (await upsertOrder(tx, target, page.item as EntityTypes['orders'], page.raw)) !== 'stale';
+      return (await upsertOrder(tx, target, page.item as EntityTypes['orders'], page.raw, events)) !== 'stale';
     case 'products':
       return (await upsertProduct(tx, target, page.item as EntityTypes['products'], page.raw)) !== 'stale';
     case 'customers':
@@ -128,7 +128,7 @@ export async function syncEntity(
       processed += page.items.length;
       changed += await withPrincipal(db, principal, async (tx) => {
         let pageChanged = 0;
-        // The page's events go out together, last: the outbox's lock is not held while levels are locked.
+        // The page's events (orders, levels) go out together, last: the outbox's lock is not held while rows are locked.
         const events: OutboxEvent[] = [];
         for (const item of page.items) if (await applyItem(tx, target, entity, item, mode, observedAt, events)) pageChanged++;
         await tx`
