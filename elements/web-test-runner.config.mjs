@@ -2,9 +2,11 @@
 // process starts (see test/support/bridge-fixture.ts). Run through tsx so the bridge server's
 // TypeScript sources load as they are: `npm run test:elements`.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setTimeout } from 'node:timers';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +35,15 @@ function bridgePlugin() {
       bridge = await startBridgeFixture();
     },
     async serverStop() {
-      await bridge?.close();
+      const started = Date.now();
+      // Bounded: a bridge that cannot close must not keep the run from reporting its result.
+      const closed = await Promise.race([
+        bridge?.close().then(() => true),
+        new Promise((resolve) => setTimeout(resolve, 30_000, false).unref()),
+      ]);
+      if (!closed) console.error("The browser tests' bridge server did not close within 30 s.");
+      else if (Date.now() - started > 5_000)
+        console.error(`The browser tests' bridge server took ${Date.now() - started} ms to close.`);
       if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
     },
   };
@@ -73,11 +83,61 @@ async function bridgeMiddleware(ctx, next) {
 }
 
 /**
+ * Ends the process once the run has finished and had a minute to stop: whatever still holds it
+ * open (named in the message) must not hold the suite's result hostage.
+ */
+function exitWhenFinished() {
+  return {
+    onTestRunFinished({ sessions }) {
+      const passed = sessions.every((session) => session.passed);
+      setTimeout(() => {
+        const open = process.getActiveResourcesInfo().join(', ');
+        console.error(`The browser tests finished but the runner had not exited a minute later (still open: ${open}).`);
+        process.exit(passed ? 0 : 1);
+      }, 60_000).unref();
+    },
+  };
+}
+
+/**
  * `executeServerCommand('dockhand-screenshot', {x, y, width, height, name?})`: a PNG (base64) of that
  * part of the test page, taken by Chromium itself (the host-CSS isolation test compares two; the
  * theme test keeps named ones under docs/screenshots/ for the README).
  */
 const screenshotsDir = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+
+/**
+ * How many pixels differ visibly between two PNGs (Infinity when their sizes differ), decoded by
+ * Chromium in the test page. A kept picture is rewritten only when more than one pixel in a
+ * thousand changed: text rendering varies a little between runs.
+ */
+function changedPixels(page, a, b) {
+  /* global createImageBitmap, OffscreenCanvas -- run in the test page */
+  return page.evaluate(
+    async (first, second) => {
+      const decode = async (base64) => {
+        const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d');
+        context.drawImage(bitmap, 0, 0);
+        return context.getImageData(0, 0, bitmap.width, bitmap.height);
+      };
+      const [x, y] = await Promise.all([decode(first), decode(second)]);
+      if (x.width !== y.width || x.height !== y.height) return Infinity;
+      let differing = 0;
+      for (let index = 0; index < x.data.length; index += 4) {
+        const distance =
+          Math.abs(x.data[index] - y.data[index]) +
+          Math.abs(x.data[index + 1] - y.data[index + 1]) +
+          Math.abs(x.data[index + 2] - y.data[index + 2]);
+        if (distance > 48) differing++;
+      }
+      return differing;
+    },
+    a,
+    b,
+  );
+}
 
 function screenshotPlugin() {
   return {
@@ -90,8 +150,17 @@ function screenshotPlugin() {
       const page = session.browser.getPage(session.id);
       const { name, ...clip } = payload;
       const png = await page.screenshot({ clip, encoding: 'base64', captureBeyondViewport: false });
-      // With a name, the picture is also kept for the README (docs/screenshots/NAME.png).
-      if (name && /^[a-z0-9-]+$/.test(name)) await writeFile(join(screenshotsDir, `${name}.png`), Buffer.from(png, 'base64'));
+      // With a name, the picture is also kept for the README (docs/screenshots/NAME.png), unless
+      // the one there already looks the same: a run that changes nothing leaves the checkout clean.
+      if (name && /^[a-z0-9-]+$/.test(name)) {
+        const file = join(screenshotsDir, `${name}.png`);
+        const kept = await readFile(file, 'base64').catch(() => undefined);
+        const changed = kept ? await changedPixels(page, kept, png) : Infinity;
+        if (changed > (clip.width * clip.height) / 1000) {
+          await writeFile(file, Buffer.from(png, 'base64'));
+          if (kept) console.log(`docs/screenshots/${name}.png: ${changed} pixels changed; rewritten`);
+        }
+      }
       return png;
     },
   };
@@ -105,6 +174,7 @@ export default {
   concurrentBrowsers: 1,
   testsFinishTimeout: 1_200_000,
   testFramework: { config: { timeout: 60_000 } },
+  reporters: [defaultReporter(), exitWhenFinished()],
   middleware: [bridgeMiddleware],
   plugins: [bridgePlugin(), screenshotPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: `${here}tsconfig.json` })],
   browsers: [

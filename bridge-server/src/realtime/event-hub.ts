@@ -95,6 +95,8 @@ export class EventHub {
   private tick: NodeJS.Timeout | undefined;
   private pruning: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Set once the server stops: a stream that finishes opening after that ends at once. */
+  private ending = false;
   /** Streams to end when the server stops (they would otherwise keep it open). */
   private readonly closers = new Set<() => void>();
 
@@ -126,6 +128,11 @@ export class EventHub {
 
   /** Adds a stream and reads what it has not been sent yet. Answers how to remove it. */
   subscribe(subscriber: Subscriber, close: () => void): () => void {
+    if (this.ending) {
+      // It was still authenticating when the server began to stop: it would hold the server open.
+      close();
+      return () => {};
+    }
     const { orgId } = subscriber.principal;
     const feed = this.feeds.get(orgId) ?? new OrgFeed(orgId);
     this.feeds.set(orgId, feed);
@@ -177,6 +184,7 @@ export class EventHub {
 
   /** Ends every open stream (their clients reconnect, with Last-Event-ID, to another server). */
   endStreams(): void {
+    this.ending = true;
     for (const close of [...this.closers]) close();
   }
 

@@ -5009,6 +5009,8 @@ export interface components {
       productTitle: string;
       reason: string;
       requestedBy: string;
+      /** @description Who asked: their display name, else their email */
+      requestedByName: string | null;
       setTo: number | null;
       sku: string | null;
       /** @enum {string} */

@@ -560,7 +560,7 @@ export class DhInventoryApprovals extends DockhandElement {
     const who =
       request.requestedBy === this.principal?.id
         ? (this.principal?.displayName ?? this.principal?.email ?? '')
-        : shortId(request.requestedBy);
+        : (request.requestedByName ?? shortId(request.requestedBy));
     return html`<li
       class=${`request status-${request.status}`}
       part="request"

@@ -13,7 +13,9 @@ export interface Fixture {
   woo?: { storeId: string; siteId: string; orders: number };
 }
 
-export async function createFixture(request: { orders?: number; stores?: number; woo?: boolean } = {}): Promise<Fixture> {
+export async function createFixture(
+  request: { orders?: number; stores?: number; woo?: boolean; catalog?: boolean } = {},
+): Promise<Fixture> {
   const response = await fetch('/__dockhand/fixture', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -24,6 +24,8 @@ export interface FixtureRequest {
   stores?: number;
   /** Also connect a store of the WooCommerce emulator (webhooks to this server, backfilled). */
   woo?: boolean;
+  /** A small fixed catalog in the first store: products, variants, one location and stock levels. */
+  catalog?: boolean;
 }
 
 /** A store change made on the emulated platform, as its merchant would (for live-update tests). */
@@ -95,6 +97,7 @@ export async function startBridgeFixture(): Promise<BridgeFixture> {
       }
       const orders = Math.max(0, Math.min(request.orders ?? 0, 200_000));
       if (orders > 0) await seedOrders(server, session.orgId, storeIds, orders);
+      if (request.catalog) await seedCatalog(server, session.orgId, storeIds[0]!);
       const fixture: Fixture = {
         orgId: session.orgId,
         email: session.email,
@@ -194,6 +197,37 @@ async function seedOrders(server: TestServer, orgId: string, storeIds: string[],
   await owner`analyze orders`;
   await owner`analyze customers`;
   await owner`analyze order_lines`;
+}
+
+/** The same few products, sizes and stock levels every time (the console's pictures show them). */
+async function seedCatalog(server: TestServer, orgId: string, storeId: string): Promise<void> {
+  const owner = server.runtime.ctx.db.owner;
+  const products = [
+    { key: 'lamp', title: 'Copper Lamp', price: 89 },
+    { key: 'mug', title: 'Stoneware Mug', price: 18 },
+    { key: 'throw', title: 'Wool Throw', price: 120 },
+  ];
+  const sizes = ['S', 'M', 'L'];
+  await owner.begin(async (tx) => {
+    const [location] = await tx<{ id: string }[]>`
+      insert into locations (org_id, store_id, platform_id, name) values (${orgId}, ${storeId}, 'warehouse', 'Main warehouse')
+      returning id`;
+    for (const [index, product] of products.entries()) {
+      const [row] = await tx<{ id: string }[]>`
+        insert into products (org_id, store_id, platform_id, title, status)
+        values (${orgId}, ${storeId}, ${`p-${product.key}`}, ${product.title}, 'active') returning id`;
+      for (const [sizeIndex, size] of sizes.entries()) {
+        const [variant] = await tx<{ id: string }[]>`
+          insert into product_variants (org_id, store_id, product_id, platform_id, inventory_item_id, sku, title, price)
+          values (${orgId}, ${storeId}, ${row!.id}, ${`v-${product.key}-${size}`}, ${`i-${product.key}-${size}`},
+                  ${`DH-${product.key.toUpperCase()}-${size}`}, ${size}, ${product.price})
+          returning id`;
+        await tx`
+          insert into inventory_levels (org_id, store_id, variant_id, location_id, available)
+          values (${orgId}, ${storeId}, ${variant!.id}, ${location!.id}, ${4 + index * 7 + sizeIndex * 3})`;
+      }
+    }
+  });
 }
 
 /** Forwards a request to the bridge server byte for byte and streams the answer back (SSE included). */

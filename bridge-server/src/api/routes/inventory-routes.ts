@@ -121,6 +121,7 @@ const request = z
     reason: z.string(),
     status: z.enum(REQUEST_STATUSES),
     requestedBy: z.string(),
+    requestedByName: z.string().nullable().describe('Who asked: their display name, else their email'),
     decidedBy: z.string().nullable(),
     decidedAt: z.string().nullable(),
     decisionComment: z.string().nullable(),

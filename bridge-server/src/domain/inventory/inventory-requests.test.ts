@@ -72,7 +72,7 @@ for (const runner of RUNNERS) {
     let levels: Level[];
     let owner: { token: string };
     let admin: { token: string; userId: string };
-    let merchant: { token: string; userId: string };
+    let merchant: { token: string; userId: string; email: string };
     let workersStarted = false;
 
     const db = () => server.database.db.owner;
@@ -240,7 +240,14 @@ for (const runner of RUNNERS) {
 
       const approved = await api('POST', `/v1/inventory/requests/${id}/approve`, { token: admin.token, body: { comment: 'ok' } });
       expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-      expect(approved.body.data).toMatchObject({ status: 'approved', expectedAvailable: before, decisionComment: 'ok' });
+      // The admin sees who asked by name, not only by id.
+      expect(approved.body.data).toMatchObject({
+        status: 'approved',
+        expectedAvailable: before,
+        decisionComment: 'ok',
+        requestedBy: merchant.userId,
+        requestedByName: merchant.email,
+      });
       const applied = await settled(id);
       expect(applied).toMatchObject({ status: 'applied', attempts: 1, lastError: null, decidedBy: admin.userId });
 

@@ -35,6 +35,8 @@ export interface InventoryRequestView {
   reason: string;
   status: RequestStatus;
   requestedBy: string;
+  /** Who asked, as the organization knows them (display name, else email); null once removed. */
+  requestedByName: string | null;
   decidedBy: string | null;
   decidedAt: string | null;
   decisionComment: string | null;
@@ -84,6 +86,7 @@ interface RequestRow {
   reason: string;
   status: RequestStatus;
   requested_by: string;
+  requested_by_name: string | null;
   decided_by: string | null;
   decided_at: Date | null;
   decision_comment: string | null;
@@ -99,14 +102,16 @@ interface RequestRow {
 
 const SELECT = `
   select r.id, r.store_id, r.variant_id, r.location_id, p.title as product_title, v.title as variant_title, v.sku,
-         loc.name as location_name, r.kind, r.delta, r.set_to, r.reason, r.status, r.requested_by, r.decided_by, r.decided_at,
+         loc.name as location_name, r.kind, r.delta, r.set_to, r.reason, r.status, r.requested_by,
+         coalesce(u.display_name, u.email::text) as requested_by_name, r.decided_by, r.decided_at,
          r.decision_comment, r.expected_available, r.actual_available, r.attempts, r.next_attempt_at, r.last_error,
          l.available as current_available, r.created_at, r.updated_at
   from inventory_requests r
   join product_variants v on v.org_id = r.org_id and v.id = r.variant_id
   join products p on p.org_id = v.org_id and p.id = v.product_id
   join locations loc on loc.org_id = r.org_id and loc.id = r.location_id
-  left join inventory_levels l on l.org_id = r.org_id and l.variant_id = r.variant_id and l.location_id = r.location_id`;
+  left join inventory_levels l on l.org_id = r.org_id and l.variant_id = r.variant_id and l.location_id = r.location_id
+  left join users u on u.org_id = r.org_id and u.id = r.requested_by`;
 const selectText = { text: SELECT, values: [], parts: [SELECT] };
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -126,6 +131,7 @@ const toView = (row: RequestRow): InventoryRequestView => ({
   reason: row.reason,
   status: row.status,
   requestedBy: row.requested_by,
+  requestedByName: row.requested_by_name,
   decidedBy: row.decided_by,
   decidedAt: iso(row.decided_at),
   decisionComment: row.decision_comment,
