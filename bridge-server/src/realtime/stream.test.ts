@@ -394,3 +394,24 @@ describe('two server processes on one database', () => {
     }
   });
 });
+
+describe('a server that stops', () => {
+  it('ends its open streams and any stream that finishes opening after the stop began, so it can close', async () => {
+    const stopping = await startTestServer();
+    const session = await signedInOrg(stopping, 'Stopping');
+    const open = await SseClient.open(stopping.url, { token: session.token });
+    expect((await open.next()).event).toBe('ready');
+    const hub = stopping.runtime.ctx.realtime;
+    expect(hub.size).toBe(1);
+    // The server's close ends the open stream (its client sees the end) and then returns.
+    await stopping.close();
+    await open.ended;
+    expect(hub.size).toBe(0);
+    // A stream still authenticating when the stop began joins afterwards: it is ended at once.
+    let ended = 0;
+    const leave = hub.subscribe({ principal: systemPrincipal(session.orgId), cursor: 0n, deliver: () => {} }, () => ended++);
+    expect(ended).toBe(1);
+    expect(hub.size).toBe(0);
+    leave();
+  });
+});
