@@ -89,6 +89,28 @@ const sha256 = (value: string): Buffer => createHash('sha256').update(value).dig
 /** The context bound into a sealed TOTP secret, so it opens only on its own membership's row. */
 export const totpContext = (orgId: string, userId: string): string => `totp:${orgId}:${userId}`;
 
+/**
+ * Re-seals every TOTP secret of the transaction's organization that is not under the ring's
+ * active key (`dockhand rotate-keys`, beside the store secrets): answers how many it re-sealed.
+ */
+export async function rotateTotpSecrets(tx: TenantSql, keyRing: KeyRing): Promise<number> {
+  const rows = await tx<{ id: string; org_id: string; totp_secret_ciphertext: Buffer; totp_secret_key_id: string }[]>`
+    select id, org_id, totp_secret_ciphertext, totp_secret_key_id from users
+    where totp_secret_ciphertext is not null and totp_secret_key_id <> ${keyRing.activeKeyId}
+    for update`;
+  for (const row of rows) {
+    const context = totpContext(row.org_id, row.id);
+    const sealed = keyRing.seal(
+      keyRing.open({ ciphertext: row.totp_secret_ciphertext, keyId: row.totp_secret_key_id }, context),
+      context,
+    );
+    await tx`
+      update users set totp_secret_ciphertext = ${sealed.ciphertext}, totp_secret_key_id = ${sealed.keyId}
+      where id = ${row.id}`;
+  }
+  return rows.length;
+}
+
 /** A membership's row without its credentials, in this organization (tenant context). */
 async function memberById(tx: TenantSql, userId: string): Promise<MemberRow | undefined> {
   const [member] = await tx<MemberRow[]>`

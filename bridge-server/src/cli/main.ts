@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { passwordProblem } from '../auth/password-policy.ts';
+import { rotateTotpSecrets } from '../auth/session-service.ts';
 import { ConfigError, loadConfig, type Config } from '../config/env.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrator.ts';
@@ -18,7 +19,7 @@ Commands:
   worker                      run the background sync workers
   create-org --name N --admin-email E --admin-password P
                               create an organization and its owner; prints {"orgId","userId"}
-  rotate-keys                 re-encrypt store secrets under the first key of DOCKHAND_KEYS
+  rotate-keys                 re-encrypt store and TOTP secrets under the first key of DOCKHAND_KEYS
 
 Environment: DATABASE_URL, DATABASE_APP_URL, REDIS_URL, PORT, HOST, PUBLIC_URL, DOCKHAND_KEYS,
 DOCKHAND_JWT_SECRET, SHOPIFY_API_KEY, SHOPIFY_API_SECRET (see README.md).`;
@@ -130,13 +131,18 @@ async function commandRotateKeys(): Promise<void> {
   const cfg = config();
   const db = await openDatabase({ databaseUrl: cfg.databaseUrl, appDatabaseUrl: cfg.appDatabaseUrl, dataDir: cfg.dataDir });
   try {
-    const stores = new StoreService(new KeyRing(cfg.keyRing));
+    const keyRing = new KeyRing(cfg.keyRing);
+    const stores = new StoreService(keyRing);
     const orgs = await db.owner<{ id: string }[]>`select id from organizations order by id`;
     let resealed = 0;
+    let totpSecrets = 0;
     for (const org of orgs) {
-      resealed += await withPrincipal(db, systemPrincipal(org.id, 'rotate-keys'), (tx) => stores.rotateSecrets(tx));
+      await withPrincipal(db, systemPrincipal(org.id, 'rotate-keys'), async (tx) => {
+        resealed += await stores.rotateSecrets(tx);
+        totpSecrets += await rotateTotpSecrets(tx, keyRing);
+      });
     }
-    process.stdout.write(`${JSON.stringify({ organizations: orgs.length, resealed })}\n`);
+    process.stdout.write(`${JSON.stringify({ organizations: orgs.length, resealed, totpSecrets })}\n`);
   } finally {
     await db.close();
   }

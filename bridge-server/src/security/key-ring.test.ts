@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { rotateTotpSecrets, totpContext } from '../auth/session-service.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import { StoreService } from '../domain/stores/store-service.ts';
+import { insertMember } from '../domain/users/user-service.ts';
 import { KeyRing } from './key-ring.ts';
 
 const oldKey = `old:${KeyRing.generateKey()}`;
@@ -68,5 +70,50 @@ describe('store credentials at rest', () => {
         `store:${orgId}:${randomUUID()}:credentials`,
       ),
     ).toThrow();
+  });
+});
+
+describe('TOTP secrets at rest', () => {
+  let t: TestDatabase;
+  const orgId = randomUUID();
+  let userId: string;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    userId = await withPrincipal(t.db, systemPrincipal(orgId), async (tx) => {
+      await tx`insert into organizations (id, name) values (${orgId}, 'Two factors')`;
+      const member = await insertMember(tx, {
+        orgId,
+        email: 'totp-rotation@example.test',
+        password: 'a long enough passphrase 1',
+        role: 'admin',
+      });
+      const sealed = new KeyRing(oldKey).seal('JBSWY3DPEHPK3PXP', totpContext(orgId, member.userId));
+      await tx`
+        update users set totp_secret_ciphertext = ${sealed.ciphertext}, totp_secret_key_id = ${sealed.keyId}, totp_enabled = true
+        where id = ${member.userId}`;
+      return member.userId;
+    });
+  });
+
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('are re-sealed under the new key by rotate-keys, so the old key can leave the ring', async () => {
+    const ring = new KeyRing(`${newKey},${oldKey}`);
+    expect(await withPrincipal(t.db, systemPrincipal(orgId), (tx) => rotateTotpSecrets(tx, ring))).toBe(1);
+    const [row] = await t.db.owner<{ totp_secret_ciphertext: Buffer; totp_secret_key_id: string }[]>`
+      select totp_secret_ciphertext, totp_secret_key_id from users where id = ${userId}`;
+    expect(row!.totp_secret_key_id).toBe('new');
+    const newOnly = new KeyRing(newKey);
+    expect(
+      newOnly.open({ ciphertext: row!.totp_secret_ciphertext, keyId: row!.totp_secret_key_id }, totpContext(orgId, userId)),
+    ).toBe('JBSWY3DPEHPK3PXP');
+    // Bound to its membership: under another user's context it does not open.
+    expect(() =>
+      newOnly.open({ ciphertext: row!.totp_secret_ciphertext, keyId: row!.totp_secret_key_id }, totpContext(orgId, randomUUID())),
+    ).toThrow();
+    expect(await withPrincipal(t.db, systemPrincipal(orgId), (tx) => rotateTotpSecrets(tx, ring))).toBe(0);
   });
 });
