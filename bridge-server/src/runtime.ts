@@ -121,6 +121,8 @@ export async function createRuntime(
       close: async () => {
         await ctx.realtime.close();
         await sync.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the queues failed'));
+        // Kept-alive connections to stores would otherwise hold the process for their idle timeout.
+        await ctx.outbound.close().catch((error: unknown) => logger.warn({ err: error }, 'closing store connections failed'));
         redis?.disconnect();
         if (!options.db) await db.close();
       },
