@@ -5,12 +5,10 @@
  */
 import { expect } from 'chai';
 import type { DhDashboard } from './dashboard.ts';
+import { closeConsole, consoleApp, openConsole, signInToConsole } from '../testing/console.ts';
 import { axeViolations, createFixture, until, type Fixture } from '../testing/fixture.ts';
 
-// A variable path: the page is not part of the elements' TypeScript project.
-const CONSOLE_MODULE = '/embed-demo/console/console.ts';
-
-const app = () => document.getElementById('app')!;
+const app = consoleApp;
 /** What the console page puts on window for diagnostics. */
 const consolePage = () =>
   (window as unknown as { dockhandConsole: { host(): { refresh(): Promise<string | null> } } }).dockhandConsole;
@@ -25,28 +23,12 @@ describe('the fulfillment console page', () => {
 
   before(async () => {
     fixture = await createFixture({ orders: 30 });
-    // A refresh cookie left by another test of this browser would sign the page in as someone else.
-    await fetch('/v1/auth/logout', { method: 'POST', credentials: 'include' });
-    history.replaceState(null, '', location.pathname + location.search);
-    const root = document.createElement('div');
-    root.id = 'app';
-    document.body.append(root);
-    await import(/* @vite-ignore */ CONSOLE_MODULE);
+    await openConsole();
   });
-  after(() => {
-    app().remove();
-    history.replaceState(null, '', location.pathname + location.search);
-    document.documentElement.lang = 'en';
-    document.documentElement.dir = '';
-  });
+  after(() => closeConsole());
 
   it('signs in with <dh-sign-in> and opens on the live dashboard', async () => {
-    await until(() => app().querySelector('dh-sign-in')?.shadowRoot?.querySelector('form') != null, 10_000, 'the sign-in form');
-    const form = app().querySelector('dh-sign-in')!.shadowRoot!.querySelector('form')!;
-    form.querySelector<HTMLInputElement>('[name=email]')!.value = fixture.email;
-    form.querySelector<HTMLInputElement>('[name=password]')!.value = fixture.password;
-    form.requestSubmit();
-    await until(() => app().querySelector('dh-dashboard') !== null, 10_000, 'the dashboard');
+    await signInToConsole(fixture);
     const dashboard = app().querySelector<DhDashboard>('dh-dashboard')!;
     await until(() => dashboard.stats !== undefined, 10_000, 'the numbers');
     expect(app().querySelector('a[aria-current=page]')!.textContent).to.equal('Dashboard');

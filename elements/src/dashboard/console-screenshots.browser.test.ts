@@ -8,13 +8,13 @@ import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import type { DhDashboard } from './dashboard.ts';
 import type { DhInventoryApprovals, InventoryLevel } from '../inventory-approvals/inventory-approvals.ts';
+import { closeConsole, consoleApp, openConsole, signInToConsole } from '../testing/console.ts';
 import { callApi, createFixture, until, type Fixture } from '../testing/fixture.ts';
 
-const CONSOLE_MODULE = '/embed-demo/console/console.ts';
 const WIDTH = 1280;
 const HEIGHT = 800;
 
-const app = () => document.getElementById('app')!;
+const app = consoleApp;
 
 interface Shot {
   name: string;
@@ -90,34 +90,13 @@ describe('the fulfillment console, pictured for the README', () => {
       reason: 'Three damaged in the warehouse',
     });
     expect(made.status, JSON.stringify(made.body)).to.equal(201);
-    await fetch('/v1/auth/logout', { method: 'POST', credentials: 'include' });
-    localStorage.removeItem('dockhand.console.theme');
-    localStorage.removeItem('dockhand.console.language');
-    history.replaceState(null, '', location.pathname + location.search);
-    const style = document.createElement('link');
-    style.rel = 'stylesheet';
-    style.href = '/embed-demo/console/console.css';
-    const loaded = new Promise((resolve) => style.addEventListener('load', resolve, { once: true }));
-    document.head.append(style);
-    await loaded;
-    const root = document.createElement('div');
-    root.id = 'app';
-    document.body.append(root);
-    await import(/* @vite-ignore */ CONSOLE_MODULE);
-    await until(() => app().querySelector('dh-sign-in')?.shadowRoot?.querySelector('form') != null, 10_000, 'the sign-in form');
-    const form = app().querySelector('dh-sign-in')!.shadowRoot!.querySelector('form')!;
-    form.querySelector<HTMLInputElement>('[name=email]')!.value = fixture.email;
-    form.querySelector<HTMLInputElement>('[name=password]')!.value = fixture.password;
-    form.requestSubmit();
-    await until(() => app().querySelector('dh-dashboard') !== null, 10_000, 'the dashboard');
+    await openConsole({ stylesheet: true });
+    await signInToConsole(fixture);
   });
 
   after(async () => {
     choose(1, 'en');
-    app().remove();
-    localStorage.removeItem('dockhand.console.theme');
-    localStorage.removeItem('dockhand.console.language');
-    history.replaceState(null, '', location.pathname + location.search);
+    closeConsole();
     await fetch('/v1/auth/logout', { method: 'POST', credentials: 'include' });
   });
 
