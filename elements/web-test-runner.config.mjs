@@ -23,7 +23,7 @@ let bundleDir;
 function bridgePlugin() {
   return {
     name: 'dockhand-bridge',
-    async serverStart() {
+    async serverStart({ config }) {
       const { startBridgeFixture } = await import('./test/support/bridge-fixture.ts');
       bundleDir = await mkdtemp(join(tmpdir(), 'dockhand-bundle-'));
       const { build } = await import('vite');
@@ -32,7 +32,8 @@ function bridgePlugin() {
         logLevel: 'warn',
         build: { outDir: bundleDir, emptyOutDir: true, sourcemap: false },
       });
-      bridge = await startBridgeFixture();
+      // The test page's origin may call the bridge at its own address too (cross-origin.browser.test.ts).
+      bridge = await startBridgeFixture({ corsOrigins: [`http://${config.hostname}:${config.port}`] });
     },
     async serverStop() {
       const started = Date.now();

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import { requestIdOf, type AppContext } from './context.ts';
+import { crossOrigin } from './cors.ts';
 import { ApiError, NotFoundError } from './errors.ts';
 import { createHttpMetrics, type HttpMetrics } from './metrics.ts';
 import { bodyParserError, invalidTextError } from './refused-input.ts';
@@ -47,6 +48,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   // any JSON parser; browser security headers mean nothing to a webhook sender.
   app.use('/webhooks', webhookRoutes(ctx));
   app.use(helmet());
+  app.use('/v1', crossOrigin(ctx.config.corsOrigins));
   // With DOCKHAND_METRICS_PORT, /metrics lives on that port only (see listen()).
   app.use(systemRoutes(ctx, ctx.config.metrics.port === undefined ? metrics : undefined));
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_DB_TIMEOUTS, type DatabaseTimeouts } from '../db/timeouts.ts';
 import { invalidAllowHosts, parseAllowHosts } from '../security/outbound-guard.ts';
+import { corsOriginsProblem, parseCorsOrigins } from '../api/cors.ts';
 
 const postgresUrl = z
   .string()
@@ -57,6 +58,13 @@ export const envSchema = z.object({
       }
     })
     .optional(),
+  DOCKHAND_CORS_ORIGINS: z
+    .string()
+    .superRefine((value, check) => {
+      const problem = corsOriginsProblem(parseCorsOrigins(value));
+      if (problem) check.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   DOCKHAND_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be letters, digits and underscores')
@@ -105,6 +113,8 @@ export interface Config {
   bodyLimit: string;
   /** Store hosts let through the SSRF guard although they resolve to private addresses (dev, emulators). */
   outboundAllowHosts: string[];
+  /** Origins whose pages may call /v1 from the browser (CORS, without credentials); empty: same-origin only. */
+  corsOrigins: string[];
   /** Namespace of the queues (Redis key prefix, or PostgreSQL schema). */
   queuePrefix: string;
   /** How long a worker holds a job without a heartbeat before another takes it over. */
@@ -182,6 +192,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: env.DOCKHAND_DATA_DIR,
     bodyLimit: env.DOCKHAND_BODY_LIMIT.toLowerCase(),
     outboundAllowHosts: parseAllowHosts(env.DOCKHAND_OUTBOUND_ALLOW_HOSTS),
+    corsOrigins: parseCorsOrigins(env.DOCKHAND_CORS_ORIGINS),
     queuePrefix: env.DOCKHAND_QUEUE_PREFIX,
     jobLockMs: env.DOCKHAND_JOB_LOCK_MS,
     dbTimeouts: {

@@ -147,7 +147,9 @@ export class ApiClient {
     return fetch(this.url(path, options), {
       method,
       headers,
-      credentials: 'include',
+      // The bearer is the credential: cookies go to the page's own origin only, as fetch's default,
+      // since the server lets other origins in without credentials (DOCKHAND_CORS_ORIGINS).
+      credentials: 'same-origin',
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       ...(options.signal ? { signal: options.signal } : {}),
     });

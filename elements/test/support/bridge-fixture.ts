@@ -48,6 +48,8 @@ export interface Fixture {
   orderCount: number;
   /** The connected WooCommerce store, when asked for. */
   woo?: { storeId: string; siteId: string; orders: number };
+  /** The bridge server's own address: another origin than the test page's (cross-origin.browser.test.ts calls it directly). */
+  bridgeUrl: string;
 }
 
 export interface BridgeFixture {
@@ -58,7 +60,12 @@ export interface BridgeFixture {
   close(): Promise<void>;
 }
 
-export async function startBridgeFixture(): Promise<BridgeFixture> {
+export interface BridgeFixtureOptions {
+  /** Origins whose pages may call the bridge directly (DOCKHAND_CORS_ORIGINS): the test page's. */
+  corsOrigins?: string[];
+}
+
+export async function startBridgeFixture(options: BridgeFixtureOptions = {}): Promise<BridgeFixture> {
   const woo = await startWooCommerceEmulator({
     seed: 11,
     sites: WOO_SITES,
@@ -66,12 +73,15 @@ export async function startBridgeFixture(): Promise<BridgeFixture> {
     duplicateOrderUpdated: false,
   });
   // The SSRF guard lets the server reach exactly the emulator's port on loopback.
-  const server = await startTestServer({ env: { DOCKHAND_OUTBOUND_ALLOW_HOSTS: new URL(woo.url).host } }).catch(
-    async (error: unknown) => {
-      await woo.close();
-      throw error;
+  const server = await startTestServer({
+    env: {
+      DOCKHAND_OUTBOUND_ALLOW_HOSTS: new URL(woo.url).host,
+      ...(options.corsOrigins?.length ? { DOCKHAND_CORS_ORIGINS: options.corsOrigins.join(',') } : {}),
     },
-  );
+  }).catch(async (error: unknown) => {
+    await woo.close();
+    throw error;
+  });
   // Webhooks and backfills are applied by the workers, as in `dockhand serve`.
   await startSyncWorkers(server.runtime.ctx);
   const owner = server.runtime.ctx.db.owner;
@@ -105,6 +115,7 @@ export async function startBridgeFixture(): Promise<BridgeFixture> {
         token: session.token,
         storeIds,
         orderCount: orders,
+        bridgeUrl: server.url,
       };
       if (request.woo) {
         const site = woo.sites[nextSite++ % WOO_SITES]!;
