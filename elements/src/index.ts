@@ -7,7 +7,17 @@ export { ApiClient, ApiError, type TokenSource } from './core/api-client.ts';
 export { DockhandClient, type Principal } from './core/dockhand-client.ts';
 export { EventStream, type StreamEvent } from './core/event-stream.ts';
 export { RowStore } from './core/row-store.ts';
-export { Localizer, localizer, CATALOGS } from './core/i18n.ts';
+export {
+  Localizer,
+  localizer,
+  registerLocale,
+  registeredLocales,
+  type LocaleMessages,
+  type MessageKey,
+  type DockhandMessages,
+  type RegisterLocaleOptions,
+  type TextDirection,
+} from './core/i18n.ts';
 export { THEMES, TOKENS, type ThemeName } from './core/theme.ts';
 export { clientContext, localeContext, principalContext, themeContext } from './core/context.ts';
 export { defineElement } from './core/define.ts';

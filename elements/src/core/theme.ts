@@ -95,6 +95,14 @@ export const baseStyles = css`
     color: var(--dh-color-text, #1f2328);
     direction: inherit;
   }
+  /* Each element sets its own dir from its locale (core/dockhand-element.ts); 'all: initial' and
+     'inherit' above would otherwise take the parent's direction over it. */
+  :host([dir='rtl']) {
+    direction: rtl;
+  }
+  :host([dir='ltr']) {
+    direction: ltr;
+  }
   :host([hidden]) {
     display: none;
   }

@@ -1,4 +1,4 @@
-import { localCatalog } from '../inventory-approvals/local-catalog.ts';
+import { addBuiltInMessages } from '../core/i18n.ts';
 
 const en = {
   'dashboard.label': 'Dashboard',
@@ -82,5 +82,11 @@ const ar: Record<DashboardMessageKey, string> = {
   'dashboard.hours': '{count} س',
 };
 
-/** This element's strings (English and Arabic, as core/i18n.ts). */
-export const dashboardText = localCatalog<DashboardMessageKey>({ en, ar });
+declare module '../core/i18n.ts' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged: each message module adds its keys
+  interface DockhandMessages extends Record<DashboardMessageKey, string> {}
+}
+
+// This element's strings join the one catalog every element looks up (core/i18n.ts).
+addBuiltInMessages('en', en);
+addBuiltInMessages('ar', ar);

@@ -4,7 +4,8 @@ import { emit } from '../core/define.ts';
 import type { DockhandClient } from '../core/dockhand-client.ts';
 import { DockhandElement } from '../core/dockhand-element.ts';
 import type { StreamEvent } from '../core/event-stream.ts';
-import { dashboardText, type DashboardMessageKey } from './dashboard-messages.ts';
+import type { DashboardMessageKey } from './dashboard-messages.ts';
+import './dashboard-messages.ts';
 import { dashboardStyles } from './dashboard.styles.ts';
 
 export type Stats = components['schemas']['Stats'];
@@ -111,7 +112,7 @@ export class DhDashboard extends DockhandElement {
   }
 
   private t(key: DashboardMessageKey, params?: Record<string, string | number>): string {
-    return dashboardText(this.l10n, key, params);
+    return this.l10n.t(key, params);
   }
 
   private shows(section: DashboardSection): boolean {

@@ -1,4 +1,4 @@
-import { localCatalog } from './local-catalog.ts';
+import { addBuiltInMessages } from '../core/i18n.ts';
 
 const en = {
   'approvals.label': 'Inventory requests',
@@ -124,5 +124,11 @@ const ar: Record<ApprovalsMessageKey, string> = {
   'approvals.status.failed': 'فشل',
 };
 
-/** This element's strings (English and Arabic, as core/i18n.ts). */
-export const approvalsText = localCatalog<ApprovalsMessageKey>({ en, ar });
+declare module '../core/i18n.ts' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged: each message module adds its keys
+  interface DockhandMessages extends Record<ApprovalsMessageKey, string> {}
+}
+
+// This element's strings join the one catalog every element looks up (core/i18n.ts).
+addBuiltInMessages('en', en);
+addBuiltInMessages('ar', ar);

@@ -5,7 +5,8 @@ import { emit } from '../core/define.ts';
 import type { DockhandClient } from '../core/dockhand-client.ts';
 import { DockhandElement } from '../core/dockhand-element.ts';
 import type { StreamEvent } from '../core/event-stream.ts';
-import { approvalsText, type ApprovalsMessageKey } from './approvals-messages.ts';
+import type { ApprovalsMessageKey } from './approvals-messages.ts';
+import './approvals-messages.ts';
 import { ApprovalsSource, type InventoryRequest, type RequestFilter, type RequestStatus } from './approvals-source.ts';
 import { inventoryApprovalsStyles } from './inventory-approvals.styles.ts';
 
@@ -129,7 +130,7 @@ export class DhInventoryApprovals extends DockhandElement {
   }
 
   private t(key: ApprovalsMessageKey, params?: Record<string, string | number>): string {
-    return approvalsText(this.l10n, key, params);
+    return this.l10n.t(key, params);
   }
 
   /** The requests shown: in merchant mode those the signed-in person asked for. */

@@ -3,7 +3,7 @@ import { html, LitElement, type PropertyValues } from 'lit';
 import { clientContext, localeContext, principalContext, themeContext } from '../core/context.ts';
 import { DockhandClient, type Principal } from '../core/dockhand-client.ts';
 import { emit } from '../core/define.ts';
-import { hostLocale, localizer, type Localizer } from '../core/i18n.ts';
+import { hostLocale, localizer, watchLocale, type Localizer } from '../core/i18n.ts';
 import { THEMES, themePresets, type ThemeName } from '../core/theme.ts';
 import type { TokenSource } from '../core/api-client.ts';
 import { TokenHost } from '../hosts/token-host.ts';
@@ -87,7 +87,7 @@ export class DhProvider extends LitElement {
     this.themeProvider.setValue(value);
   }
 
-  private observer: MutationObserver | undefined;
+  private stopWatchingLocale: (() => void) | undefined;
 
   constructor() {
     super();
@@ -100,14 +100,13 @@ export class DhProvider extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.followHost();
-    // The host page may switch language or direction at any time.
-    this.observer = new MutationObserver(() => this.followHost());
-    this.observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang', 'dir'], subtree: true });
+    // The host page may switch language or direction, or register a locale, at any time.
+    this.stopWatchingLocale = watchLocale(() => this.followHost());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.observer?.disconnect();
+    this.stopWatchingLocale?.();
     this.client?.close();
   }
 

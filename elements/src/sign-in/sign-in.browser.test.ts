@@ -1,5 +1,8 @@
+import { sendKeys } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import '../index.ts';
+import type { DhOrderTable } from '../order-table/order-table.ts';
+import type { DhProvider } from '../provider/provider.ts';
 import { axeViolations, callApi, cleanup, createFixture, mount, until } from '../testing/fixture.ts';
 import type { DhSignIn, SignedInDetail } from './sign-in.ts';
 
@@ -94,6 +97,83 @@ describe('<dh-sign-in> (the console host adapter)', () => {
     // Enter in a field submits the form (implicit submission): the same submit event.
     form.shadowRoot!.querySelector('form')!.requestSubmit();
     await expectSignedIn(signedIn);
+  });
+
+  describe('when the email belongs to two organizations', () => {
+    it('lists both, and the person picks the second with the keyboard and sees its data', async () => {
+      const first = await createFixture({ orders: 3, stores: 1 });
+      const second = await createFixture({ orders: 7, stores: 1 });
+      // The first organization's person joins the second with the same password (each membership has its own).
+      const joined = await callApi(second, 'POST', '/v1/users', { email: first.email, password: first.password, role: 'admin' });
+      expect(joined.status).to.equal(201);
+
+      const form = await mount<DhSignIn>('<dh-sign-in></dh-sign-in>');
+      fill(form, 'email', first.email);
+      fill(form, 'password', first.password);
+      submit(form);
+      await until(() => form.organizations !== undefined, 10_000, 'the choice of organizations');
+      await form.updateComplete;
+
+      const options = [...form.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part=organization]')];
+      expect(options.map((option) => option.dataset['orgId'])).to.deep.equal([first.orgId, second.orgId]);
+      expect(options[1]!.textContent).to.contain('Admin');
+      expect(form.shadowRoot!.querySelector('form')!.hidden).to.equal(true);
+      expect(form.shadowRoot!.activeElement).to.equal(options[0]);
+      expect(await axeViolations(form)).to.deep.equal([]);
+
+      const signedIn = new Promise<CustomEvent<SignedInDetail>>((resolve) =>
+        form.addEventListener('dh-signed-in', resolve as EventListener, { once: true }),
+      );
+      await sendKeys({ press: 'ArrowDown' });
+      expect(form.shadowRoot!.activeElement).to.equal(options[1]);
+      await sendKeys({ press: 'Enter' });
+      const { host, organization } = (await signedIn).detail;
+      expect(organization?.id).to.equal(second.orgId);
+
+      const provider = await mount<DhProvider>('<dh-provider><dh-order-table></dh-order-table></dh-provider>');
+      const ready = new Promise<CustomEvent>((resolve) =>
+        provider.addEventListener('dh-ready', resolve as EventListener, { once: true }),
+      );
+      provider.tokenSource = host;
+      const principal = (await ready).detail.principal as { orgId: string; email: string };
+      expect(principal).to.include({ orgId: second.orgId, email: first.email });
+      const table = provider.querySelector<DhOrderTable>('dh-order-table')!;
+      await until(
+        () => (table.shadowRoot?.querySelectorAll('.body [role=row]').length ?? 0) === 7,
+        10_000,
+        "the second organization's seven orders",
+      );
+      await host.signOut();
+    });
+
+    it('goes back to the form with the fields kept, and a refused choice says so', async () => {
+      const first = await createFixture({ stores: 1 });
+      const second = await createFixture({ stores: 1 });
+      expect(
+        (await callApi(second, 'POST', '/v1/users', { email: first.email, password: first.password, role: 'staff' })).status,
+      ).to.equal(201);
+      const form = await mount<DhSignIn>('<dh-sign-in></dh-sign-in>');
+      fill(form, 'email', first.email);
+      fill(form, 'password', first.password);
+      submit(form);
+      await until(() => form.organizations !== undefined, 10_000, 'the choice of organizations');
+      await form.updateComplete;
+      [...form.shadowRoot!.querySelectorAll<HTMLButtonElement>('section button')].at(-1)!.click();
+      await until(() => form.organizations === undefined, 2_000, 'the form again');
+      await form.updateComplete;
+      expect(form.shadowRoot!.querySelector<HTMLInputElement>('input[name=email]')!.value).to.equal(first.email);
+      expect(form.shadowRoot!.activeElement?.getAttribute('name')).to.equal('password');
+
+      // An organization the server did not offer (as a choice that expired is) is refused: back to the form.
+      submit(form);
+      await until(() => form.organizations !== undefined, 10_000, 'the choice again');
+      form.organizations = [{ id: crypto.randomUUID(), name: 'Not offered', role: 'owner' }];
+      await form.updateComplete;
+      form.shadowRoot!.querySelector<HTMLButtonElement>('[part=organization]')!.click();
+      await until(() => form.organizations === undefined && form.error !== undefined, 10_000, 'the refusal');
+      await form.updateComplete;
+      expect(form.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('sign in again');
+    });
   });
 });
 
