@@ -93,6 +93,8 @@ export const orderTableStyles = [
     .body .row {
       position: absolute;
       inset-inline: 0;
+      /* A row's layout and paint stay inside it: scrolling lays out only the rows that changed. */
+      contain: layout paint style;
       background: var(--dh-color-surface, #fff);
       cursor: default;
     }

@@ -1,4 +1,5 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import type { ResponseOf } from '../core/api-client.ts';
 import type { components } from '../core/api-types.ts';
 import type { DockhandClient } from '../core/dockhand-client.ts';
@@ -596,8 +597,15 @@ export class DhOrderTable extends DockhandElement {
     const template = `44px ${columns.map((column) => column.width).join(' ')}`;
     const allSelected = count > 0 && this.selected.size >= count && this.rows.every((row) => this.selected.has(row.id));
     const active = this.active;
-    const body: TemplateResult[] = [];
-    for (let index = first; index <= last; index++) body.push(this.renderRow(this.rows[index]!, index, columns));
+    // Keyed by order: a row that stays in view keeps its DOM as it is while the table scrolls;
+    // only the rows coming into view are made.
+    const indexes: number[] = [];
+    for (let index = first; index <= last; index++) indexes.push(index);
+    const body = repeat(
+      indexes,
+      (index) => this.rows[index]!.id,
+      (index) => this.renderRow(this.rows[index]!, index, columns),
+    );
     return html`
       <div
         class="grid"

@@ -49,10 +49,25 @@ export class OrdersSource implements ReactiveController {
   private abort: AbortController | undefined;
   private unsubscribe: Array<() => void> = [];
   private readonly pendingRefresh = new Set<string>();
+  /** The rows shown, made when the second page comes (the first needs no check). */
+  private shown: Set<OrderSummary> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
+  }
+
+  /**
+   * The rows with a new page after them. An order can come again on a later page (it changed while
+   * the pages were read, and the sort put it further on): it keeps its place, with the new fields
+   * the row store merged into it, so every order shows once (rows are keyed by order id).
+   */
+  private append(page: OrderSummary[]): OrderSummary[] {
+    if (this.rows.length === 0) return page;
+    const shown = (this.shown ??= new Set(this.rows));
+    const fresh = page.filter((row) => !shown.has(row));
+    for (const row of fresh) shown.add(row);
+    return this.rows.concat(fresh);
   }
 
   /** Every row of the query is loaded. */
@@ -81,6 +96,7 @@ export class OrdersSource implements ReactiveController {
   reload(): void {
     this.abort?.abort();
     this.rows = [];
+    this.shown = undefined;
     this.cursor = undefined;
     this.error = undefined;
     this.newOrders = 0;
@@ -105,7 +121,7 @@ export class OrdersSource implements ReactiveController {
         signal: abort.signal,
       });
       if (abort.signal.aborted) return;
-      this.rows = this.rows.concat(client.rows.remember('order', page.data));
+      this.rows = this.append(client.rows.remember('order', page.data));
       this.cursor = page.page.nextCursor;
     } catch (error) {
       if (abort.signal.aborted) return;

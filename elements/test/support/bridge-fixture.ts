@@ -78,6 +78,10 @@ export async function startBridgeFixture(options: BridgeFixtureOptions = {}): Pr
       DOCKHAND_OUTBOUND_ALLOW_HOSTS: new URL(woo.url).host,
       ...(options.corsOrigins?.length ? { DOCKHAND_CORS_ORIGINS: options.corsOrigins.join(',') } : {}),
     },
+    // Every test file's requests come from one address (the dev server's forwarding): the per-address
+    // limit would make one file's 500-page scroll refuse the next file's calls. The limits have their
+    // own server tests.
+    app: { rateLimits: { perIp: 1_000_000, perPrincipal: 1_000_000 } },
   }).catch(async (error: unknown) => {
     await woo.close();
     throw error;
