@@ -4,18 +4,20 @@
  * 1,000,000 orders in 100 organizations, at a fixed concurrency, through the real server with a
  * real access token. Baseline in the same run: a bare `node:http` handler answering the same pages
  * with the owner's plain SQL (no authentication, no row-level security, no validation), so the
- * ratio is the cost of everything Dockhand adds. Each server runs in its own process.
+ * ratio is the cost of everything Dockhand adds. Each server runs in its own process; the two
+ * are measured in alternating rounds, and p50/p99 are taken over every 2xx response of a side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { openDatabase } from '../bridge-server/src/db/database.ts';
+import type { Sql } from 'postgres';
+import { openDatabase, type Database } from '../bridge-server/src/db/database.ts';
 import { migrate } from '../bridge-server/src/db/migrator.ts';
 import { createOrganization } from '../bridge-server/src/domain/users/user-service.ts';
 import { KeyRing } from '../bridge-server/src/security/key-ring.ts';
-import { createBenchDatabase } from './lib/bench-database.ts';
+import { createBenchDatabase, type BenchDatabase } from './lib/bench-database.ts';
 import { report } from './lib/report.ts';
 
 const ORGS = Number(process.env['BENCH_ORGS'] ?? 100);
@@ -23,6 +25,8 @@ const ORDERS_PER_ORG = Number(process.env['BENCH_ORDERS_PER_ORG'] ?? 10_000);
 const STORES_PER_ORG = 2;
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
+/** Each side's DURATION is measured in this many slices, the two sides alternated. */
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 4);
 
 const FIRST_NAMES = [
   'Ada',
@@ -111,8 +115,17 @@ const LAST_NAMES = [
 /** Searched names: each is the last name on about 1/30 of an organization's orders, so a page is full. */
 const SEARCHES = ['hopper', 'dijkstra', 'lovelace', 'stroustrup', 'hamilton', 'perlman', 'matsumoto', 'goldwasser'];
 
-const database = await createBenchDatabase('orders');
+// BENCH_REUSE_DATABASE=<name> measures again on a database an earlier run kept (BENCH_KEEP_DATABASE=1):
+// pending migrations are applied and the statistics refreshed, the seed is skipped, the database is kept.
+const reusedName = process.env['BENCH_REUSE_DATABASE'];
+const database = reusedName ? reusedDatabase(reusedName) : await createBenchDatabase('orders');
 const databaseUrl = database.url;
+
+function reusedDatabase(name: string): BenchDatabase {
+  const url = new URL(process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), release: async () => {} };
+}
 const children: ChildProcess[] = [];
 
 async function startChild(script: string, env: Record<string, string>): Promise<string> {
@@ -127,23 +140,54 @@ async function startChild(script: string, env: Record<string, string>): Promise<
 
 const sqlList = (values: string[]) => `array[${values.map((value) => `'${value}'`).join(',')}]`;
 
-/** Runs `paths` in rotation at CONNECTIONS for DURATION seconds; answers latency and the non-2xx count. */
-async function load(target: string, paths: string[], headers: Record<string, string>) {
+/** What one side answered over all its rounds: each 2xx response's latency (ms) and the counts. */
+interface Measured {
+  latencies: number[];
+  requests: number;
+  seconds: number;
+  non2xx: number;
+  errors: number;
+}
+
+const measured = (): Measured => ({ latencies: [], requests: 0, seconds: 0, non2xx: 0, errors: 0 });
+
+/** Runs `paths` in rotation at CONNECTIONS for `seconds`, adding what it saw to `into`. */
+function load(target: string, paths: string[], headers: Record<string, string>, seconds: number, into: Measured) {
   let next = 0;
-  const result = await autocannon({
-    url: target,
-    connections: CONNECTIONS,
-    duration: DURATION,
-    headers,
-    requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
+  return new Promise<void>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: target,
+        connections: CONNECTIONS,
+        duration: seconds,
+        headers,
+        requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
+      },
+      (error: unknown, result: autocannon.Result) => {
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+        into.requests += result.requests.total;
+        into.seconds += seconds;
+        into.non2xx += result.non2xx;
+        into.errors += result.errors;
+        resolve();
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) into.latencies.push(responseTime);
+    });
   });
+}
+
+/** p50, p99 (ms, to 0.1) and requests per second of one side. */
+function summary(side: Measured) {
+  const sorted = Float64Array.from(side.latencies).sort();
+  const at = (q: number) => Math.round(sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]! * 10) / 10;
   return {
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    mean: result.latency.average,
-    perSecond: result.requests.average,
-    non2xx: result.non2xx,
-    errors: result.errors,
+    p50: at(0.5),
+    p99: at(0.99),
+    perSecond: Math.round(side.requests / side.seconds),
+    non2xx: side.non2xx,
+    errors: side.errors,
   };
 }
 
@@ -153,14 +197,18 @@ async function json(target: string, path: string, headers: Record<string, string
   return (await response.json()) as { data: Array<{ id: string }> };
 }
 
-try {
-  const db = await openDatabase({ databaseUrl, dataDir: '', appPoolSize: 2 });
-  await migrate(db.owner);
-  const owner = db.owner;
-  const password = 'bench password 1';
-  const { orgId } = await createOrganization(db, { name: 'Bench', adminEmail: 'bench@example.test', adminPassword: password });
+/** The organization an earlier run seeded and measured. */
+async function benchOrganization(owner: Sql): Promise<string> {
+  const [org] = await owner<{ id: string }[]>`select id from organizations where name = 'Bench'`;
+  if (!org) throw new Error(`database ${database.name} holds no Bench organization: was it kept by this benchmark?`);
+  return org.id;
+}
 
+/** Seeds ORGS organizations of ORDERS_PER_ORG orders each; answers the measured one's id. */
+async function seed(db: Database, password: string): Promise<string> {
+  const owner = db.owner;
   const seedStarted = performance.now();
+  const { orgId } = await createOrganization(db, { name: 'Bench', adminEmail: 'bench@example.test', adminPassword: password });
   const progress = (what: string) =>
     console.error(`orders-list: ${what} (${Math.round((performance.now() - seedStarted) / 1000)} s)`);
   // Bulk load as the owner (a superuser: RLS does not apply), the orders table's secondary indexes
@@ -209,6 +257,16 @@ try {
   await owner.unsafe(`set maintenance_work_mem = '256MB'`);
   for (const index of indexes) await owner.unsafe(index.definition);
   progress('indexes built');
+  return orgId;
+}
+
+try {
+  const db = await openDatabase({ databaseUrl, dataDir: '', appPoolSize: 2 });
+  await migrate(db.owner);
+  const owner = db.owner;
+  const password = 'bench password 1';
+  const seedStarted = performance.now();
+  const orgId = reusedName ? await benchOrganization(owner) : await seed(db, password);
   // Settle the table as in steady state: no autovacuum or write-back during the measurement.
   await owner.unsafe('vacuum analyze');
   await owner.unsafe('checkpoint');
@@ -216,7 +274,7 @@ try {
   const [{ count } = { count: 0 }] = await owner<{ count: number }[]>`select count(*)::int as count from orders`;
   const stores = await owner<{ id: string }[]>`select id from stores where org_id = ${orgId} order by id`;
 
-  // The search's own statement (dockhand.search_order_ids, which runs as the owner): does it use the trigram index?
+  // The search's own statement (dockhand.search_order_keys, which runs as the owner): does it use the trigram index?
   const plan = await owner.unsafe(
     `explain select o.id from orders o where o.org_id = '${orgId}' and o.search_text like '%hopper%'`,
   );
@@ -259,15 +317,34 @@ try {
   }
 
   // Warm both (connections, prepared statements, caches), then measure each page on each side.
+  // Warm both (connections, prepared statements, caches), then measure each page in ROUNDS rounds,
+  // Dockhand and the baseline alternated (and which goes first), so that both see the same machine:
+  // on a shared two-core machine the load moves within seconds, and one block after the other
+  // compared one moment with another.
   const warm = Math.max(2, Math.floor(DURATION / 4));
-  const measure = async (target: string, paths: string[], headers: Record<string, string>) => {
-    await autocannon({ url: target, connections: CONNECTIONS, duration: warm, headers, requests: [{ path: paths[0]! }] });
-    return load(target, paths, headers);
+  const compare = async (dockhand: string[], baseline: string[]) => {
+    const sides = [
+      { target: dockhandUrl, paths: dockhand, headers: auth, seen: measured() },
+      { target: baselineUrl, paths: baseline, headers: {}, seen: measured() },
+    ];
+    for (const side of sides) {
+      await autocannon({
+        url: side.target,
+        connections: CONNECTIONS,
+        duration: warm,
+        headers: side.headers,
+        requests: [{ path: side.paths[0]! }],
+      });
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
+        await load(side.target, side.paths, side.headers, DURATION / ROUNDS, side.seen);
+      }
+    }
+    return { dockhand: summary(sides[0]!.seen), baseline: summary(sides[1]!.seen) };
   };
-  const dockhandFiltered = await measure(dockhandUrl, filtered, auth);
-  const baselineFiltered = await measure(baselineUrl, filteredBaseline, {});
-  const dockhandSearched = await measure(dockhandUrl, searched, auth);
-  const baselineSearched = await measure(baselineUrl, searchedBaseline, {});
+  const { dockhand: dockhandFiltered, baseline: baselineFiltered } = await compare(filtered, filteredBaseline);
+  const { dockhand: dockhandSearched, baseline: baselineSearched } = await compare(searched, searchedBaseline);
 
   report({
     name: 'orders-list',
@@ -278,11 +355,13 @@ try {
       pageSize: 50,
       connections: CONNECTIONS,
       durationSeconds: DURATION,
+      rounds: ROUNDS,
       filteredPage: 'store=<one of 2>&status=open&fulfillmentStatus=unfulfilled, sort -placed',
       searchedPage: `q=<a last name, 1 in ${LAST_NAMES.length} orders>, sort -placed`,
       database: 'PostgreSQL server',
       rateLimiter: 'in-process (no REDIS_URL), limits raised',
       seedSeconds: Math.round(seedSeconds),
+      reusedDatabase: reusedName !== undefined,
     },
     metrics: {
       filteredP50Ms: dockhandFiltered.p50,
@@ -318,7 +397,7 @@ try {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
   // BENCH_KEEP_DATABASE=1 keeps the seeded database for a look at plans afterwards.
-  const keep = process.env['BENCH_KEEP_DATABASE'] === '1';
+  const keep = process.env['BENCH_KEEP_DATABASE'] === '1' || reusedName !== undefined;
   if (keep) console.error(`orders-list: kept database ${database.name}`);
   await database.release({ keep });
 }

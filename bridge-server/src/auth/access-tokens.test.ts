@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ACCESS_TOKEN_TTL_SECONDS } from './access-tokens.ts';
 import {
   apiClient,
   cookieOf,
@@ -194,6 +195,46 @@ describe('#8.3 access tokens outlive what they stand for', () => {
         jwt.setSubject(b.userId).setIssuedAt().setExpirationTime('15m'),
       );
       expect((await api('GET', '/v1/auth/me', { token: crossed })).status).toBe(401);
+    });
+  });
+
+  describe('when a token accepted before comes back later', () => {
+    it('is refused once it has expired, or outlived its lifetime, like a token never seen', async () => {
+      const org = await signedInOrg(server, 'Later');
+      const { sid } = decodeJwt(org.token) as { sid: string };
+      const shortLived = await signWithServerSecret({ org: org.orgId, sid }, (jwt) =>
+        jwt.setSubject(org.userId).setIssuedAt().setExpirationTime('1m'),
+      );
+      expect((await api('GET', '/v1/auth/me', { token: shortLived })).status).toBe(200);
+      expect((await api('GET', '/v1/auth/me', { token: org.token })).status).toBe(200);
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + 61_000);
+        const expired = await api('GET', '/v1/auth/me', { token: shortLived });
+        expect(expired.status).toBe(401);
+        expect(expired.body.error.details.reason).toBe('expired');
+        expect((await api('GET', '/v1/auth/me', { token: org.token })).status).toBe(200);
+
+        vi.setSystemTime(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000);
+        const outlived = await api('GET', '/v1/auth/me', { token: org.token });
+        expect(outlived.status).toBe(401);
+        expect(outlived.body.error.details.reason).toBe('expired');
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+  });
+
+  describe('when one session sends several requests at once', () => {
+    it('answers each, and refuses every one sent after the session ended', async () => {
+      const org = await signedInOrg(server, 'Burst');
+      const burst = await Promise.all(Array.from({ length: 8 }, () => api('GET', '/v1/auth/me', { token: org.token })));
+      expect(burst.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+      expect(new Set(burst.map((answer) => answer.body.data.id))).toEqual(new Set([org.userId]));
+
+      expect((await api('POST', '/v1/auth/logout', { headers: { cookie: cookieOf(org.cookie) } })).status).toBe(204);
+      const after = await Promise.all(Array.from({ length: 8 }, () => api('GET', '/v1/auth/me', { token: org.token })));
+      expect(after.map((answer) => answer.status)).toEqual(Array(8).fill(401));
     });
   });
 

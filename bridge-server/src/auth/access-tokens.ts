@@ -36,6 +36,21 @@ export class InvalidAccessTokenError extends Error {
   }
 }
 
+/**
+ * How many verified tokens AccessTokens remembers. A console sends the same token on every call
+ * for its 15 minutes; verifying its signature again each time was a large share of a list
+ * request's CPU. Beyond this many, the oldest is forgotten (and verified again if it comes back).
+ */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+interface VerifiedToken {
+  claims: AccessClaims;
+  /** The first whole second (Unix time) at which verify would refuse it: exp, or iat + maxTokenAge + 1. */
+  refusedFrom: number;
+}
+
+const nowInSeconds = () => Math.floor(Date.now() / 1000);
+
 interface SessionRow {
   role: Role;
   disabled: boolean;
@@ -50,6 +65,10 @@ interface SessionRow {
  */
 export class AccessTokens {
   private readonly key: Uint8Array;
+  /** Tokens verified before, by their whole text (signature included), oldest first. */
+  private readonly verified = new Map<string, VerifiedToken>();
+  /** Session reads waiting to be sent, by organization, user and session (see sessionNow). */
+  private readonly unsentSessionReads = new Map<string, Promise<SessionRow | undefined>>();
   constructor(
     secret: string,
     private readonly db: Database,
@@ -69,8 +88,17 @@ export class AccessTokens {
     return { token, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
   }
 
-  /** Checks signature, issuer, audience and lifetime; `exp`, `iat` and `sid` are required. */
+  /**
+   * Checks signature, issuer, audience and lifetime; `exp`, `iat` and `sid` are required. A token
+   * verified before is not verified again while it lives: the same text under the same key verifies
+   * the same way, and only its lifetime, checked here against the clock, changes its answer.
+   */
   async verify(token: string): Promise<AccessClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (nowInSeconds() < known.refusedFrom) return known.claims;
+      this.verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
@@ -80,24 +108,51 @@ export class AccessTokens {
         maxTokenAge: ACCESS_TOKEN_TTL_SECONDS,
       });
       const claims = claimsSchema.parse(payload);
-      return { sub: claims.sub, org: claims.org, sid: claims.sid };
+      const verified = { sub: claims.sub, org: claims.org, sid: claims.sid };
+      this.remember(token, { claims: verified, refusedFrom: Math.min(claims.exp, claims.iat + ACCESS_TOKEN_TTL_SECONDS + 1) });
+      return verified;
     } catch (error) {
       throw new InvalidAccessTokenError(error instanceof errors.JWTExpired ? 'expired' : 'invalid');
     }
   }
 
+  /**
+   * The session and membership behind claims, read after this call: requests for the same session
+   * that arrive in the same turn of the event loop (a console loading a page fires several) share
+   * one read, sent once they have all arrived, so each still sees the database as it is after it
+   * came in. A read already sent is never shared: it may predate a logout or a disabling.
+   */
+  private sessionNow(claims: AccessClaims): Promise<SessionRow | undefined> {
+    const key = `${claims.org}/${claims.sub}/${claims.sid}`;
+    let read = this.unsentSessionReads.get(key);
+    if (!read) {
+      read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        this.unsentSessionReads.delete(key);
+        const [session] = await readWithPrincipal<SessionRow>(
+          this.db,
+          systemPrincipal(claims.org, 'authenticate'),
+          statement`
+            select u.role, u.disabled_at is not null as disabled, f.revoked_at is not null as revoked,
+                   array(select s.store_id::text from user_stores s where s.user_id = u.id order by s.store_id) as store_ids
+            from refresh_token_families f join users u on u.org_id = f.org_id and u.id = f.user_id
+            where f.id = ${claims.sid} and f.user_id = ${claims.sub}`,
+        );
+        return session;
+      });
+      this.unsentSessionReads.set(key, read);
+    }
+    return read;
+  }
+
+  private remember(token: string, verified: VerifiedToken): void {
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, verified);
+  }
+
   /** The principal of a token as of now: one read, in one round trip on a PostgreSQL server. */
   async authenticate(token: string): Promise<Principal> {
     const claims = await this.verify(token);
-    const [session] = await readWithPrincipal<SessionRow>(
-      this.db,
-      systemPrincipal(claims.org, 'authenticate'),
-      statement`
-        select u.role, u.disabled_at is not null as disabled, f.revoked_at is not null as revoked,
-               array(select s.store_id::text from user_stores s where s.user_id = u.id order by s.store_id) as store_ids
-        from refresh_token_families f join users u on u.org_id = f.org_id and u.id = f.user_id
-        where f.id = ${claims.sid} and f.user_id = ${claims.sub}`,
-    );
+    const session = await this.sessionNow(claims);
     if (!session || session.disabled || session.revoked || !ROLES.includes(session.role)) {
       throw new InvalidAccessTokenError('revoked');
     }

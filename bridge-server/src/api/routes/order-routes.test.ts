@@ -174,6 +174,35 @@ describe.each<Backend>(['postgres', 'pglite'])('GET /v1/orders on %s', (backend)
     expect(skus.data.every((row) => /^#50(0|1)\d$/.test(row['number']))).toBe(true);
   });
 
+  it('pages a search through every sort, both directions, with no duplicate and no gap, filters applied', async () => {
+    const rows = await owner()<{ id: string; number: string; store_id: string }[]>`
+      select id::text as id, number, store_id::text as store_id from orders where org_id = ${seeded.orgId}`;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    // "tester" is every live order's customer but Grace Hopper's.
+    const testers = new Set(
+      seeded.specs.filter((spec) => spec.lastName === 'Tester' && spec.id !== 5005).map((spec) => `#${spec.id}`),
+    );
+    const isTester = (id: string) => testers.has(byId.get(id)!.number);
+    for (const [sort, column] of [
+      ['placed', 'placed_at'],
+      ['updated', 'platform_updated_at'],
+      ['total', 'total'],
+    ] as const) {
+      for (const descending of [false, true]) {
+        const ids = await all(`?q=tester&sort=${descending ? '-' : ''}${sort}&limit=3`);
+        expect(ids, `${descending ? '-' : ''}${sort}`).toEqual((await expectedOrder(column, descending)).filter(isTester));
+      }
+    }
+    const inSecondStore = await all(`?q=tester&store=${seeded.storeB}&status=open&sort=-placed&limit=2`);
+    const cancelled = new Set(seeded.specs.filter((spec) => spec.cancelled).map((spec) => `#${spec.id}`));
+    expect(inSecondStore).toEqual(
+      (await expectedOrder('placed_at', true)).filter(
+        (id) => isTester(id) && byId.get(id)!.store_id === seeded.storeB && !cancelled.has(byId.get(id)!.number),
+      ),
+    );
+    expect(inSecondStore.length).toBeGreaterThan(2);
+  });
+
   it('hides deleted orders unless asked, and shows when they went', async () => {
     expect((await all('')).includes(seeded.deletedId)).toBe(false);
     const withDeleted = await all('?includeDeleted=true&limit=7');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { readWithPrincipal, type Principal, type TenantSql } from '../../db/principal.ts';
 import { pageQuery } from '../../api/pagination.ts';
-import { statement } from '../../db/statement.ts';
+import { statement, type Statement } from '../../db/statement.ts';
 import { parsePlatformJson } from '../../platforms/model.ts';
 import {
   booleanParam,
@@ -16,6 +16,8 @@ import {
   resolveSort,
   sortKeyColumn,
   sortParam,
+  type Keyset,
+  type ListSort,
   type SortColumn,
 } from '../list-query.ts';
 import { fulfillmentView, listOrderFulfillments } from './fulfillments.ts';
@@ -131,10 +133,9 @@ function toSummary(row: OrderRow): OrderSummary {
 }
 
 /**
- * The conditions of the filters, on `orders o`. Row-level security adds the organization and store
- * scope. `q` goes through dockhand.search_order_ids (migration 0010) so the trigram index is used.
- * A tag filter rides the sort's index (array containment is not leakproof, so under row-level
- * security no index on tags could drive it).
+ * The conditions of the filters but `q`, on `orders o`. Row-level security adds the organization
+ * and store scope. A tag filter rides the sort's index (array containment is not leakproof, so
+ * under row-level security no index on tags could drive it).
  */
 function filterConditions(filters: OrderFilters) {
   return statement`${filters.includeDeleted ? statement`` : statement` and o.deleted_at is null`}${inList(
@@ -146,9 +147,42 @@ function filterConditions(filters: OrderFilters) {
     filters.fulfillmentStatus,
   )}${filters.placedFrom ? statement` and o.placed_at >= ${filters.placedFrom}::timestamptz` : statement``}${
     filters.placedTo ? statement` and o.placed_at < ${filters.placedTo}::timestamptz` : statement``
-  }${
-    filters.tag?.length ? statement` and o.tags @> ${filters.tag.map((tag) => tag.toLowerCase())}::text[]` : statement``
-  }${filters.q ? statement` and o.id = any(array(select dockhand.search_order_ids(${containsPattern(filters.q)})))` : statement``}`;
+  }${filters.tag?.length ? statement` and o.tags @> ${filters.tag.map((tag) => tag.toLowerCase())}::text[]` : statement``}`;
+}
+
+/** The sort keys as dockhand.search_order_keys (migration 0015) answers them, on `s`. */
+const SEARCH_SORT_COLUMNS: Record<(typeof ORDER_SORTS)[number], SortColumn> = {
+  placed: { sql: 's.placed_at', kind: 'instant' },
+  updated: { sql: 's.platform_updated_at', kind: 'instant' },
+  total: { sql: 's.total', kind: 'decimal' },
+};
+
+/** Where a page is cut from: the rows (as `o`), the condition that starts after the cursor, and the order. */
+interface PageCut {
+  from: Statement;
+  after: Statement;
+  order: Statement;
+}
+
+function tableCut(sort: ListSort, after: Keyset | undefined): PageCut {
+  return { from: statement`orders o`, after: keysetCondition(sort, 'o.id', after), order: orderByClause(sort, 'o.id') };
+}
+
+/**
+ * `q` runs in dockhand.search_order_keys (migration 0015): under row-level security a LIKE (not
+ * leakproof) could not drive the trigram index. It answers the matches' ids and sort keys, which
+ * are sorted and cut at the cursor there; orders is joined to them in that order (under row-level
+ * security, with the other filters) until the page is full, so only about a page of orders is read.
+ */
+function searchCut(q: string, sortName: string, after: Keyset | undefined): PageCut {
+  const sort = resolveSort(sortName, SEARCH_SORT_COLUMNS);
+  const order = orderByClause(sort, 's.id');
+  const matches = statement`
+          select s.id, s.placed_at, s.platform_updated_at, s.total
+          from dockhand.search_order_keys(${containsPattern(q)}) s
+          where true${keysetCondition(sort, 's.id', after)}
+          ${order}`;
+  return { from: statement`(${matches}) s join orders o on o.id = s.id`, after: statement``, order };
 }
 
 /**
@@ -158,6 +192,7 @@ function filterConditions(filters: OrderFilters) {
 export async function listOrders(db: Database, principal: Principal, query: OrderListQuery) {
   const sort = resolveSort(query.sort, SORT_COLUMNS);
   const after = decodeKeyset(query.cursor, sort);
+  const cut = query.q ? searchCut(query.q, query.sort, after) : tableCut(sort, after);
   const order = orderByClause(sort, 'o.id');
   const rows = await readWithPrincipal<OrderRow & { sort_key: string }>(
     db,
@@ -171,9 +206,9 @@ export async function listOrders(db: Database, principal: Principal, query: Orde
         select o.id, o.org_id, o.store_id, o.platform_id, o.number, o.email, o.status, o.financial_status,
                o.fulfillment_status, o.currency, o.total, o.tags, o.placed_at, o.platform_updated_at,
                o.updated_at, o.deleted_at, o.customer_id, o.raw, ${sortKeyColumn(sort)}
-        from orders o
-        where true${filterConditions(query)}${keysetCondition(sort, 'o.id', after)}
-        ${order}
+        from ${cut.from}
+        where true${filterConditions(query)}${cut.after}
+        ${cut.order}
         limit ${query.limit + 1}
       ) o
       left join customers c on c.org_id = o.org_id and c.id = o.customer_id
