@@ -27,7 +27,14 @@ const readSecrets = async (dataDir: string) =>
 function startDemo(
   dataDir: string,
   env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; url: string; password: string; banner: string[]; stderr: () => string }> {
+): Promise<{
+  child: ChildProcess;
+  url: string;
+  password: string;
+  banner: string[];
+  stderr: () => string;
+  warnings: () => string[];
+}> {
   const child = spawn(process.execPath, [bin], {
     env: { ...baseEnv, PORT: '0', DOCKHAND_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,13 +44,24 @@ function startDemo(
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const banner: string[] = [];
+    // The log's warnings and errors (JSON lines on stdout): a shutdown that fails or runs out of
+    // time says so there.
+    const warnings: string[] = [];
     let url: string | undefined;
     lines.on('line', (line) => {
+      if (/^\{.*"level":\s*(40|50|60|"warn"|"error"|"fatal")/.test(line)) warnings.push(line);
       banner.push(line);
       url ??= /^\s+API\s+(http:\/\/\S+)/.exec(line)?.[1];
       const password = /^\s+Sign in\s+POST \S+\s+(\{.*\})$/.exec(line)?.[1];
       if (url && password) {
-        resolve({ child, url, password: (JSON.parse(password) as { password: string }).password, banner, stderr: () => stderr });
+        resolve({
+          child,
+          url,
+          password: (JSON.parse(password) as { password: string }).password,
+          banner,
+          stderr: () => stderr,
+          warnings: () => warnings.slice(-10),
+        });
       }
     });
     child.once('exit', (code) => reject(new Error(`demo exited with ${code} before printing its URL:\n${stderr}`)));
@@ -61,16 +79,21 @@ type RunningDemo = Awaited<ReturnType<typeof startDemo>>;
 
 /**
  * Runs `use` against a started demo, then stops it and answers how it exited (with what it
- * wrote to stderr, so a failed shutdown says why). A failure inside `use` is the one reported.
+ * wrote to stderr and its last logged warnings, so a failed shutdown says why). A failure inside
+ * `use` is the one reported.
  */
-async function thenStop(demo: RunningDemo, use: () => Promise<void>): Promise<{ code: number | null; stderr: string }> {
+async function thenStop(
+  demo: RunningDemo,
+  use: () => Promise<void>,
+): Promise<{ code: number | null; stderr: string; warnings: string[] }> {
   try {
     await use();
   } catch (error) {
     await stop(demo.child);
     throw error;
   }
-  return { code: await stop(demo.child), stderr: demo.stderr() };
+  const code = await stop(demo.child);
+  return { code, stderr: demo.stderr(), warnings: demo.warnings() };
 }
 
 const cleanExit = { code: 0 };

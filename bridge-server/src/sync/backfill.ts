@@ -73,6 +73,16 @@ async function databaseNow(db: Database): Promise<Date> {
 const later = (a: string | null, b: string): string => (a === null || Date.parse(b) > Date.parse(a) ? b : a);
 
 /**
+ * A run stopped between two pages because its process is shutting down: its cursor is saved and
+ * its status stays `running`, so the next start resumes it from the next page.
+ */
+export class SyncInterruptedError extends Error {
+  constructor() {
+    super('The sync stopped between two pages for a shutdown; it resumes from its saved cursor');
+  }
+}
+
+/**
  * Pulls one entity from the store page by page. `backfill` reads everything; `reconcile`
  * reads what changed since the checkpoint (catching what webhooks missed). Each page is
  * applied and its cursor saved in one transaction, so a run killed at any point resumes
@@ -87,6 +97,8 @@ export async function syncEntity(
   options: {
     pageSize?: number;
     onProgress?: (progress: { processed: number; total: number | null }) => void | Promise<void>;
+    /** Aborted: the run stops before its next page (SyncInterruptedError). */
+    signal?: AbortSignal;
   } = {},
 ): Promise<SyncRunResult> {
   const principal = systemPrincipal(target.orgId, `sync:${entity}`);
@@ -115,6 +127,7 @@ export async function syncEntity(
   });
   try {
     for (;;) {
+      if (options.signal?.aborted) throw new SyncInterruptedError();
       const observedAt = await databaseNow(db);
       const page = await connector.fetchPage(entity, {
         since,
@@ -152,6 +165,7 @@ export async function syncEntity(
     });
     return { entity, mode, pages, processed, changed, checkpoint };
   } catch (error) {
+    if (error instanceof SyncInterruptedError) throw error;
     const message = String((error as Error).message).slice(0, 1000);
     await withPrincipal(db, principal, async (tx) => {
       await tx`
@@ -172,7 +186,7 @@ export async function syncStore(
   target: SyncTarget,
   connector: StoreConnector,
   mode: SyncMode,
-  options: { pageSize?: number } = {},
+  options: { pageSize?: number; signal?: AbortSignal } = {},
 ): Promise<SyncRunResult[]> {
   const results: SyncRunResult[] = [];
   for (const entity of SYNC_ORDER) results.push(await syncEntity(db, target, connector, entity, mode, options));

@@ -4,7 +4,7 @@ import type { SyncEntity } from '../platforms/connector.ts';
 import { activeStores } from './active-stores.ts';
 import { applyWebhookEvent } from './apply-webhook.ts';
 import { DEFAULT_DELETIONS_EVERY_MS, runDeletionJob, type DeletionJob } from './deletion-reconcile.ts';
-import { SYNC_ORDER, type SyncMode } from './backfill.ts';
+import { SYNC_ORDER, SyncInterruptedError, type SyncMode } from './backfill.ts';
 import { runPushAttempt, runSyncJob } from './sync-jobs.ts';
 import { DEFAULT_PUSH_RETRY, duePushes, markPushDue, nextPushAttemptAt, type PushRetryPolicy } from './push-inventory.ts';
 import type { ApplyJob, PushJob, SyncJob, SyncRunner, SyncWorkerDeps } from './sync-runner.ts';
@@ -26,6 +26,8 @@ export class EmbeddedSyncRunner implements SyncRunner {
   private pushesScheduled = false;
   private wakeUps = new Set<NodeJS.Timeout>();
   private closed = false;
+  /** Aborted by close(): a running sync stops before its next page instead of holding the shutdown. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly db: Database,
@@ -118,6 +120,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping.abort();
     for (const timer of this.timers) clearInterval(timer);
     for (const wakeUp of this.wakeUps) clearTimeout(wakeUp);
     let timer: NodeJS.Timeout | undefined;
@@ -208,7 +211,11 @@ export class EmbeddedSyncRunner implements SyncRunner {
   private async runSync(job: SyncJob): Promise<void> {
     if (!this.deps) return;
     const { logger } = this.deps;
-    await runSyncJob(this.db, this.deps.connectors, job).catch((error: unknown) => {
+    await runSyncJob(this.db, this.deps.connectors, job, undefined, this.stopping.signal).catch((error: unknown) => {
+      if (error instanceof SyncInterruptedError) {
+        logger.info({ storeId: job.storeId, entity: job.entity ?? 'all', mode: job.mode }, 'sync paused for the shutdown');
+        return;
+      }
       // Recorded as the entity's `failed` status and last error; the next reconcile tries again.
       logger.warn({ err: error, storeId: job.storeId, entity: job.entity ?? 'all', mode: job.mode }, 'sync failed');
     });

@@ -14,6 +14,8 @@ export async function runSyncJob(
   connectors: ConnectorDeps,
   job: SyncJob,
   onProgress?: (progress: { processed: number; total: number | null }) => void | Promise<void>,
+  /** Aborted when the process stops: the run ends before its next page (SyncInterruptedError). */
+  signal?: AbortSignal,
 ): Promise<SyncRunResult[]> {
   const target = { orgId: job.orgId, storeId: job.storeId };
   let connector: StoreConnector;
@@ -24,9 +26,10 @@ export async function runSyncJob(
     await recordSyncFailure(db, job, error).catch(() => {});
     throw error;
   }
+  const options = { ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) };
   return job.entity
-    ? [await syncEntity(db, target, connector, job.entity, job.mode, onProgress ? { onProgress } : {})]
-    : syncStore(db, target, connector, job.mode);
+    ? [await syncEntity(db, target, connector, job.entity, job.mode, options)]
+    : syncStore(db, target, connector, job.mode, options);
 }
 
 /** Runs one push job: finds the request's store, opens its connector, pushes. */

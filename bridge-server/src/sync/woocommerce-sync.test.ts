@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startWooCommerceEmulator, type WooCommerceEmulator } from '@dockhand/emulators';
 import { Redis } from 'ioredis';
@@ -9,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { signBase64Hmac } from '../ingest/webhook-signature.ts';
 import { startSyncWorkers } from '../runtime.ts';
 import { apiClient, signedInOrg, testSecrets, startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { startSiteGate } from '../../test/support/site-gate.ts';
 import { connectWooSite, databaseOrderChecksum, emulatorOrderChecksum } from '../../test/support/woo-fixture.ts';
 import { openConnector } from '../platforms/registry.ts';
 import { createQueueBackend } from './queue-backend.ts';
@@ -158,59 +157,6 @@ describe('backfilling a WooCommerce store of 10,000 orders', () => {
     },
   );
 });
-
-/**
- * An HTTP relay in front of one emulated site that can hold one request unanswered, so a test knows
- * exactly where the worker is when it kills it: waiting for that request, not racing through pages.
- * The Host header is relayed as sent, so the site's OAuth 1.0a check sees the URL the client signed.
- */
-interface SiteGate {
-  /** The site's base URL through the relay. */
-  baseUrl: string;
-  /** Holds the `nth` (1-based) orders list request; resolves once it has arrived. */
-  holdOrdersList(nth: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startSiteGate(site: { baseUrl: string }): Promise<SiteGate> {
-  const target = new URL(site.baseUrl);
-  let ordersLists = 0;
-  let holdAt = Number.POSITIVE_INFINITY;
-  let held: () => void = () => {};
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://relay');
-    if (req.method === 'GET' && url.pathname === `${target.pathname}/wp-json/wc/v3/orders`) {
-      ordersLists++;
-      if (ordersLists === holdAt) {
-        held();
-        return; // never answered: the worker waits here until it is killed
-      }
-    }
-    const upstream = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}${target.pathname}`,
-    holdOrdersList(nth) {
-      holdAt = nth;
-      return new Promise((resolve) => (held = resolve));
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('when the worker is killed with SIGKILL in the middle of a backfill', () => {
   it('a restarted worker completes it with no duplicates', { timeout: 300_000 }, async () => {
