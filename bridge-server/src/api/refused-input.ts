@@ -12,6 +12,7 @@ const INVALID_TEXT_STATES = new Set([
   '22003', // numeric_value_out_of_range
   '22007', // invalid_datetime_format
   '22008', // datetime_field_overflow
+  '22009', // invalid_time_zone_displacement_value: an ISO offset past ±15:59 ("…-23:59")
   '22021', // character_not_in_repertoire: a NUL byte in text
   '22P02', // invalid_text_representation: not a uuid, not an integer
   '22P05', // untranslatable_character: \u0000 in jsonb
