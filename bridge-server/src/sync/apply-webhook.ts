@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { systemPrincipal, withPrincipal } from '../db/principal.ts';
+import { systemPrincipal, withPrincipal, type Principal, type TenantSql } from '../db/principal.ts';
 import type { Platform } from '../domain/stores/store-service.ts';
 import { parsePlatformJson, UnsupportedPayloadError } from '../platforms/model.ts';
 import { webhooksOf } from '../platforms/registry.ts';
@@ -29,6 +29,142 @@ interface EventRow {
   platform_shop_id: string | null;
 }
 
+interface LockedOutcome {
+  outcome: ApplyOutcome;
+  status: 'applied' | 'ignored';
+  lastError: string | null;
+}
+
+/** The topic's effects for an inbox row locked in `tx`; the caller marks the row with `status`. */
+async function applyLocked(tx: TenantSql, event: EventRow, principal: Principal): Promise<LockedOutcome> {
+  const payload = parsePlatformJson(event.body);
+  const platform = webhooksOf(event.platform);
+  const topic = Object.hasOwn(platform.topics, event.topic) ? platform.topics[event.topic] : undefined;
+  // A store that is not connected receives no webhooks (a delivery stored just before a
+  // disconnect is dropped here); compliance requests concern its data whatever its status.
+  const connected = event.store_status === 'active' || !!topic?.evenWhenDisconnected;
+  if (connected) {
+    platform.checkOwnership(event.topic, payload, {
+      status: event.store_status,
+      shopDomain: event.shop_domain,
+      platformShopId: event.platform_shop_id,
+    });
+  }
+  const handler = connected ? topic?.action : undefined;
+  const changed = handler
+    ? await handler(tx, { orgId: event.org_id, storeId: event.store_id }, payload, event, principal)
+    : false;
+  const lastError = connected ? null : `the store is ${event.store_status}`;
+  if (!handler) return { outcome: 'ignored', status: 'ignored', lastError };
+  return { outcome: changed ? 'applied' : 'unchanged', status: 'applied', lastError };
+}
+
+/**
+ * Splits rows (in the order they must take effect) into runs of one topic, and each run into
+ * lanes by the resource's id. Lanes of a run are applied at once on the transaction's connection,
+ * so their statements share round trips (the driver pipelines them); a lane keeps its rows in
+ * order, so two changes of one resource stay in order. A run of one topic touches resources of
+ * one kind, which do not refer to each other; a change of topic waits for everything before it
+ * (an order that refers to a customer created just before, stock of a product just created).
+ */
+function concurrentRuns(events: readonly EventRow[]): EventRow[][][] {
+  const runs: EventRow[][][] = [];
+  let lanes = new Map<string, EventRow[]>();
+  let topic: string | undefined;
+  for (const event of events) {
+    const key = `${event.platform}:${event.topic}`;
+    if (key !== topic) {
+      if (lanes.size > 0) runs.push([...lanes.values()]);
+      lanes = new Map();
+      topic = key;
+    }
+    const lane = `${event.store_id}:${resourceIdOf(event.body)}`;
+    const rows = lanes.get(lane);
+    if (rows) rows.push(event);
+    else lanes.set(lane, [event]);
+  }
+  if (lanes.size > 0) runs.push([...lanes.values()]);
+  return runs;
+}
+
+/** The top-level `id` of a delivery's JSON as text (exact above 2^53); '' when it has none, so those share one lane. */
+function resourceIdOf(body: string): string {
+  try {
+    const payload = parsePlatformJson(body) as { id?: unknown } | null;
+    const id = payload && typeof payload === 'object' ? payload.id : undefined;
+    return typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint' ? String(id) : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Applies several inbox rows of one organization in one transaction (group commit): one lock
+ * statement, one status update, one commit for the lot, so a backlog costs a few round trips per
+ * row instead of a transaction each. Rows are applied in the order they were received (then in
+ * the order given), so two changes of one order keep their order; each row is marked in the
+ * transaction that holds its effects. If any row fails, the whole transaction is rolled back and
+ * every row is applied again on its own by {@link applyWebhookEvent}: the others apply, the
+ * failing one records its error and backoff and rejects. Settles one result per job, in order.
+ */
+export async function applyWebhookEvents(
+  db: Database,
+  orgId: string,
+  eventIds: readonly string[],
+): Promise<Array<PromiseSettledResult<ApplyOutcome>>> {
+  if (eventIds.length === 0) return [];
+  if (eventIds.length === 1) return Promise.allSettled([applyWebhookEvent(db, { orgId, eventId: eventIds[0]! })]);
+  const principal = systemPrincipal(orgId, 'apply');
+  let outcomes: Map<string, ApplyOutcome>;
+  try {
+    outcomes = await withPrincipal(db, principal, async (tx) => {
+      const events = await tx<EventRow[]>`
+        select e.id, e.org_id, e.store_id, e.platform, e.topic, e.body, e.status,
+               s.status as store_status, s.shop_domain, s.platform_shop_id
+        from webhook_events e join stores s on s.org_id = e.org_id and s.id = e.store_id
+        where e.id = any(${eventIds as string[]}::uuid[])
+        order by e.received_at, array_position(${eventIds as string[]}::uuid[], e.id)
+        for update of e`;
+      const done = new Map<string, ApplyOutcome>();
+      const marked = new Map<string, { status: string; lastError: string | null }>();
+      for (const run of concurrentRuns(events.filter((event) => event.status === 'received'))) {
+        const settled = await Promise.allSettled(
+          run.map(async (lane) => {
+            for (const event of lane) {
+              const { outcome, status, lastError } = await applyLocked(tx, event, principal);
+              done.set(event.id, outcome);
+              marked.set(event.id, { status, lastError });
+            }
+          }),
+        );
+        const failed = settled.find((result) => result.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
+      for (const event of events) if (!done.has(event.id)) done.set(event.id, 'already_done');
+      const marks = events.flatMap((event) => {
+        const mark = marked.get(event.id);
+        return mark ? [{ id: event.id, ...mark }] : [];
+      });
+      if (marks.length > 0) {
+        await tx`
+          update webhook_events e set status = m.status, applied_at = now(), attempts = e.attempts + 1, last_error = m.last_error
+          from unnest(${marks.map((mark) => mark.id)}::uuid[], ${marks.map((mark) => mark.status)}::text[],
+                      ${marks.map((mark) => mark.lastError) as string[]}::text[]) as m(id, status, last_error)
+          where e.id = m.id`;
+      }
+      return done;
+    });
+  } catch {
+    // Which row failed, and why, is recorded by applying each on its own; the rollback undid the rest.
+    const settled: Array<PromiseSettledResult<ApplyOutcome>> = [];
+    for (const eventId of eventIds) {
+      settled.push(...(await Promise.allSettled([applyWebhookEvent(db, { orgId, eventId })])));
+    }
+    return settled;
+  }
+  return eventIds.map((id) => ({ status: 'fulfilled', value: outcomes.get(id) ?? 'missing' }));
+}
+
 /**
  * Applies one inbox row. Idempotent: a row already applied is left alone, so a job that runs
  * twice (a retry, the sweeper, a duplicate enqueue) changes nothing the second time.
@@ -44,30 +180,11 @@ export async function applyWebhookEvent(db: Database, job: { orgId: string; even
         where e.id = ${job.eventId} for update of e`;
       if (!event) return 'missing';
       if (event.status !== 'received') return 'already_done';
-      const payload = parsePlatformJson(event.body);
-      const platform = webhooksOf(event.platform);
-      const topic = Object.hasOwn(platform.topics, event.topic) ? platform.topics[event.topic] : undefined;
-      // A store that is not connected receives no webhooks (a delivery stored just before a
-      // disconnect is dropped here); compliance requests concern its data whatever its status.
-      const connected = event.store_status === 'active' || !!topic?.evenWhenDisconnected;
-      if (connected) {
-        platform.checkOwnership(event.topic, payload, {
-          status: event.store_status,
-          shopDomain: event.shop_domain,
-          platformShopId: event.platform_shop_id,
-        });
-      }
-      const handler = connected ? topic?.action : undefined;
-      const changed = handler
-        ? await handler(tx, { orgId: event.org_id, storeId: event.store_id }, payload, event, principal)
-        : false;
-      const status = handler ? 'applied' : 'ignored';
+      const { outcome, status, lastError } = await applyLocked(tx, event, principal);
       await tx`
-        update webhook_events set status = ${status}, applied_at = now(), attempts = attempts + 1,
-          last_error = ${connected ? null : `the store is ${event.store_status}`}
+        update webhook_events set status = ${status}, applied_at = now(), attempts = attempts + 1, last_error = ${lastError}
         where id = ${event.id}`;
-      if (!handler) return 'ignored';
-      return changed ? 'applied' : 'unchanged';
+      return outcome;
     });
   } catch (error) {
     if (error instanceof ForeignPayloadError) {

@@ -2,7 +2,7 @@ import type { Database } from '../db/database.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import type { SyncEntity } from '../platforms/connector.ts';
 import { activeStores } from './active-stores.ts';
-import { applyWebhookEvent } from './apply-webhook.ts';
+import { applyWebhookEvents } from './apply-webhook.ts';
 import { DEFAULT_DELETIONS_EVERY_MS, runDeletionJob, type DeletionJob } from './deletion-reconcile.ts';
 import { SYNC_ORDER, SyncInterruptedError, type SyncMode } from './backfill.ts';
 import { runPushAttempt, runSyncJob } from './sync-jobs.ts';
@@ -187,9 +187,15 @@ export class EmbeddedSyncRunner implements SyncRunner {
       const due = await this.db.app<{ org_id: string; id: string }[]>`
         select org_id, id from dockhand.unapplied_webhook_events(interval '0 seconds', 200)`;
       if (due.length === 0 || this.closed) return;
-      for (const row of due) {
-        await applyWebhookEvent(this.db, { orgId: row.org_id, eventId: row.id }).catch((error: unknown) => {
-          this.deps?.logger.debug({ err: error, eventId: row.id }, 'apply failed; backing off');
+      // One transaction per organization's rows (group commit); a failing row gets its backoff alone.
+      const byOrg = new Map<string, string[]>();
+      for (const row of due) byOrg.set(row.org_id, [...(byOrg.get(row.org_id) ?? []), row.id]);
+      for (const [orgId, ids] of byOrg) {
+        const results = await applyWebhookEvents(this.db, orgId, ids);
+        results.forEach((result, index) => {
+          if (result.status === 'rejected') {
+            this.deps?.logger.debug({ err: result.reason, eventId: ids[index] }, 'apply failed; backing off');
+          }
         });
       }
     }

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PlatformAuthError } from '../platforms/connector.ts';
 import { UnsupportedPayloadError } from '../platforms/model.ts';
-import { applyWebhookEvent } from './apply-webhook.ts';
+import { ApplyBatcher } from './apply-batcher.ts';
 import { DEFAULT_DELETIONS_EVERY_MS, DELETABLE_ENTITIES, runDeletionJob, type DeletionJob } from './deletion-reconcile.ts';
 import { SYNC_ORDER } from './backfill.ts';
 import { sweepInbox } from './inbox-sweeper.ts';
@@ -23,6 +23,9 @@ export const QUEUE_NAMES = {
 const MAINTENANCE_SCHEDULER = 'maintenance';
 
 export const DEFAULT_ENQUEUE_TIMEOUT_MS = 3_000;
+
+/** Apply jobs one worker holds at once; they are applied in batches, so this bounds a batch's size. */
+const APPLY_CONCURRENCY = 100;
 
 /** Errors that retrying cannot fix: the job fails at once instead of backing off eight times. */
 function unrecoverable(error: unknown): unknown {
@@ -103,16 +106,19 @@ export class QueueSyncRunner implements SyncRunner {
 
   async startWorkers(deps: SyncWorkerDeps): Promise<void> {
     const { db, logger } = deps;
+    // Many jobs taken at once, applied in a few group-committed transactions (apply-batcher.ts):
+    // the concurrency is how many rows one batch can gather, not how many transactions run.
+    const batcher = new ApplyBatcher(db);
     this.backend.worker<ApplyJob>(
       QUEUE_NAMES.apply,
       async (job) => {
         try {
-          return await applyWebhookEvent(db, job.data);
+          return await batcher.apply(job.data);
         } catch (error) {
           throw unrecoverable(error);
         }
       },
-      { ...this.workerOptions, concurrency: 8 },
+      { ...this.workerOptions, concurrency: APPLY_CONCURRENCY },
     );
     this.backend.worker<SyncJob>(
       QUEUE_NAMES.sync,
