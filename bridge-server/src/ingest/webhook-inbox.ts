@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { OrgBatcher } from '../db/org-batcher.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 
 export interface InboundWebhook {
@@ -27,62 +28,23 @@ export interface StoredWebhook {
  * platform event twice is a no-op that answers the first row's id.
  */
 export class WebhookInbox {
-  private pending: Array<{ event: InboundWebhook; resolve: (stored: StoredWebhook) => void; reject: (error: unknown) => void }> =
-    [];
-  private scheduled = false;
-  private inFlight = 0;
+  private readonly batcher: OrgBatcher<InboundWebhook, StoredWebhook>;
 
   /**
    * @param maxInFlight batches being written at once; while they are, new deliveries gather
    *   into the next batch, so batches grow with the load and stay small when it is light.
    */
-  constructor(
-    private readonly db: Database,
-    private readonly maxBatch = 500,
-    private readonly maxInFlight = 2,
-  ) {}
+  constructor(db: Database, maxBatch = 500, maxInFlight = 2) {
+    this.batcher = new OrgBatcher(
+      async (orgId, events) =>
+        (await insertBatch(db, orgId, events)).map((stored) => ({ status: 'fulfilled', value: stored }) as const),
+      maxBatch,
+      maxInFlight,
+    );
+  }
 
   store(event: InboundWebhook): Promise<StoredWebhook> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ event, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.pending.length === 0 || this.inFlight >= this.maxInFlight) return;
-    this.scheduled = true;
-    // Whatever arrives in this turn of the event loop joins the batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.flush();
-    });
-  }
-
-  private flush(): void {
-    const batch = this.pending.splice(0, this.maxBatch);
-    if (batch.length === 0) return;
-    this.inFlight++;
-    const byOrg = new Map<string, typeof batch>();
-    for (const entry of batch) {
-      const group = byOrg.get(entry.event.orgId);
-      if (group) group.push(entry);
-      else byOrg.set(entry.event.orgId, [entry]);
-    }
-    const writes = [...byOrg].map(([orgId, group]) =>
-      insertBatch(
-        this.db,
-        orgId,
-        group.map((entry) => entry.event),
-      ).then(
-        (stored) => group.forEach((entry, index) => entry.resolve(stored[index]!)),
-        (error: unknown) => group.forEach((entry) => entry.reject(error)),
-      ),
-    );
-    void Promise.all(writes).then(() => {
-      this.inFlight--;
-      this.schedule();
-    });
+    return this.batcher.add(event.orgId, event);
   }
 }
 
