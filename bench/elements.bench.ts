@@ -29,22 +29,14 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { build, type Manifest } from 'vite';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../elements/test/support/chromium.ts';
 import { report } from './lib/report.ts';
 import { ROW_COUNT, SCROLL_FRAMES, SCROLL_STEP_PX, type BenchRun } from './elements/shared.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
-const executablePath = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
+const executablePath = CHROMIUM_PATH;
 const VIEWPORT = { width: 1280, height: 900 };
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-dev-shm-usage',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  `--window-size=${VIEWPORT.width},${VIEWPORT.height}`,
-];
+const CHROMIUM_ARGS = [...CHROMIUM_FLAGS, `--window-size=${VIEWPORT.width},${VIEWPORT.height}`];
 const GOALS = { firstRowsMs: 50, scrollP95Ms: 20, dockhandJsKb: 60, orderTableKb: 25 };
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -166,7 +158,7 @@ try {
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS, defaultViewport: VIEWPORT });
+  browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, defaultViewport: VIEWPORT });
   const chromium = await browser.version();
 
   const runs = Object.fromEntries(PAGES.map(({ id }) => [id, [] as BenchRun[]])) as Record<PageId, BenchRun[]>;
@@ -217,7 +209,7 @@ try {
       viewport: VIEWPORT,
       chromium,
       // What Chromium was started with: these flags, puppeteer's defaults and the new headless mode.
-      chromiumArgs: (browser.process()?.spawnargs.slice(1) ?? CHROMIUM_FLAGS).filter(
+      chromiumArgs: (browser.process()?.spawnargs.slice(1) ?? CHROMIUM_ARGS).filter(
         (arg) => !/^--(user-data-dir|remote-debugging-port)=/.test(arg) && arg !== 'about:blank',
       ),
       scroll: `${SCROLL_FRAMES} frames × ${SCROLL_STEP_PX} px`,

@@ -3,6 +3,7 @@
 // TypeScript sources load as they are: `npm run test:elements`.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './test/support/chromium.ts';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const executablePath = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
 
 /** @type {import('./test/support/bridge-fixture.ts').BridgeFixture | undefined} */
 let bridge;
@@ -181,18 +181,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath,
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-dev-shm-usage',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-          '--disable-sync',
-        ],
+        args: ['--headless=new', ...CHROMIUM_FLAGS],
       },
     }),
   ],

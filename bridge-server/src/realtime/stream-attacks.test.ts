@@ -76,15 +76,7 @@ describe('stream attacks: rights that change mid-stream', () => {
       });
       expect(moved.status).toBe(200);
       // Three heartbeats: a re-check has run with the new stores.
-      const comments = client.comments;
-      await new Promise<void>((resolve) => {
-        const poll = setInterval(() => {
-          if (client.comments >= comments + 3) {
-            clearInterval(poll);
-            resolve();
-          }
-        }, 10);
-      });
+      await client.heartbeats(3);
       const formerStore = await emit(storeA);
       const newStore = await emit(storeB);
       await client.next((message) => message.id === newStore);
@@ -108,15 +100,7 @@ describe('stream attacks: rights that change mid-stream', () => {
         body: { role: 'merchant', storeIds: [storeA] },
       });
       expect(demoted.status).toBe(200);
-      const comments = client.comments;
-      await new Promise<void>((resolve) => {
-        const poll = setInterval(() => {
-          if (client.comments >= comments + 3) {
-            clearInterval(poll);
-            resolve();
-          }
-        }, 10);
-      });
+      await client.heartbeats(3);
       const hidden = [await emit(storeB), await emit(null)];
       const visible = await emit(storeA);
       await client.next((message) => message.id === visible);

@@ -26,6 +26,7 @@ export class SseClient {
   /** Resolves when the server ends the stream (or the client aborts it). */
   readonly ended: Promise<void>;
   private readonly waiters = new Set<Waiter>();
+  private readonly commentWaiters = new Set<{ at: number; resolve: () => void }>();
   private seen = 0;
 
   private constructor(
@@ -72,6 +73,12 @@ export class SseClient {
     });
   }
 
+  /** Resolves once `count` more heartbeat comments have come (each follows a token re-check). */
+  heartbeats(count: number): Promise<void> {
+    const at = this.comments + count;
+    return new Promise((resolve) => this.commentWaiters.add({ at, resolve }));
+  }
+
   /** The event messages (not ready/reset/error) received so far. */
   events(): SseMessage[] {
     return this.messages.filter((message) => !['ready', 'reset', 'error'].includes(message.event));
@@ -108,6 +115,12 @@ export class SseClient {
     for (const line of block.split('\n')) {
       if (line.startsWith(':')) {
         this.comments++;
+        for (const waiter of [...this.commentWaiters]) {
+          if (this.comments >= waiter.at) {
+            this.commentWaiters.delete(waiter);
+            waiter.resolve();
+          }
+        }
         continue;
       }
       const colon = line.indexOf(':');
