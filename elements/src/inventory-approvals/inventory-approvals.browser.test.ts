@@ -261,9 +261,11 @@ describe('<dh-inventory-approvals>', () => {
         made.map((answer) => callApi(fixture, 'POST', `/v1/inventory/requests/${answer.body.data.id}/approve`, {})),
       );
       const ids = made.map((answer) => answer.body.data.id);
+      // The pushes share the embedded runner's one task chain with every other test file's stores
+      // (their reconciles and webhooks): on a busy machine they can wait their turn for a while.
       await until(
         () => ids.every((id) => ['Applied', 'Conflict'].includes(statusOf(panel, id) ?? '')),
-        20_000,
+        60_000,
         'every push to end',
       );
       const conflicted = ids.find((id) => statusOf(panel, id) === 'Conflict');
@@ -281,7 +283,7 @@ describe('<dh-inventory-approvals>', () => {
       item(panel, conflicted!)!.querySelector<HTMLButtonElement>('[data-action=approve]')!.click();
       await panel.updateComplete;
       root(panel).querySelector<HTMLFormElement>('[part=decision]')!.requestSubmit();
-      await until(() => statusOf(panel, conflicted!) === 'Applied', 20_000, 'the fresh approval to be applied');
+      await until(() => statusOf(panel, conflicted!) === 'Applied', 60_000, 'the fresh approval to be applied');
     });
 
     it('has no axe violations in either mode', async () => {
