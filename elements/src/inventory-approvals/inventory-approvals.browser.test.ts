@@ -265,7 +265,7 @@ describe('<dh-inventory-approvals>', () => {
       // (their reconciles and webhooks): on a busy machine they can wait their turn for a while.
       await until(
         () => ids.every((id) => ['Applied', 'Conflict'].includes(statusOf(panel, id) ?? '')),
-        60_000,
+        40_000,
         'every push to end',
       );
       const conflicted = ids.find((id) => statusOf(panel, id) === 'Conflict');
@@ -283,7 +283,7 @@ describe('<dh-inventory-approvals>', () => {
       item(panel, conflicted!)!.querySelector<HTMLButtonElement>('[data-action=approve]')!.click();
       await panel.updateComplete;
       root(panel).querySelector<HTMLFormElement>('[part=decision]')!.requestSubmit();
-      await until(() => statusOf(panel, conflicted!) === 'Applied', 60_000, 'the fresh approval to be applied');
+      await until(() => statusOf(panel, conflicted!) === 'Applied', 15_000, 'the fresh approval to be applied');
     });
 
     it('has no axe violations in either mode', async () => {
