@@ -30,6 +30,17 @@ function submit(form: DhSignIn): void {
   form.shadowRoot!.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
 }
 
+/** Signs in as a person of several organizations and waits for the choice between them. */
+async function signInToChoice(person: { email: string; password: string }): Promise<DhSignIn> {
+  const form = await mount<DhSignIn>('<dh-sign-in></dh-sign-in>');
+  fill(form, 'email', person.email);
+  fill(form, 'password', person.password);
+  submit(form);
+  await until(() => form.organizations !== undefined, 10_000, 'the choice of organizations');
+  await form.updateComplete;
+  return form;
+}
+
 describe('<dh-sign-in> (the console host adapter)', () => {
   afterEach(cleanup);
 
@@ -107,12 +118,7 @@ describe('<dh-sign-in> (the console host adapter)', () => {
       const joined = await callApi(second, 'POST', '/v1/users', { email: first.email, password: first.password, role: 'admin' });
       expect(joined.status).to.equal(201);
 
-      const form = await mount<DhSignIn>('<dh-sign-in></dh-sign-in>');
-      fill(form, 'email', first.email);
-      fill(form, 'password', first.password);
-      submit(form);
-      await until(() => form.organizations !== undefined, 10_000, 'the choice of organizations');
-      await form.updateComplete;
+      const form = await signInToChoice(first);
 
       const options = [...form.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part=organization]')];
       expect(options.map((option) => option.dataset['orgId'])).to.deep.equal([first.orgId, second.orgId]);
@@ -152,12 +158,7 @@ describe('<dh-sign-in> (the console host adapter)', () => {
       expect(
         (await callApi(second, 'POST', '/v1/users', { email: first.email, password: first.password, role: 'staff' })).status,
       ).to.equal(201);
-      const form = await mount<DhSignIn>('<dh-sign-in></dh-sign-in>');
-      fill(form, 'email', first.email);
-      fill(form, 'password', first.password);
-      submit(form);
-      await until(() => form.organizations !== undefined, 10_000, 'the choice of organizations');
-      await form.updateComplete;
+      const form = await signInToChoice(first);
       [...form.shadowRoot!.querySelectorAll<HTMLButtonElement>('section button')].at(-1)!.click();
       await until(() => form.organizations === undefined, 2_000, 'the form again');
       await form.updateComplete;

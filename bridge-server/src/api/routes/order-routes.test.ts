@@ -14,6 +14,12 @@ const FIRST_NAMES = ['Ada', 'Alan', 'Barbara', 'Edsger', 'Frances'];
 const TOTALS = ['10.00', '25.50', '25.50', '99.99', '5.00'];
 const HOUR = 3_600_000;
 const BASE = Date.parse('2026-10-01T08:00:00Z');
+/** Each sort of GET /v1/orders and the column it orders by. */
+const SORTS = [
+  ['placed', 'placed_at'],
+  ['updated', 'platform_updated_at'],
+  ['total', 'total'],
+] as const;
 
 /** 20 orders with ties on every sort key, so paging must break them by id. */
 function seedSpecs(): Array<OrderSpec & { secondStore: boolean }> {
@@ -113,11 +119,7 @@ describe.each<Backend>(['postgres', 'pglite'])('GET /v1/orders on %s', (backend)
   }
 
   it('pages through every sort, both directions, with no duplicate and no gap', async () => {
-    for (const [sort, column] of [
-      ['placed', 'placed_at'],
-      ['updated', 'platform_updated_at'],
-      ['total', 'total'],
-    ] as const) {
+    for (const [sort, column] of SORTS) {
       for (const descending of [false, true]) {
         const ids = await all(`?sort=${descending ? '-' : ''}${sort}&limit=3`);
         expect(ids, `${descending ? '-' : ''}${sort}`).toEqual(await expectedOrder(column, descending));
@@ -183,11 +185,7 @@ describe.each<Backend>(['postgres', 'pglite'])('GET /v1/orders on %s', (backend)
       seeded.specs.filter((spec) => spec.lastName === 'Tester' && spec.id !== 5005).map((spec) => `#${spec.id}`),
     );
     const isTester = (id: string) => testers.has(byId.get(id)!.number);
-    for (const [sort, column] of [
-      ['placed', 'placed_at'],
-      ['updated', 'platform_updated_at'],
-      ['total', 'total'],
-    ] as const) {
+    for (const [sort, column] of SORTS) {
       for (const descending of [false, true]) {
         const ids = await all(`?q=tester&sort=${descending ? '-' : ''}${sort}&limit=3`);
         expect(ids, `${descending ? '-' : ''}${sort}`).toEqual((await expectedOrder(column, descending)).filter(isTester));
