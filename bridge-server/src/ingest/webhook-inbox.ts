@@ -70,9 +70,14 @@ async function insertBatch(db: Database, orgId: string, events: InboundWebhook[]
     )
     select id, platform_event_id, store_id, true as inserted from inserted
     union all
-    select e.id, e.platform_event_id, e.store_id, false from webhook_events e
-    join incoming i on i.store_id = e.store_id and i.platform_event_id = e.platform_event_id
-    where e.org_id = ${orgId} and not exists (select 1 from inserted n where n.store_id = e.store_id and n.platform_event_id = e.platform_event_id)`,
+    -- The copies already stored, each found by its key (a join could read the whole inbox).
+    select e.id, e.platform_event_id, e.store_id, false
+    from incoming i
+    cross join lateral (
+      select e.id, e.platform_event_id, e.store_id from webhook_events e
+      where e.org_id = ${orgId} and e.store_id = i.store_id and e.platform_event_id = i.platform_event_id
+    ) e
+    where not exists (select 1 from inserted n where n.store_id = i.store_id and n.platform_event_id = i.platform_event_id)`,
   );
   const byKey = new Map(rows.map((row) => [`${row.store_id}:${row.platform_event_id}`, row]));
   const claimed = new Set<string>();

@@ -56,8 +56,22 @@ export type TopicAction = (
   principal: Principal,
 ) => Promise<boolean>;
 
+/**
+ * Applies deliveries of one store, each of a distinct resource, together (a batch of webhooks
+ * applied in one transaction): the same effects as `action` on each in turn, in a few
+ * statements. Answers whether each changed anything, in order.
+ */
+export type BatchTopicAction = (
+  tx: TenantSql,
+  target: WebhookTarget,
+  deliveries: ReadonlyArray<{ payload: unknown; event: StoredWebhook }>,
+  principal: Principal,
+) => Promise<boolean[]>;
+
 export interface WebhookTopic {
   action: TopicAction;
+  /** `action` for several deliveries at once; topics that share one are batched together. */
+  batchAction?: BatchTopicAction;
   /**
    * How the store comes to send it: `api` topics are subscribed by the connector's
    * `registerWebhooks`; `app-config` topics are declared in the app's configuration (Shopify's

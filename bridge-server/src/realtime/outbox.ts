@@ -40,9 +40,34 @@ export const eventLockName = (orgId: string) => `dockhand.events:${orgId}`;
  * is what lets `Last-Event-ID` resume exactly although ids may commit out of order. Call it last
  * in a transaction, so the lock is held only for the commit.
  */
-export async function emitEvent(tx: TenantSql, orgId: string, event: OutboxEvent): Promise<string> {
-  const [id] = await emitEvents(tx, orgId, [event]);
-  return id!;
+export async function emitEvent(tx: TenantSql, orgId: string, event: OutboxEvent): Promise<void> {
+  const deferred = deferredEvents.get(tx);
+  if (deferred && deferred.orgId === orgId) deferred.events.push(event);
+  else await emitEvents(tx, orgId, [event]);
+}
+
+/** Transactions inside withDeferredEvents, and the events their emitEvent calls left for the end. */
+const deferredEvents = new WeakMap<TenantSql, { orgId: string; events: OutboxEvent[] }>();
+
+/**
+ * Runs `work` in `tx` with every emitEvent of the organization held back, then emits them all
+ * as one statement (one lock, one NOTIFY), in the order they were made. For a transaction that
+ * applies many changes (a batch of webhooks): the event lock is then held only for its commit,
+ * not while the other rows are still being written, and the stream reads one notification per
+ * batch. Nothing is emitted if `work` throws (the transaction rolls back anyway).
+ */
+export async function withDeferredEvents<T>(tx: TenantSql, orgId: string, work: () => Promise<T>): Promise<T> {
+  if (deferredEvents.has(tx)) return work();
+  const events: OutboxEvent[] = [];
+  deferredEvents.set(tx, { orgId, events });
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    deferredEvents.delete(tx);
+  }
+  await emitEvents(tx, orgId, events);
+  return result;
 }
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseClient } from '../../test/support/sse-client.ts';
 import { apiClient, memberSession, signedInOrg, startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
-import { emitEvent } from './outbox.ts';
+import { emitEvents } from './outbox.ts';
 
 /**
  * Attacks on GET /v1/stream by someone whose rights change while the stream is open, and by
@@ -18,8 +18,8 @@ let storeB: string;
 
 async function emit(storeId: string | null, org = orgId): Promise<string> {
   return withPrincipal(server.runtime.ctx.db, systemPrincipal(org), (tx) =>
-    emitEvent(tx, org, { type: 'order.updated', storeId, subjectId: randomBytes(4).toString('hex'), data: {} }),
-  );
+    emitEvents(tx, org, [{ type: 'order.updated', storeId, subjectId: randomBytes(4).toString('hex'), data: {} }]),
+  ).then(([id]) => id!);
 }
 
 beforeAll(async () => {

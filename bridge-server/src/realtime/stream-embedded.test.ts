@@ -10,7 +10,7 @@ import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import { createOrganization } from '../domain/users/user-service.ts';
 import { createRuntime, listen, type RunningServer, type Runtime } from '../runtime.ts';
 import { EmbeddedSyncRunner } from '../sync/embedded-sync-runner.ts';
-import { emitEvent } from './outbox.ts';
+import { emitEvents } from './outbox.ts';
 
 let dataDir: string;
 let db: Database;
@@ -20,7 +20,9 @@ let orgId: string;
 let token: string;
 
 const emit = (subjectId: string) =>
-  withPrincipal(db, systemPrincipal(orgId), (tx) => emitEvent(tx, orgId, { type: 'order.updated', storeId: null, subjectId }));
+  withPrincipal(db, systemPrincipal(orgId), (tx) =>
+    emitEvents(tx, orgId, [{ type: 'order.updated', storeId: null, subjectId }]),
+  ).then(([id]) => id!);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'dockhand-stream-'));

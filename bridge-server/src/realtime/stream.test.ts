@@ -21,8 +21,8 @@ let storeB: string;
 /** An event committed the way a change commits one: in its own transaction, last. */
 async function emit(event: Partial<OutboxEvent> & { storeId: string | null }, on: Database = db, org = orgId): Promise<string> {
   return withPrincipal(on, systemPrincipal(org), (tx) =>
-    emitEvent(tx, org, { type: 'order.updated', subjectId: randomBytes(4).toString('hex'), data: {}, ...event }),
-  );
+    emitEvents(tx, org, [{ type: 'order.updated', subjectId: randomBytes(4).toString('hex'), data: {}, ...event }]),
+  ).then(([id]) => id!);
 }
 
 const ids = (messages: SseMessage[]) => messages.map((message) => message.id);

@@ -63,6 +63,8 @@ afterAll(async () => {
   await t?.drop();
 });
 
+const settledValue = (result: PromiseSettledResult<unknown>) => (result.status === 'fulfilled' ? result.value : 'rejected');
+
 describe('applying inbox rows in one batch', () => {
   describe('when one row of the batch fails', () => {
     it('applies the others once, and the failing one records its error and is retried later', async () => {
@@ -113,6 +115,51 @@ describe('applying inbox rows in one batch', () => {
       expect(BigInt(events[1]!.id)).toBeGreaterThan(BigInt(events[0]!.id));
       const [row] = await t.db.owner<{ total: string }[]>`select total::text from orders where platform_id = '7101'`;
       expect(row!.total).toBe('12.00');
+    });
+  });
+
+  describe('when a batch holds orders of every kind of change', () => {
+    it('leaves what applying them one at a time leaves: stale versions ignored, lines replaced, a foreign body refused', async () => {
+      const withLines = (id: string, updatedAt: string, lineIds: string[]) =>
+        order(id, `#${id}`, updatedAt).replace(
+          /"line_items":\[.*\]/,
+          `"line_items":[${lineIds.map((line) => `{"id":${line},"variant_id":null,"sku":"S-${line}","title":"T","quantity":2,"price":"5.00"}`).join(',')}]`,
+        );
+      // An order Shopify knows in another shop: its id is already in another store.
+      const otherStore = await withPrincipal(t.db, systemPrincipal(orgId), (tx) =>
+        new StoreService(new KeyRing(`k:${KeyRing.generateKey()}`)).create(tx, systemPrincipal(orgId), {
+          platform: 'shopify',
+          name: 'Other',
+          shopDomain: 'batch-other.myshopify.com',
+          status: 'active',
+        }),
+      );
+      await t.db.owner`
+        insert into orders (org_id, store_id, platform_id, number, status, currency, total, placed_at, platform_updated_at, raw)
+        values (${orgId}, ${otherStore.id}, '7399', '#7399', 'open', 'USD', 1, now(), now(), '{}')`;
+
+      const newer = await deliver('orders/updated', withLines('7301', '2026-11-03T10:00:00Z', ['73011', '73012']));
+      const stale = await deliver('orders/updated', withLines('7301', '2026-11-02T10:00:00Z', ['73013']));
+      const shrinking = await deliver('orders/create', withLines('7302', '2026-11-01T10:00:00Z', ['73021', '73022', '73023']));
+      const foreign = await deliver('orders/create', withLines('7399', '2026-11-01T10:00:00Z', ['73991']));
+      expect((await applyWebhookEvents(t.db, orgId, [newer, stale, shrinking, foreign])).map(settledValue)).toEqual([
+        'applied',
+        'unchanged',
+        'applied',
+        'refused',
+      ]);
+      const shrunk = await deliver('orders/updated', withLines('7302', '2026-11-02T10:00:00Z', ['73022']));
+      const created = await deliver('orders/create', withLines('7303', '2026-11-01T10:00:00Z', []));
+      expect((await applyWebhookEvents(t.db, orgId, [shrunk, created])).map(settledValue)).toEqual(['applied', 'applied']);
+
+      const lines = await t.db.owner<{ order: string; line: string; updated: string }[]>`
+        select o.platform_id as order, l.platform_id as line, o.platform_updated_at::text as updated
+        from orders o left join order_lines l on l.order_id = o.id
+        where o.store_id = ${storeId} and o.platform_id in ('7301', '7302', '7303', '7399') order by 1, 2`;
+      expect(lines.map(({ order, line }) => `${order}:${line}`)).toEqual(['7301:73011', '7301:73012', '7302:73022', '7303:null']);
+      expect(lines[0]!.updated).toMatch(/^2026-11-03/);
+      expect((await orderEvents('7302')).map((event) => event.type)).toEqual(['order.created', 'order.updated']);
+      expect(await inboxRow(foreign)).toMatchObject({ status: 'ignored', last_error: expect.stringMatching(/another store/) });
     });
   });
 

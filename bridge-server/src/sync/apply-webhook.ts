@@ -3,7 +3,8 @@ import { systemPrincipal, withPrincipal, type Principal, type TenantSql } from '
 import type { Platform } from '../domain/stores/store-service.ts';
 import { parsePlatformJson, UnsupportedPayloadError } from '../platforms/model.ts';
 import { webhooksOf } from '../platforms/registry.ts';
-import { ForeignPayloadError } from '../platforms/webhooks.ts';
+import { ForeignPayloadError, type WebhookTopic } from '../platforms/webhooks.ts';
+import { withDeferredEvents } from '../realtime/outbox.ts';
 
 export { ForeignPayloadError, RetryLaterError } from '../platforms/webhooks.ts';
 
@@ -35,50 +36,101 @@ interface LockedOutcome {
   lastError: string | null;
 }
 
-/** The topic's effects for an inbox row locked in `tx`; the caller marks the row with `status`. */
-async function applyLocked(tx: TenantSql, event: EventRow, principal: Principal): Promise<LockedOutcome> {
-  const payload = parsePlatformJson(event.body);
+/** The topic an inbox row names, if Dockhand handles it. */
+function topicOf(event: EventRow): WebhookTopic | undefined {
   const platform = webhooksOf(event.platform);
-  const topic = Object.hasOwn(platform.topics, event.topic) ? platform.topics[event.topic] : undefined;
-  // A store that is not connected receives no webhooks (a delivery stored just before a
-  // disconnect is dropped here); compliance requests concern its data whatever its status.
+  return Object.hasOwn(platform.topics, event.topic) ? platform.topics[event.topic] : undefined;
+}
+
+/**
+ * What an inbox row asks for, checked before anything is written: its payload, and the topic's
+ * action unless the store is not connected or the topic is not handled. A store that is not
+ * connected receives no webhooks (a delivery stored just before a disconnect is dropped here);
+ * compliance requests concern its data whatever its status. Throws ForeignPayloadError for a body
+ * of another shop.
+ */
+function prepare(event: EventRow): { payload: unknown; topic: WebhookTopic | undefined; connected: boolean } {
+  const payload = payloadOf(event);
+  const topic = topicOf(event);
   const connected = event.store_status === 'active' || !!topic?.evenWhenDisconnected;
   if (connected) {
-    platform.checkOwnership(event.topic, payload, {
+    webhooksOf(event.platform).checkOwnership(event.topic, payload, {
       status: event.store_status,
       shopDomain: event.shop_domain,
       platformShopId: event.platform_shop_id,
     });
   }
-  const handler = connected ? topic?.action : undefined;
-  const changed = handler
-    ? await handler(tx, { orgId: event.org_id, storeId: event.store_id }, payload, event, principal)
-    : false;
+  return { payload, topic: connected ? topic : undefined, connected };
+}
+
+function locked(event: EventRow, connected: boolean, handled: boolean, changed: boolean): LockedOutcome {
   const lastError = connected ? null : `the store is ${event.store_status}`;
-  if (!handler) return { outcome: 'ignored', status: 'ignored', lastError };
+  if (!handled) return { outcome: 'ignored', status: 'ignored', lastError };
   return { outcome: changed ? 'applied' : 'unchanged', status: 'applied', lastError };
 }
 
+/** The topic's effects for an inbox row locked in `tx`; the caller marks the row with `status`. */
+async function applyLocked(tx: TenantSql, event: EventRow, principal: Principal): Promise<LockedOutcome> {
+  const { payload, topic, connected } = prepare(event);
+  const changed = topic
+    ? await topic.action(tx, { orgId: event.org_id, storeId: event.store_id }, payload, event, principal)
+    : false;
+  return locked(event, connected, !!topic, changed);
+}
+
 /**
- * Splits rows (in the order they must take effect) into runs of one topic, and each run into
- * lanes by the resource's id. Lanes of a run are applied at once on the transaction's connection,
- * so their statements share round trips (the driver pipelines them); a lane keeps its rows in
- * order, so two changes of one resource stay in order. A run of one topic touches resources of
- * one kind, which do not refer to each other; a change of topic waits for everything before it
- * (an order that refers to a customer created just before, stock of a product just created).
+ * applyLocked for rows of distinct resources whose topics share a batch action: the rows of
+ * each store are applied by one call of it.
+ */
+async function applyLockedTogether(tx: TenantSql, events: readonly EventRow[], principal: Principal): Promise<LockedOutcome[]> {
+  const prepared = events.map((event) => ({ event, ...prepare(event) }));
+  const outcomes: LockedOutcome[] = prepared.map(({ event, connected }) => locked(event, connected, false, false));
+  const byStore = new Map<string, number[]>();
+  prepared.forEach(({ event, topic }, index) => {
+    if (!topic) return;
+    const indexes = byStore.get(event.store_id);
+    if (indexes) indexes.push(index);
+    else byStore.set(event.store_id, [index]);
+  });
+  await Promise.all(
+    [...byStore].map(async ([storeId, indexes]) => {
+      const first = prepared[indexes[0]!]!;
+      const batchAction = first.topic!.batchAction!;
+      const changed = await batchAction(
+        tx,
+        { orgId: first.event.org_id, storeId },
+        indexes.map((index) => ({ payload: prepared[index]!.payload, event: prepared[index]!.event })),
+        principal,
+      );
+      indexes.forEach((index, i) => {
+        outcomes[index] = locked(prepared[index]!.event, true, true, changed[i]!);
+      });
+    }),
+  );
+  return outcomes;
+}
+
+/**
+ * Splits rows (in the order they must take effect) into runs of one topic (or of topics that
+ * share a batch action), and each run into lanes by the resource's id. Lanes of a run are applied
+ * at once on the transaction's connection, so their statements share round trips (the driver
+ * pipelines them); a lane keeps its rows in order, so two changes of one resource stay in order.
+ * A run touches resources of one kind, which do not refer to each other; a change of topic waits
+ * for everything before it (an order that refers to a customer created just before, stock of a
+ * product just created).
  */
 function concurrentRuns(events: readonly EventRow[]): EventRow[][][] {
   const runs: EventRow[][][] = [];
   let lanes = new Map<string, EventRow[]>();
-  let topic: string | undefined;
+  let run: unknown;
   for (const event of events) {
-    const key = `${event.platform}:${event.topic}`;
-    if (key !== topic) {
+    const key = topicOf(event)?.batchAction ?? `${event.platform}:${event.topic}`;
+    if (key !== run) {
       if (lanes.size > 0) runs.push([...lanes.values()]);
       lanes = new Map();
-      topic = key;
+      run = key;
     }
-    const lane = `${event.store_id}:${resourceIdOf(event.body)}`;
+    const lane = `${event.store_id}:${resourceIdOf(event)}`;
     const rows = lanes.get(lane);
     if (rows) rows.push(event);
     else lanes.set(lane, [event]);
@@ -87,10 +139,17 @@ function concurrentRuns(events: readonly EventRow[]): EventRow[][][] {
   return runs;
 }
 
+/** Each row's body parsed once, for its lane and for its action. */
+const payloads = new WeakMap<EventRow, unknown>();
+function payloadOf(event: EventRow): unknown {
+  if (!payloads.has(event)) payloads.set(event, parsePlatformJson(event.body));
+  return payloads.get(event);
+}
+
 /** The top-level `id` of a delivery's JSON as text (exact above 2^53); '' when it has none, so those share one lane. */
-function resourceIdOf(body: string): string {
+function resourceIdOf(event: EventRow): string {
   try {
-    const payload = parsePlatformJson(body) as { id?: unknown } | null;
+    const payload = payloadOf(event) as { id?: unknown } | null;
     const id = payload && typeof payload === 'object' ? payload.id : undefined;
     return typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint' ? String(id) : '';
   } catch {
@@ -127,31 +186,48 @@ export async function applyWebhookEvents(
         for update of e`;
       const done = new Map<string, ApplyOutcome>();
       const marked = new Map<string, { status: string; lastError: string | null }>();
-      for (const run of concurrentRuns(events.filter((event) => event.status === 'received'))) {
-        const settled = await Promise.allSettled(
-          run.map(async (lane) => {
-            for (const event of lane) {
-              const { outcome, status, lastError } = await applyLocked(tx, event, principal);
-              done.set(event.id, outcome);
-              marked.set(event.id, { status, lastError });
+      // The batch's events are emitted together after its last write (see withDeferredEvents).
+      await withDeferredEvents(tx, orgId, async () => {
+        for (const run of concurrentRuns(events.filter((event) => event.status === 'received'))) {
+          if (topicOf(run[0]![0]!)?.batchAction) {
+            // In waves: the first row of every lane, then the second, … (one resource's changes in order).
+            for (let wave = 0; ; wave++) {
+              const rows = run.flatMap((lane) => lane.slice(wave, wave + 1));
+              if (rows.length === 0) break;
+              const outcomes = await applyLockedTogether(tx, rows, principal);
+              rows.forEach((event, index) => {
+                const { outcome, status, lastError } = outcomes[index]!;
+                done.set(event.id, outcome);
+                marked.set(event.id, { status, lastError });
+              });
             }
-          }),
-        );
-        const failed = settled.find((result) => result.status === 'rejected');
-        if (failed) throw failed.reason;
-      }
-      for (const event of events) if (!done.has(event.id)) done.set(event.id, 'already_done');
-      const marks = events.flatMap((event) => {
-        const mark = marked.get(event.id);
-        return mark ? [{ id: event.id, ...mark }] : [];
-      });
-      if (marks.length > 0) {
-        await tx`
+            continue;
+          }
+          const settled = await Promise.allSettled(
+            run.map(async (lane) => {
+              for (const event of lane) {
+                const { outcome, status, lastError } = await applyLocked(tx, event, principal);
+                done.set(event.id, outcome);
+                marked.set(event.id, { status, lastError });
+              }
+            }),
+          );
+          const failed = settled.find((result) => result.status === 'rejected');
+          if (failed) throw failed.reason;
+        }
+        for (const event of events) if (!done.has(event.id)) done.set(event.id, 'already_done');
+        const marks = events.flatMap((event) => {
+          const mark = marked.get(event.id);
+          return mark ? [{ id: event.id, ...mark }] : [];
+        });
+        if (marks.length > 0) {
+          await tx`
           update webhook_events e set status = m.status, applied_at = now(), attempts = e.attempts + 1, last_error = m.last_error
           from unnest(${marks.map((mark) => mark.id)}::uuid[], ${marks.map((mark) => mark.status)}::text[],
                       ${marks.map((mark) => mark.lastError) as string[]}::text[]) as m(id, status, last_error)
           where e.id = m.id`;
-      }
+        }
+      });
       return done;
     });
   } catch {
@@ -180,11 +256,13 @@ export async function applyWebhookEvent(db: Database, job: { orgId: string; even
         where e.id = ${job.eventId} for update of e`;
       if (!event) return 'missing';
       if (event.status !== 'received') return 'already_done';
-      const { outcome, status, lastError } = await applyLocked(tx, event, principal);
-      await tx`
-        update webhook_events set status = ${status}, applied_at = now(), attempts = attempts + 1, last_error = ${lastError}
-        where id = ${event.id}`;
-      return outcome;
+      return withDeferredEvents(tx, job.orgId, async () => {
+        const { outcome, status, lastError } = await applyLocked(tx, event, principal);
+        await tx`
+          update webhook_events set status = ${status}, applied_at = now(), attempts = attempts + 1, last_error = ${lastError}
+          where id = ${event.id}`;
+        return outcome;
+      });
     });
   } catch (error) {
     if (error instanceof ForeignPayloadError) {

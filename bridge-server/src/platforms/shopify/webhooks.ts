@@ -7,7 +7,7 @@ import { upsertCustomer, upsertProduct } from '../../domain/catalog/catalog-sync
 import { markDeleted, type DeletableRecord } from '../../domain/catalog/tombstones.ts';
 import { redactCustomer } from '../../domain/customers/redact-customer.ts';
 import { applyInventoryLevel } from '../../domain/inventory/inventory-sync.ts';
-import { upsertOrder } from '../../domain/orders/order-sync.ts';
+import { upsertOrders } from '../../domain/orders/order-sync.ts';
 import { purgeStore } from '../../domain/stores/purge-store.ts';
 import { forgetStore } from '../../domain/stores/store-service.ts';
 import type { StoreDirectory, StoreHome } from '../../ingest/store-directory.ts';
@@ -18,6 +18,7 @@ import {
   jsonBody,
   RetryLaterError,
   type PlatformWebhooks,
+  type BatchTopicAction,
   type TopicAction,
   type WebhookTarget,
   type WebhookTopic,
@@ -94,26 +95,34 @@ async function refuseForeignIds(
   target: WebhookTarget,
   ids: Partial<Record<ShopifyIdKind, Array<string | null | undefined>>>,
 ): Promise<void> {
-  const of = (kind: ShopifyIdKind) => (ids[kind] ?? []).filter((id): id is string => !!id);
-  const [row] = await tx<{ elsewhere: boolean | null }[]>`
-    select dockhand.shopify_ids_elsewhere(${target.storeId}, 'order', ${of('order')}::text[])
-        or dockhand.shopify_ids_elsewhere(${target.storeId}, 'product', ${of('product')}::text[])
-        or dockhand.shopify_ids_elsewhere(${target.storeId}, 'variant', ${of('variant')}::text[])
-        or dockhand.shopify_ids_elsewhere(${target.storeId}, 'inventory_item', ${of('inventory_item')}::text[])
-        or dockhand.shopify_ids_elsewhere(${target.storeId}, 'customer', ${of('customer')}::text[])
-        or dockhand.shopify_ids_elsewhere(${target.storeId}, 'location', ${of('location')}::text[]) as elsewhere`;
+  // Only the kinds the body names are probed: each probe is a function call with its own plan.
+  const probes = (Object.keys(ids) as ShopifyIdKind[])
+    .map((kind) => ({ kind, ids: (ids[kind] ?? []).filter((id): id is string => !!id) }))
+    .filter((probe) => probe.ids.length > 0);
+  if (probes.length === 0) return;
+  const [row] = await tx.unsafe<{ elsewhere: boolean | null }[]>(
+    `select ${probes.map(({ kind }, i) => `dockhand.shopify_ids_elsewhere($1, '${kind}', $${i + 2}::text[])`).join(' or ')} as elsewhere`,
+    [target.storeId, ...probes.map((probe) => probe.ids)],
+  );
   if (row?.elsewhere) throw new ForeignPayloadError('the body names resources of another store');
 }
 
-const order: TopicAction = async (tx, target, payload, event) => {
-  const normalized = normalizeShopifyOrder(payload);
+const orders: BatchTopicAction = async (tx, target, deliveries) => {
+  const normalized = deliveries.map(({ payload }) => normalizeShopifyOrder(payload));
   await refuseForeignIds(tx, target, {
-    order: [normalized.platformId],
-    customer: [normalized.customerPlatformId],
-    variant: normalized.lines.map((line) => line.variantPlatformId),
+    order: normalized.map((order) => order.platformId),
+    customer: normalized.map((order) => order.customerPlatformId),
+    variant: normalized.flatMap((order) => order.lines.map((line) => line.variantPlatformId)),
   });
-  return (await upsertOrder(tx, target, normalized, event.body)) !== 'stale';
+  const outcomes = await upsertOrders(
+    tx,
+    target,
+    normalized.map((order, i) => ({ order, raw: { inboxId: deliveries[i]!.event.id } })),
+  );
+  return outcomes.map((outcome) => outcome !== 'stale');
 };
+const order: TopicAction = async (tx, target, payload, event, principal) =>
+  (await orders(tx, target, [{ payload, event }], principal))[0]!;
 
 const product: TopicAction = async (tx, target, payload, event) => {
   const normalized = normalizeShopifyProduct(payload);
@@ -218,7 +227,11 @@ const shopRedact: TopicAction = async (tx, target, _payload, event, principal) =
   return true;
 };
 
-const subscribed = (action: TopicAction): WebhookTopic => ({ action, subscribedBy: 'api' });
+const subscribed = (action: TopicAction, batchAction?: BatchTopicAction): WebhookTopic => ({
+  action,
+  subscribedBy: 'api',
+  ...(batchAction && { batchAction }),
+});
 /** Shopify's mandatory compliance topics: declared in the app's configuration, sent whatever the store's status. */
 const compliance = (action: TopicAction): WebhookTopic => ({ action, subscribedBy: 'app-config', evenWhenDisconnected: true });
 
@@ -229,11 +242,11 @@ const compliance = (action: TopicAction): WebhookTopic => ({ action, subscribedB
  * carries the order.
  */
 const topics: Record<string, WebhookTopic> = {
-  'orders/create': subscribed(order),
-  'orders/updated': subscribed(order),
-  'orders/cancelled': subscribed(order),
-  'orders/fulfilled': subscribed(order),
-  'orders/paid': subscribed(order),
+  'orders/create': subscribed(order, orders),
+  'orders/updated': subscribed(order, orders),
+  'orders/cancelled': subscribed(order, orders),
+  'orders/fulfilled': subscribed(order, orders),
+  'orders/paid': subscribed(order, orders),
   'orders/delete': subscribed(deleted('order')),
   'products/create': subscribed(product),
   'products/update': subscribed(product),

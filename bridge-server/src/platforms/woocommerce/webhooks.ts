@@ -5,12 +5,12 @@ import { z } from 'zod';
 import { upsertCustomer, upsertProduct } from '../../domain/catalog/catalog-sync.ts';
 import { markDeleted, markRestored, type DeletableRecord } from '../../domain/catalog/tombstones.ts';
 import { applyInventoryLevel } from '../../domain/inventory/inventory-sync.ts';
-import { upsertOrder } from '../../domain/orders/order-sync.ts';
+import { upsertOrders } from '../../domain/orders/order-sync.ts';
 import type { Platform } from '../../domain/stores/store-service.ts';
 import type { StoreDirectory, StoreHome } from '../../ingest/store-directory.ts';
 import { verifyBase64Hmac } from '../../ingest/webhook-signature.ts';
 import { parseWith, platformId } from '../model.ts';
-import { jsonBody, type PlatformWebhooks, type TopicAction, type WebhookTopic } from '../webhooks.ts';
+import { jsonBody, type BatchTopicAction, type PlatformWebhooks, type TopicAction, type WebhookTopic } from '../webhooks.ts';
 import { normalizeWooCustomer, normalizeWooOrder, normalizeWooProduct, wooStockLevel } from './normalize.ts';
 
 const PLATFORM: Platform = 'woocommerce';
@@ -43,8 +43,16 @@ const product: TopicAction = async (tx, target, payload, event) => {
   const stock = level ? await applyInventoryLevel(tx, target, level, { kind: 'platform', eventId: event.id }) : undefined;
   return outcome !== 'stale' || stock?.kind === 'changed';
 };
-const order: TopicAction = async (tx, target, payload, event) =>
-  (await upsertOrder(tx, target, normalizeWooOrder(payload), event.body)) !== 'stale';
+const orders: BatchTopicAction = async (tx, target, deliveries) =>
+  (
+    await upsertOrders(
+      tx,
+      target,
+      deliveries.map(({ payload, event }) => ({ order: normalizeWooOrder(payload), raw: { inboxId: event.id } })),
+    )
+  ).map((outcome) => outcome !== 'stale');
+const order: TopicAction = async (tx, target, payload, event, principal) =>
+  (await orders(tx, target, [{ payload, event }], principal))[0]!;
 const customer: TopicAction = async (tx, target, payload, event) =>
   (await upsertCustomer(tx, target, normalizeWooCustomer(payload), event.body)) !== 'stale';
 
@@ -63,15 +71,19 @@ const restored =
     return (await markRestored(tx, target, record, id)) || changed;
   };
 
-const subscribed = (action: TopicAction): WebhookTopic => ({ action, subscribedBy: 'api' });
+const subscribed = (action: TopicAction, batchAction?: BatchTopicAction): WebhookTopic => ({
+  action,
+  subscribedBy: 'api',
+  ...(batchAction && { batchAction }),
+});
 
 /**
  * Every topic Dockhand acts on, as delivered in X-WC-Webhook-Topic. Deletions are kept as
  * tombstones. Not product.published: WooCommerce sends product.created or product.updated with it.
  */
 const topics: Record<string, WebhookTopic> = {
-  'order.created': subscribed(order),
-  'order.updated': subscribed(order),
+  'order.created': subscribed(order, orders),
+  'order.updated': subscribed(order, orders),
   'order.deleted': subscribed(deleted('order')),
   'order.restored': subscribed(restored('order', order)),
   'product.created': subscribed(product),
