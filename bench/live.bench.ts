@@ -33,6 +33,7 @@ const SECRET = `shpss_${randomBytes(16).toString('hex')}`;
 const SHOP = 'bench-live.myshopify.com';
 const PASSWORD = 'bench live password 1';
 const DRAIN_MS = 10_000;
+const PRIOR_ORDERS = Number(process.env['BENCH_PRIOR_ORDERS'] ?? 20_000);
 
 const database = await createBenchDatabase('live');
 const databaseUrl = database.url;
@@ -79,12 +80,49 @@ async function startChild(script: string, env: Record<string, string>): Promise<
   return JSON.parse(line) as Record<string, unknown>;
 }
 
+/**
+ * A server in use is not empty: another organization's store with PRIOR_ORDERS orders (three
+ * lines each), customers and applied webhooks, then ANALYZE, as autovacuum would have done. On
+ * empty tables the planner (and the foreign-key checks' plans, which each connection keeps)
+ * would pick sequential scans that grow with every order the run writes.
+ */
+async function seedAnotherOrganization(owner: Awaited<ReturnType<typeof openDatabase>>['owner']): Promise<void> {
+  const [org] = await owner<
+    { id: string }[]
+  >`insert into organizations (id, name) values (gen_random_uuid(), 'Other') returning id`;
+  const [store] = await owner<{ id: string }[]>`
+    insert into stores (org_id, platform, name, status, shop_domain)
+    values (${org!.id}, 'shopify', 'Other', 'active', 'bench-other.myshopify.com') returning id`;
+  const target = { org: org!.id, store: store!.id, n: PRIOR_ORDERS };
+  await owner`
+    insert into customers (org_id, store_id, platform_id, first_name, last_name, email)
+    select ${target.org}, ${target.store}, 'c' || n, 'First' || n, 'Last' || n, 'c' || n || '@example.test'
+    from generate_series(1, ${target.n} / 4) n`;
+  await owner`
+    insert into orders (org_id, store_id, platform_id, number, email, status, financial_status, currency, total,
+                        placed_at, platform_updated_at, raw)
+    select ${target.org}, ${target.store}, 'o' || n, '#' || n, 'o' || n || '@example.test', 'open', 'paid', 'USD', 42,
+           now() - n * interval '1 minute', now() - n * interval '1 minute',
+           jsonb_build_object('id', n, 'line_items', jsonb_build_array(jsonb_build_object('sku', 'SKU-' || n % 100)))
+    from generate_series(1, ${target.n}) n`;
+  await owner`
+    insert into order_lines (org_id, store_id, order_id, platform_id, sku, title, quantity, price)
+    select o.org_id, o.store_id, o.id, o.platform_id || '-' || i, 'SKU-' || i, 'Item', 1, 9.99
+    from orders o, generate_series(1, 3) i where o.org_id = ${target.org}`;
+  await owner`
+    insert into webhook_events (org_id, store_id, platform, platform_event_id, topic, body, status, applied_at)
+    select ${target.org}, ${target.store}, 'shopify', 'w' || n, 'orders/create', '{}', 'applied', now()
+    from generate_series(1, ${target.n}) n`;
+  await owner`analyze`;
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 try {
   const db = await openDatabase({ databaseUrl, dataDir: '' });
   await migrate(db.owner);
+  await seedAnotherOrganization(db.owner);
   const email = 'live-bench@example.test';
   const { orgId } = await createOrganization(db, { name: 'Live bench', adminEmail: email, adminPassword: PASSWORD });
   const keys = `k1:${KeyRing.generateKey()}`;
@@ -213,6 +251,7 @@ try {
       ratePerSecond: RATE,
       durationSeconds: DURATION,
       topic: 'orders/create (a new order each)',
+      priorOrders: `${PRIOR_ORDERS} orders of another organization, analyzed, before the run`,
       processes:
         'server (HTTP, SSE, LISTEN) + worker (BullMQ apply, up to 100 jobs applied in group-committed batches) + load generator/SSE client',
       queue: 'BullMQ on Redis',

@@ -50,23 +50,38 @@ export async function emitEvent(tx: TenantSql, orgId: string, event: OutboxEvent
 const deferredEvents = new WeakMap<TenantSql, { orgId: string; events: OutboxEvent[] }>();
 
 /**
- * Runs `work` in `tx` with every emitEvent of the organization held back, then emits them all
- * as one statement (one lock, one NOTIFY), in the order they were made. For a transaction that
- * applies many changes (a batch of webhooks): the event lock is then held only for its commit,
- * not while the other rows are still being written, and the stream reads one notification per
- * batch. Nothing is emitted if `work` throws (the transaction rolls back anyway).
+ * Holds back every emitEvent of the organization in `tx` until `emit` is called, which emits them
+ * all as one statement (one lock, one NOTIFY), in the order they were made. For a transaction
+ * that applies many changes (a batch of webhooks): the event lock is then held only for its
+ * commit, not while the other rows are still being written, and the stream reads one
+ * notification per batch. `emit` is to be the transaction's last statement; a caller may send
+ * its other last statements without waiting, so they share its round trip.
  */
-export async function withDeferredEvents<T>(tx: TenantSql, orgId: string, work: () => Promise<T>): Promise<T> {
-  if (deferredEvents.has(tx)) return work();
+export function deferEvents(tx: TenantSql, orgId: string): { emit: () => Promise<void>; cancel: () => void } {
+  // Inside another deferral, that one emits them.
+  if (deferredEvents.has(tx)) return { emit: async () => {}, cancel: () => {} };
   const events: OutboxEvent[] = [];
   deferredEvents.set(tx, { orgId, events });
+  return {
+    emit: async () => {
+      deferredEvents.delete(tx);
+      await emitEvents(tx, orgId, events);
+    },
+    cancel: () => deferredEvents.delete(tx),
+  };
+}
+
+/** `work` with the events it makes emitted together after it (see deferEvents); none if it throws. */
+export async function withDeferredEvents<T>(tx: TenantSql, orgId: string, work: () => Promise<T>): Promise<T> {
+  const deferred = deferEvents(tx, orgId);
   let result: T;
   try {
     result = await work();
-  } finally {
-    deferredEvents.delete(tx);
+  } catch (error) {
+    deferred.cancel();
+    throw error;
   }
-  await emitEvents(tx, orgId, events);
+  await deferred.emit();
   return result;
 }
 

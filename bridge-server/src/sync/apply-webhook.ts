@@ -4,7 +4,7 @@ import type { Platform } from '../domain/stores/store-service.ts';
 import { parsePlatformJson, UnsupportedPayloadError } from '../platforms/model.ts';
 import { webhooksOf } from '../platforms/registry.ts';
 import { ForeignPayloadError, type WebhookTopic } from '../platforms/webhooks.ts';
-import { withDeferredEvents } from '../realtime/outbox.ts';
+import { deferEvents, withDeferredEvents } from '../realtime/outbox.ts';
 
 export { ForeignPayloadError, RetryLaterError } from '../platforms/webhooks.ts';
 
@@ -186,8 +186,9 @@ export async function applyWebhookEvents(
         for update of e`;
       const done = new Map<string, ApplyOutcome>();
       const marked = new Map<string, { status: string; lastError: string | null }>();
-      // The batch's events are emitted together after its last write (see withDeferredEvents).
-      await withDeferredEvents(tx, orgId, async () => {
+      // The batch's events are emitted together, as its last statement (see deferEvents).
+      const deferred = deferEvents(tx, orgId);
+      try {
         for (const run of concurrentRuns(events.filter((event) => event.status === 'received'))) {
           if (topicOf(run[0]![0]!)?.batchAction) {
             // In waves: the first row of every lane, then the second, … (one resource's changes in order).
@@ -220,14 +221,20 @@ export async function applyWebhookEvents(
           const mark = marked.get(event.id);
           return mark ? [{ id: event.id, ...mark }] : [];
         });
-        if (marks.length > 0) {
-          await tx`
+        // Sent together: one round trip for the marks and the events.
+        await Promise.all([
+          marks.length > 0 &&
+            tx`
           update webhook_events e set status = m.status, applied_at = now(), attempts = e.attempts + 1, last_error = m.last_error
           from unnest(${marks.map((mark) => mark.id)}::uuid[], ${marks.map((mark) => mark.status)}::text[],
                       ${marks.map((mark) => mark.lastError) as string[]}::text[]) as m(id, status, last_error)
-          where e.id = m.id`;
-        }
-      });
+          where e.id = m.id`.execute(),
+          deferred.emit(),
+        ]);
+      } catch (error) {
+        deferred.cancel();
+        throw error;
+      }
       return done;
     });
   } catch {

@@ -111,16 +111,17 @@ async function upsertDistinctOrders(
     if (!row) return [];
     return [...new Map(order.lines.map((line) => [line.platformId, line])).values()].map((line) => ({ orderId: row.id, line }));
   });
-  if (rows.length > 0) {
-    await tx`
+  const lineColumn = <T>(pick: (line: NormalizedOrderLine) => T) => lines.map(({ line }) => pick(line)) as unknown as string[];
+  // The delete and the upsert touch different lines: sent together, they share a round trip.
+  await Promise.all([
+    rows.length > 0 &&
+      tx`
       delete from order_lines ol
       where ol.org_id = ${target.orgId} and ol.order_id = any(${rows.map((row) => row.id)}::uuid[])
         and (ol.order_id, ol.platform_id) not in (
-          select * from unnest(${lines.map(({ orderId }) => orderId)}::uuid[], ${lines.map(({ line }) => line.platformId)}::text[]))`;
-  }
-  if (lines.length > 0) {
-    const lineColumn = <T>(pick: (line: NormalizedOrderLine) => T) => lines.map(({ line }) => pick(line)) as unknown as string[];
-    await tx`
+          select * from unnest(${lines.map(({ orderId }) => orderId)}::uuid[], ${lines.map(({ line }) => line.platformId)}::text[]))`.execute(),
+    lines.length > 0 &&
+      tx`
       insert into order_lines (org_id, store_id, order_id, platform_id, variant_id, sku, title, quantity, price)
       select ${target.orgId}, ${target.storeId}, l.order_id, l.platform_id,
              (select v.id from product_variants v where v.org_id = ${target.orgId} and v.store_id = ${target.storeId}
@@ -133,8 +134,8 @@ async function upsertDistinctOrders(
         as l(order_id, platform_id, variant_platform_id, sku, title, quantity, price)
       on conflict (org_id, order_id, platform_id) do update set
         variant_id = excluded.variant_id, sku = excluded.sku, title = excluded.title,
-        quantity = excluded.quantity, price = excluded.price`;
-  }
+        quantity = excluded.quantity, price = excluded.price`.execute(),
+  ]);
   const outcomes: SyncOutcome[] = [];
   for (const order of orders) {
     const row = written.get(order.platformId);

@@ -109,17 +109,23 @@ async function refuseForeignIds(
 
 const orders: BatchTopicAction = async (tx, target, deliveries) => {
   const normalized = deliveries.map(({ payload }) => normalizeShopifyOrder(payload));
-  await refuseForeignIds(tx, target, {
-    order: normalized.map((order) => order.platformId),
-    customer: normalized.map((order) => order.customerPlatformId),
-    variant: normalized.flatMap((order) => order.lines.map((line) => line.variantPlatformId)),
-  });
-  const outcomes = await upsertOrders(
-    tx,
-    target,
-    normalized.map((order, i) => ({ order, raw: { inboxId: deliveries[i]!.event.id } })),
-  );
-  return outcomes.map((outcome) => outcome !== 'stale');
+  // Sent together (one round trip). A refusal throws once the upsert has settled (nothing of it
+  // may still be running when the transaction rolls back), and the rollback undoes it.
+  const [refused, upserted] = await Promise.allSettled([
+    refuseForeignIds(tx, target, {
+      order: normalized.map((order) => order.platformId),
+      customer: normalized.map((order) => order.customerPlatformId),
+      variant: normalized.flatMap((order) => order.lines.map((line) => line.variantPlatformId)),
+    }),
+    upsertOrders(
+      tx,
+      target,
+      normalized.map((order, i) => ({ order, raw: { inboxId: deliveries[i]!.event.id } })),
+    ),
+  ]);
+  if (refused.status === 'rejected') throw refused.reason;
+  if (upserted.status === 'rejected') throw upserted.reason;
+  return upserted.value.map((outcome) => outcome !== 'stale');
 };
 const order: TopicAction = async (tx, target, payload, event, principal) =>
   (await orders(tx, target, [{ payload, event }], principal))[0]!;
