@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PlatformAuthError } from '../platforms/connector.ts';
 import { UnsupportedPayloadError } from '../platforms/model.ts';
@@ -35,10 +36,17 @@ function unrecoverable(error: unknown): unknown {
   return error;
 }
 
+/** An apply job on the queue: one inbox row, or several of one organization. */
+interface ApplyQueueJob {
+  orgId: string;
+  eventId?: string;
+  eventIds?: string[];
+}
+
 /** The sync queues on BullMQ (Redis or PostgreSQL backend). */
 export class QueueSyncRunner implements SyncRunner {
   readonly kind: 'redis' | 'postgres';
-  private readonly applyQueue: JobQueue<ApplyJob>;
+  private readonly applyQueue: JobQueue<ApplyQueueJob>;
   private readonly syncQueue: JobQueue<SyncJob>;
   private readonly pushQueue: JobQueue<PushJob>;
   private readonly deletionQueue: JobQueue<DeletionJob>;
@@ -51,15 +59,18 @@ export class QueueSyncRunner implements SyncRunner {
     private readonly enqueueTimeoutMs = DEFAULT_ENQUEUE_TIMEOUT_MS,
   ) {
     this.kind = backend.kind;
-    this.applyQueue = backend.queue<ApplyJob>(QUEUE_NAMES.apply);
+    this.applyQueue = backend.queue<ApplyQueueJob>(QUEUE_NAMES.apply);
     this.syncQueue = backend.queue<SyncJob>(QUEUE_NAMES.sync);
     this.pushQueue = backend.queue<PushJob>(QUEUE_NAMES.push);
     this.deletionQueue = backend.queue<DeletionJob>(QUEUE_NAMES.deletions);
   }
 
   /**
-   * Job id = inbox row id: the same event is never queued twice. Jobs enqueued in the same
-   * turn of the event loop go to the queue in one bulk call.
+   * Rows enqueued in the same turn of the event loop (the deliveries of one inbox write) go to
+   * the queue as one job per organization, in one bulk call: the queue's cost is paid per write,
+   * not per delivery. Job id = the inbox row id for one row, a digest of the ids for several: the
+   * same rows are never queued twice. A row in two jobs (the sweeper's) is applied once: applying
+   * is idempotent.
    */
   enqueueApply(job: ApplyJob): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -71,11 +82,20 @@ export class QueueSyncRunner implements SyncRunner {
   private flushApply(): void {
     const batch = this.pendingApply;
     this.pendingApply = [];
-    withQueueDeadline(
-      'webhook apply jobs',
-      this.enqueueTimeoutMs,
-      this.applyQueue.addBulk(batch.map(({ job }) => ({ name: 'apply', data: job, opts: { jobId: job.eventId } }))),
-    ).then(
+    const byOrg = new Map<string, string[]>();
+    for (const { job } of batch) {
+      const ids = byOrg.get(job.orgId);
+      if (ids) ids.push(job.eventId);
+      else byOrg.set(job.orgId, [job.eventId]);
+    }
+    const jobs = [...byOrg].map(([orgId, eventIds]) => ({
+      name: 'apply',
+      data: eventIds.length === 1 ? { orgId, eventId: eventIds[0]! } : { orgId, eventIds },
+      opts: {
+        jobId: eventIds.length === 1 ? eventIds[0]! : `rows_${createHash('sha256').update(eventIds.join(',')).digest('hex')}`,
+      },
+    }));
+    withQueueDeadline('webhook apply jobs', this.enqueueTimeoutMs, this.applyQueue.addBulk(jobs)).then(
       () => batch.forEach(({ done }) => done()),
       (error: unknown) => batch.forEach(({ done }) => done(error ?? new Error('enqueue failed'))),
     );
@@ -109,14 +129,16 @@ export class QueueSyncRunner implements SyncRunner {
     // Many jobs taken at once, applied in a few group-committed transactions (apply-batcher.ts):
     // the concurrency is how many rows one batch can gather, not how many transactions run.
     const batcher = new ApplyBatcher(db);
-    this.backend.worker<ApplyJob>(
+    this.backend.worker<ApplyQueueJob>(
       QUEUE_NAMES.apply,
       async (job) => {
-        try {
-          return await batcher.apply(job.data);
-        } catch (error) {
-          throw unrecoverable(error);
-        }
+        const { orgId, eventIds } = job.data;
+        const ids = eventIds ?? (job.data.eventId ? [job.data.eventId] : []);
+        const settled = await Promise.allSettled(ids.map((eventId) => batcher.apply({ orgId, eventId })));
+        const failed = settled.find((result) => result.status === 'rejected');
+        // The others are applied; a retry finds them done and tries the failed ones again.
+        if (failed) throw unrecoverable(failed.reason);
+        return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value);
       },
       { ...this.workerOptions, concurrency: APPLY_CONCURRENCY },
     );
