@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
+  cookieOf,
   signedInOrg,
   startTestServer,
   testSecrets,
@@ -153,6 +154,32 @@ describe('when a page on a listed origin calls the refresh-cookie routes', () =>
     expect(login.status).toBe(401);
     expect(login.headers.get('access-control-allow-origin')).toBeNull();
     expect(login.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+});
+
+describe('when a page of the same site but another origin sends a simple request to a refresh-cookie route', () => {
+  // A page on a sibling subdomain: SameSite=Strict still sends the cookie, and a form or a fetch
+  // without custom headers needs no preflight. The browser says so in Sec-Fetch-Site.
+  it('refuses refresh and logout 403 before they touch the session, and serves the console’s own pages', async () => {
+    const org = await signedInOrg(unlisted, 'SiblingSite');
+    const target = apiClient(unlisted.url);
+    const cookie = cookieOf(org.cookie);
+    for (const site of ['same-site', 'cross-site']) {
+      for (const path of ['/v1/auth/refresh', '/v1/auth/logout', '/v1/auth/login']) {
+        const answer = await target('POST', path, {
+          headers: { cookie, 'sec-fetch-site': site, origin: 'https://shop.example.test', 'content-type': 'text/plain' },
+        });
+        expect(answer.status, `${site} ${path}`).toBe(403);
+        expect(answer.body.error.code).toBe('FORBIDDEN');
+      }
+    }
+    // The cookie was neither rotated nor revoked: the console's own page refreshes with it.
+    const own = await target('POST', '/v1/auth/refresh', { headers: { cookie, 'sec-fetch-site': 'same-origin' } });
+    expect(own.status).toBe(200);
+    expect(own.body.data.accessToken).toEqual(expect.any(String));
+    // A client that is not a browser sends no Sec-Fetch-Site and carries no one else's cookie.
+    const loggedOut = await target('POST', '/v1/auth/logout', { headers: { cookie: cookieOf(own.headers.get('set-cookie')) } });
+    expect(loggedOut.status).toBe(204);
   });
 });
 

@@ -91,6 +91,18 @@ export function crossOrigin(origins: readonly string[]): RequestHandler {
       res.status(204).end();
       return;
     }
+    // A page of another origin cannot read these answers, but a simple request (a form, a fetch
+    // without custom headers) would still be served with the cookie: a page on a sibling
+    // subdomain (same site, so SameSite=Strict sends it) could sign the console out, or rotate its
+    // refresh token. Browsers say where a request comes from in Sec-Fetch-Site; only the console's
+    // own pages (same-origin) and a typed or bookmarked request (none) are served. Clients that
+    // send no Sec-Fetch-Site (the CLI, servers) are not browsers carrying someone's cookie.
+    const site = req.get('sec-fetch-site');
+    if (site !== undefined && site !== 'same-origin' && site !== 'none' && sameOriginOnly.has(routeOf(req))) {
+      throw new ForbiddenError(`${routeOf(req)} reads or sets the refresh cookie and answers its own origin only`, {
+        fetchSite: site,
+      });
+    }
     if (open) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Expose-Headers', exposed);
