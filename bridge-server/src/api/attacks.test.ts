@@ -411,6 +411,12 @@ describe('attacks: input no form would send', () => {
         expect([200, 400], `${path}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
       }
     }
+    // An offset PostgreSQL would refuse is refused by the validation, which says why.
+    const far = await api('GET', `/v1/orders?placedFrom=${encodeURIComponent('2020-01-01T00:00:00-23:59')}`, {
+      token: homeOwner.token,
+    });
+    expect(far.status).toBe(400);
+    expect(JSON.stringify(far.body)).toMatch(/offset must be within ±15:59/);
   });
 
   it('list filter values that look like SQL array literals, patterns or escapes match literally', async () => {
