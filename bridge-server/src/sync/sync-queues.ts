@@ -208,7 +208,9 @@ export class QueueSyncRunner implements SyncRunner {
       const stores = await activeStores(db);
       await this.scheduleReconciles(stores, deps.reconcileEveryMs);
       await this.scheduleDeletionReconciles(stores, deps.deletionsEveryMs ?? DEFAULT_DELETIONS_EVERY_MS);
-      return { swept, stores: stores.length };
+      const unscheduled = await this.unscheduleInactiveStores(stores);
+      if (unscheduled > 0) logger.info({ unscheduled }, 'removed the reconcile schedules of stores no longer connected');
+      return { swept, stores: stores.length, unscheduled };
     });
   }
 
@@ -240,6 +242,27 @@ export class QueueSyncRunner implements SyncRunner {
         );
       }
     }
+  }
+
+  /**
+   * Removes the job schedulers of every store not in `active` (disconnected, uninstalled or
+   * purged since it was scheduled), which would otherwise run for it forever. Answers how many.
+   */
+  async unscheduleInactiveStores(active: ReadonlyArray<{ storeId: string }>): Promise<number> {
+    const keep = new Set(active.map((store) => store.storeId));
+    let removed = 0;
+    for (const [queue, kind] of [
+      [this.syncQueue, 'reconcile'],
+      [this.deletionQueue, 'deletions'],
+    ] as const) {
+      for (const scheduler of await queue.getJobSchedulers(0, -1)) {
+        // `<kind>_<store id>_<entity>`, as scheduleReconciles and scheduleDeletionReconciles name them.
+        const storeId = /^[a-z]+_([0-9a-f-]{36})_/.exec(scheduler.key)?.[1];
+        if (!scheduler.key.startsWith(`${kind}_`) || !storeId || keep.has(storeId)) continue;
+        if (await queue.removeJobScheduler(scheduler.key)) removed++;
+      }
+    }
+    return removed;
   }
 
   async checkHealth(): Promise<void> {
