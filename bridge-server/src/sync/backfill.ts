@@ -2,7 +2,7 @@ import type { Database } from '../db/database.ts';
 import { systemPrincipal, withPrincipal, type TenantSql } from '../db/principal.ts';
 import { upsertCustomer, upsertProduct } from '../domain/catalog/catalog-sync.ts';
 import { applyInventoryLevel } from '../domain/inventory/inventory-sync.ts';
-import { upsertOrder } from '../domain/orders/order-sync.ts';
+import { upsertOrders } from '../domain/orders/order-sync.ts';
 import type { EntityTypes, PageItem, StoreConnector, SyncEntity } from '../platforms/connector.ts';
 import { emitEvent, emitEvents, type OutboxEvent } from '../realtime/outbox.ts';
 import { syncStatusEvent } from './sync-status.ts';
@@ -49,7 +49,9 @@ async function applyItem<E extends SyncEntity>(
 ): Promise<boolean> {
   switch (entity) {
     case 'orders':
-      return (await upsertOrder(tx, target, page.item as EntityTypes['orders'], page.raw, events)) !== 'stale';
+      return (
+        (await upsertOrders(tx, target, [{ order: page.item as EntityTypes['orders'], raw: page.raw }], events))[0] !== 'stale'
+      );
     case 'products':
       return (await upsertProduct(tx, target, page.item as EntityTypes['products'], page.raw)) !== 'stale';
     case 'customers':
@@ -143,7 +145,20 @@ export async function syncEntity(
         let pageChanged = 0;
         // The page's events (orders, levels) go out together, last: the outbox's lock is not held while rows are locked.
         const events: OutboxEvent[] = [];
-        for (const item of page.items) if (await applyItem(tx, target, entity, item, mode, observedAt, events)) pageChanged++;
+        if (entity === 'orders') {
+          // A page of orders in a few statements, whatever its size (upsertOrders).
+          const outcomes = await upsertOrders(
+            tx,
+            target,
+            (page.items as Array<PageItem<EntityTypes['orders']>>).map(({ item, raw }) => ({ order: item, raw })),
+            events,
+          );
+          pageChanged = outcomes.filter((outcome) => outcome !== 'stale').length;
+        } else {
+          for (const item of page.items) {
+            if (await applyItem<SyncEntity>(tx, target, entity as SyncEntity, item, mode, observedAt, events)) pageChanged++;
+          }
+        }
         await tx`
           update sync_state set cursor = ${nextSaved ? JSON.stringify(nextSaved) : null}, processed = ${processed},
                                 total = coalesce(${page.total ?? null}::int, total), updated_at = now()
