@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import type { SyncEntity } from '../platforms/connector.ts';
+import { analyzeStaleTables } from '../db/analyze.ts';
 import { activeStores } from './active-stores.ts';
 import { applyWebhookEvents } from './apply-webhook.ts';
 import { DEFAULT_DELETIONS_EVERY_MS, runDeletionJob, type DeletionJob } from './deletion-reconcile.ts';
@@ -90,6 +91,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
       setInterval(() => {
         this.scheduleApply();
         this.schedulePushes();
+        this.analyzeTables();
       }, deps.sweep.everyMs),
     );
     this.timers.push(
@@ -111,6 +113,21 @@ export class EmbeddedSyncRunner implements SyncRunner {
       }, deps.deletionsEveryMs ?? DEFAULT_DELETIONS_EVERY_MS),
     );
     for (const timer of this.timers) timer.unref();
+  }
+
+  private analyzeScheduled = false;
+
+  /**
+   * PGlite has no autovacuum: the statistics it would keep fresh are refreshed here
+   * (db/analyze.ts), on the task chain, so a shutdown waits for it as for any task.
+   */
+  private analyzeTables(): void {
+    if (this.analyzeScheduled) return;
+    this.analyzeScheduled = true;
+    this.enqueue(async () => {
+      this.analyzeScheduled = false;
+      await analyzeStaleTables(this.db);
+    });
   }
 
   /** The queue is the database's own inbox table, read on the health connection. */

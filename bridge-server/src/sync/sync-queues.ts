@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PlatformAuthError } from '../platforms/connector.ts';
 import { UnsupportedPayloadError } from '../platforms/model.ts';
+import { analyzeStaleTables } from '../db/analyze.ts';
 import { ApplyBatcher } from './apply-batcher.ts';
 import { DEFAULT_DELETIONS_EVERY_MS, DELETABLE_ENTITIES, runDeletionJob, type DeletionJob } from './deletion-reconcile.ts';
 import { SYNC_ORDER } from './backfill.ts';
@@ -210,7 +211,9 @@ export class QueueSyncRunner implements SyncRunner {
       await this.scheduleDeletionReconciles(stores, deps.deletionsEveryMs ?? DEFAULT_DELETIONS_EVERY_MS);
       const unscheduled = await this.unscheduleInactiveStores(stores);
       if (unscheduled > 0) logger.info({ unscheduled }, 'removed the reconcile schedules of stores no longer connected');
-      return { swept, stores: stores.length, unscheduled };
+      const analyzed = await analyzeStaleTables(db);
+      if (analyzed.length > 0) logger.info({ tables: analyzed }, 'analyzed tables autovacuum would have (it is off)');
+      return { swept, stores: stores.length, unscheduled, analyzed };
     });
   }
 
