@@ -1,3 +1,5 @@
+import { groupBy } from '../group-by.ts';
+
 /**
  * Group commit: items handed in together are handled together, one call per organization and
  * batch, so a burst costs a few transactions instead of one per item. While `maxInFlight` batches
@@ -41,13 +43,7 @@ export class OrgBatcher<Item, Outcome> {
     const batch = this.pending.splice(0, this.maxBatch);
     if (batch.length === 0) return;
     this.inFlight++;
-    const byOrg = new Map<string, typeof batch>();
-    for (const entry of batch) {
-      const group = byOrg.get(entry.orgId);
-      if (group) group.push(entry);
-      else byOrg.set(entry.orgId, [entry]);
-    }
-    const groups = [...byOrg].map(async ([orgId, group]) => {
+    const groups = [...groupBy(batch, (entry) => entry.orgId)].map(async ([orgId, group]) => {
       try {
         const results = await this.handle(
           orgId,

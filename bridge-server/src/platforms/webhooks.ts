@@ -57,9 +57,9 @@ export type TopicAction = (
 ) => Promise<boolean>;
 
 /**
- * Applies deliveries of one store, each of a distinct resource, together (a batch of webhooks
- * applied in one transaction): the same effects as `action` on each in turn, in a few
- * statements. Answers whether each changed anything, in order.
+ * Applies deliveries of one store together (a batch of webhooks applied in one transaction): the
+ * same effects as applying each in turn, in the order given (a resource may come more than
+ * once), in a few statements. Answers whether each changed anything, in order.
  */
 export type BatchTopicAction = (
   tx: TenantSql,
@@ -67,6 +67,22 @@ export type BatchTopicAction = (
   deliveries: ReadonlyArray<{ payload: unknown; event: StoredWebhook }>,
   principal: Principal,
 ) => Promise<boolean[]>;
+
+/** A batch action applied to one delivery. */
+export const singly =
+  (batchAction: BatchTopicAction): TopicAction =>
+  async (tx, target, payload, event, principal) =>
+    (await batchAction(tx, target, [{ payload, event }], principal))[0]!;
+
+/** A topic the connector subscribes through the platform's API. */
+export const subscribed = (action: TopicAction): WebhookTopic => ({ action, subscribedBy: 'api' });
+
+/** A subscribed topic whose deliveries are applied in batches (by `batchAction`, shared by the topics that pass the same one). */
+export const subscribedInBatches = (batchAction: BatchTopicAction): WebhookTopic => ({
+  action: singly(batchAction),
+  batchAction,
+  subscribedBy: 'api',
+});
 
 export interface WebhookTopic {
   action: TopicAction;

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { groupBy } from '../group-by.ts';
 import { systemPrincipal, withPrincipal, type Principal, type TenantSql } from '../db/principal.ts';
 import type { Platform } from '../domain/stores/store-service.ts';
 import { parsePlatformJson, UnsupportedPayloadError } from '../platforms/model.ts';
@@ -79,21 +80,15 @@ async function applyLocked(tx: TenantSql, event: EventRow, principal: Principal)
 }
 
 /**
- * applyLocked for rows of distinct resources whose topics share a batch action: the rows of
- * each store are applied by one call of it.
+ * applyLocked for rows whose topics share a batch action, in the order they take effect: the
+ * rows of each store are applied by one call of it.
  */
 async function applyLockedTogether(tx: TenantSql, events: readonly EventRow[], principal: Principal): Promise<LockedOutcome[]> {
   const prepared = events.map((event) => ({ event, ...prepare(event) }));
   const outcomes: LockedOutcome[] = prepared.map(({ event, connected }) => locked(event, connected, false, false));
-  const byStore = new Map<string, number[]>();
-  prepared.forEach(({ event, topic }, index) => {
-    if (!topic) return;
-    const indexes = byStore.get(event.store_id);
-    if (indexes) indexes.push(index);
-    else byStore.set(event.store_id, [index]);
-  });
+  const handled = prepared.flatMap(({ topic }, index) => (topic ? [index] : []));
   await Promise.all(
-    [...byStore].map(async ([storeId, indexes]) => {
+    [...groupBy(handled, (index) => prepared[index]!.event.store_id)].map(async ([storeId, indexes]) => {
       const first = prepared[indexes[0]!]!;
       const batchAction = first.topic!.batchAction!;
       const changed = await batchAction(
@@ -112,30 +107,33 @@ async function applyLockedTogether(tx: TenantSql, events: readonly EventRow[], p
 
 /**
  * Splits rows (in the order they must take effect) into runs of one topic (or of topics that
- * share a batch action), and each run into lanes by the resource's id. Lanes of a run are applied
- * at once on the transaction's connection, so their statements share round trips (the driver
- * pipelines them); a lane keeps its rows in order, so two changes of one resource stay in order.
- * A run touches resources of one kind, which do not refer to each other; a change of topic waits
- * for everything before it (an order that refers to a customer created just before, stock of a
- * product just created).
+ * share a batch action, which takes the run's rows at once, in order), and each run into lanes by
+ * the resource's id. Lanes of a run are applied at once on the transaction's connection, so their
+ * statements share round trips (the driver pipelines them); a lane keeps its rows in order, so
+ * two changes of one resource stay in order. A run touches resources of one kind, which do not
+ * refer to each other; a change of topic waits for everything before it (an order that refers to
+ * a customer created just before, stock of a product just created).
  */
-function concurrentRuns(events: readonly EventRow[]): EventRow[][][] {
-  const runs: EventRow[][][] = [];
+function concurrentRuns(events: readonly EventRow[]): Array<{ rows: EventRow[]; lanes: EventRow[][] }> {
+  const runs: Array<{ rows: EventRow[]; lanes: EventRow[][] }> = [];
   let lanes = new Map<string, EventRow[]>();
+  let rows: EventRow[] = [];
   let run: unknown;
   for (const event of events) {
     const key = topicOf(event)?.batchAction ?? `${event.platform}:${event.topic}`;
     if (key !== run) {
-      if (lanes.size > 0) runs.push([...lanes.values()]);
+      if (rows.length > 0) runs.push({ rows, lanes: [...lanes.values()] });
       lanes = new Map();
+      rows = [];
       run = key;
     }
+    rows.push(event);
     const lane = `${event.store_id}:${resourceIdOf(event)}`;
-    const rows = lanes.get(lane);
-    if (rows) rows.push(event);
+    const laneRows = lanes.get(lane);
+    if (laneRows) laneRows.push(event);
     else lanes.set(lane, [event]);
   }
-  if (lanes.size > 0) runs.push([...lanes.values()]);
+  if (rows.length > 0) runs.push({ rows, lanes: [...lanes.values()] });
   return runs;
 }
 
@@ -189,23 +187,18 @@ export async function applyWebhookEvents(
       // The batch's events are emitted together, as its last statement (see deferEvents).
       const deferred = deferEvents(tx, orgId);
       try {
-        for (const run of concurrentRuns(events.filter((event) => event.status === 'received'))) {
-          if (topicOf(run[0]![0]!)?.batchAction) {
-            // In waves: the first row of every lane, then the second, … (one resource's changes in order).
-            for (let wave = 0; ; wave++) {
-              const rows = run.flatMap((lane) => lane.slice(wave, wave + 1));
-              if (rows.length === 0) break;
-              const outcomes = await applyLockedTogether(tx, rows, principal);
-              rows.forEach((event, index) => {
-                const { outcome, status, lastError } = outcomes[index]!;
-                done.set(event.id, outcome);
-                marked.set(event.id, { status, lastError });
-              });
-            }
+        for (const { rows, lanes } of concurrentRuns(events.filter((event) => event.status === 'received'))) {
+          if (topicOf(rows[0]!)?.batchAction) {
+            const outcomes = await applyLockedTogether(tx, rows, principal);
+            rows.forEach((event, index) => {
+              const { outcome, status, lastError } = outcomes[index]!;
+              done.set(event.id, outcome);
+              marked.set(event.id, { status, lastError });
+            });
             continue;
           }
           const settled = await Promise.allSettled(
-            run.map(async (lane) => {
+            lanes.map(async (lane) => {
               for (const event of lane) {
                 const { outcome, status, lastError } = await applyLocked(tx, event, principal);
                 done.set(event.id, outcome);

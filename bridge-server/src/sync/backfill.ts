@@ -38,27 +38,44 @@ interface SavedCursor {
   maxSeen: string | null;
 }
 
-async function applyItem<E extends SyncEntity>(
+type PageEntry = PageItem<EntityTypes[SyncEntity]>;
+
+/** Writes one page of an entity; answers how many of its items changed something. */
+async function applyPage(
   tx: TenantSql,
   target: SyncTarget,
-  entity: E,
-  page: PageItem<EntityTypes[E]>,
+  entity: SyncEntity,
+  items: readonly PageEntry[],
+  mode: SyncMode,
+  observedAt: Date,
+  events: OutboxEvent[],
+): Promise<number> {
+  if (entity === 'orders') {
+    // The whole page in a few statements, whatever its size.
+    const orders = items.map(({ item, raw }) => ({ order: item as EntityTypes['orders'], raw }));
+    return (await upsertOrders(tx, target, orders, events)).filter((outcome) => outcome !== 'stale').length;
+  }
+  let changed = 0;
+  for (const entry of items) if (await applyItem(tx, target, entity, entry, mode, observedAt, events)) changed++;
+  return changed;
+}
+
+async function applyItem(
+  tx: TenantSql,
+  target: SyncTarget,
+  entity: Exclude<SyncEntity, 'orders'>,
+  { item, raw }: PageEntry,
   mode: SyncMode,
   observedAt: Date,
   events: OutboxEvent[],
 ): Promise<boolean> {
   switch (entity) {
-    case 'orders':
-      return (
-        (await upsertOrders(tx, target, [{ order: page.item as EntityTypes['orders'], raw: page.raw }], events))[0] !== 'stale'
-      );
     case 'products':
-      return (await upsertProduct(tx, target, page.item as EntityTypes['products'], page.raw)) !== 'stale';
+      return (await upsertProduct(tx, target, item as EntityTypes['products'], raw)) !== 'stale';
     case 'customers':
-      return (await upsertCustomer(tx, target, page.item as EntityTypes['customers'], page.raw)) !== 'stale';
+      return (await upsertCustomer(tx, target, item as EntityTypes['customers'], raw)) !== 'stale';
     case 'inventory': {
-      const level = page.item as EntityTypes['inventory'];
-      const outcome = await applyInventoryLevel(tx, target, level, { kind: mode, observedAt }, events);
+      const outcome = await applyInventoryLevel(tx, target, item as EntityTypes['inventory'], { kind: mode, observedAt }, events);
       return outcome.kind === 'changed';
     }
     default:
@@ -142,23 +159,9 @@ export async function syncEntity(
       const nextSaved: SavedCursor | null = page.nextCursor ? { mode, cursor: page.nextCursor, since, maxSeen } : null;
       processed += page.items.length;
       changed += await withPrincipal(db, principal, async (tx) => {
-        let pageChanged = 0;
         // The page's events (orders, levels) go out together, last: the outbox's lock is not held while rows are locked.
         const events: OutboxEvent[] = [];
-        if (entity === 'orders') {
-          // A page of orders in a few statements, whatever its size (upsertOrders).
-          const outcomes = await upsertOrders(
-            tx,
-            target,
-            (page.items as Array<PageItem<EntityTypes['orders']>>).map(({ item, raw }) => ({ order: item, raw })),
-            events,
-          );
-          pageChanged = outcomes.filter((outcome) => outcome !== 'stale').length;
-        } else {
-          for (const item of page.items) {
-            if (await applyItem<SyncEntity>(tx, target, entity as SyncEntity, item, mode, observedAt, events)) pageChanged++;
-          }
-        }
+        const pageChanged = await applyPage(tx, target, entity, page.items, mode, observedAt, events);
         await tx`
           update sync_state set cursor = ${nextSaved ? JSON.stringify(nextSaved) : null}, processed = ${processed},
                                 total = coalesce(${page.total ?? null}::int, total), updated_at = now()

@@ -2,6 +2,7 @@ import type { Database } from '../db/database.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import type { SyncEntity } from '../platforms/connector.ts';
 import { analyzeStaleTables } from '../db/analyze.ts';
+import { groupBy } from '../group-by.ts';
 import { activeStores } from './active-stores.ts';
 import { applyWebhookEvents } from './apply-webhook.ts';
 import { DEFAULT_DELETIONS_EVERY_MS, runDeletionJob, type DeletionJob } from './deletion-reconcile.ts';
@@ -205,9 +206,8 @@ export class EmbeddedSyncRunner implements SyncRunner {
         select org_id, id from dockhand.unapplied_webhook_events(interval '0 seconds', 200)`;
       if (due.length === 0 || this.closed) return;
       // One transaction per organization's rows (group commit); a failing row gets its backoff alone.
-      const byOrg = new Map<string, string[]>();
-      for (const row of due) byOrg.set(row.org_id, [...(byOrg.get(row.org_id) ?? []), row.id]);
-      for (const [orgId, ids] of byOrg) {
+      for (const [orgId, rows] of groupBy(due, (row) => row.org_id)) {
+        const ids = rows.map((row) => row.id);
         const results = await applyWebhookEvents(this.db, orgId, ids);
         results.forEach((result, index) => {
           if (result.status === 'rejected') {

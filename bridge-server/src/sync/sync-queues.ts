@@ -3,6 +3,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { PlatformAuthError } from '../platforms/connector.ts';
 import { UnsupportedPayloadError } from '../platforms/model.ts';
 import { analyzeStaleTables } from '../db/analyze.ts';
+import { groupBy } from '../group-by.ts';
 import { ApplyBatcher } from './apply-batcher.ts';
 import { DEFAULT_DELETIONS_EVERY_MS, DELETABLE_ENTITIES, runDeletionJob, type DeletionJob } from './deletion-reconcile.ts';
 import { SYNC_ORDER } from './backfill.ts';
@@ -83,19 +84,16 @@ export class QueueSyncRunner implements SyncRunner {
   private flushApply(): void {
     const batch = this.pendingApply;
     this.pendingApply = [];
-    const byOrg = new Map<string, string[]>();
-    for (const { job } of batch) {
-      const ids = byOrg.get(job.orgId);
-      if (ids) ids.push(job.eventId);
-      else byOrg.set(job.orgId, [job.eventId]);
-    }
-    const jobs = [...byOrg].map(([orgId, eventIds]) => ({
-      name: 'apply',
-      data: eventIds.length === 1 ? { orgId, eventId: eventIds[0]! } : { orgId, eventIds },
-      opts: {
-        jobId: eventIds.length === 1 ? eventIds[0]! : `rows_${createHash('sha256').update(eventIds.join(',')).digest('hex')}`,
-      },
-    }));
+    const jobs = [...groupBy(batch, ({ job }) => job.orgId)].map(([orgId, entries]) => {
+      const eventIds = entries.map(({ job }) => job.eventId);
+      return {
+        name: 'apply',
+        data: eventIds.length === 1 ? { orgId, eventId: eventIds[0]! } : { orgId, eventIds },
+        opts: {
+          jobId: eventIds.length === 1 ? eventIds[0]! : `rows_${createHash('sha256').update(eventIds.join(',')).digest('hex')}`,
+        },
+      };
+    });
     withQueueDeadline('webhook apply jobs', this.enqueueTimeoutMs, this.applyQueue.addBulk(jobs)).then(
       () => batch.forEach(({ done }) => done()),
       (error: unknown) => batch.forEach(({ done }) => done(error ?? new Error('enqueue failed'))),

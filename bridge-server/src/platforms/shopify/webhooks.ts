@@ -17,6 +17,8 @@ import {
   ForeignPayloadError,
   jsonBody,
   RetryLaterError,
+  subscribed,
+  subscribedInBatches,
   type PlatformWebhooks,
   type BatchTopicAction,
   type TopicAction,
@@ -127,8 +129,6 @@ const orders: BatchTopicAction = async (tx, target, deliveries) => {
   if (upserted.status === 'rejected') throw upserted.reason;
   return upserted.value.map((outcome) => outcome !== 'stale');
 };
-const order: TopicAction = async (tx, target, payload, event, principal) =>
-  (await orders(tx, target, [{ payload, event }], principal))[0]!;
 
 const product: TopicAction = async (tx, target, payload, event) => {
   const normalized = normalizeShopifyProduct(payload);
@@ -233,11 +233,6 @@ const shopRedact: TopicAction = async (tx, target, _payload, event, principal) =
   return true;
 };
 
-const subscribed = (action: TopicAction, batchAction?: BatchTopicAction): WebhookTopic => ({
-  action,
-  subscribedBy: 'api',
-  ...(batchAction && { batchAction }),
-});
 /** Shopify's mandatory compliance topics: declared in the app's configuration, sent whatever the store's status. */
 const compliance = (action: TopicAction): WebhookTopic => ({ action, subscribedBy: 'app-config', evenWhenDisconnected: true });
 
@@ -248,11 +243,11 @@ const compliance = (action: TopicAction): WebhookTopic => ({ action, subscribedB
  * carries the order.
  */
 const topics: Record<string, WebhookTopic> = {
-  'orders/create': subscribed(order, orders),
-  'orders/updated': subscribed(order, orders),
-  'orders/cancelled': subscribed(order, orders),
-  'orders/fulfilled': subscribed(order, orders),
-  'orders/paid': subscribed(order, orders),
+  'orders/create': subscribedInBatches(orders),
+  'orders/updated': subscribedInBatches(orders),
+  'orders/cancelled': subscribedInBatches(orders),
+  'orders/fulfilled': subscribedInBatches(orders),
+  'orders/paid': subscribedInBatches(orders),
   'orders/delete': subscribed(deleted('order')),
   'products/create': subscribed(product),
   'products/update': subscribed(product),

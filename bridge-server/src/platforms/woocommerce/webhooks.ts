@@ -10,7 +10,16 @@ import type { Platform } from '../../domain/stores/store-service.ts';
 import type { StoreDirectory, StoreHome } from '../../ingest/store-directory.ts';
 import { verifyBase64Hmac } from '../../ingest/webhook-signature.ts';
 import { parseWith, platformId } from '../model.ts';
-import { jsonBody, type BatchTopicAction, type PlatformWebhooks, type TopicAction, type WebhookTopic } from '../webhooks.ts';
+import {
+  jsonBody,
+  singly,
+  subscribed,
+  subscribedInBatches,
+  type BatchTopicAction,
+  type PlatformWebhooks,
+  type TopicAction,
+  type WebhookTopic,
+} from '../webhooks.ts';
 import { normalizeWooCustomer, normalizeWooOrder, normalizeWooProduct, wooStockLevel } from './normalize.ts';
 
 const PLATFORM: Platform = 'woocommerce';
@@ -51,8 +60,7 @@ const orders: BatchTopicAction = async (tx, target, deliveries) =>
       deliveries.map(({ payload, event }) => ({ order: normalizeWooOrder(payload), raw: { inboxId: event.id } })),
     )
   ).map((outcome) => outcome !== 'stale');
-const order: TopicAction = async (tx, target, payload, event, principal) =>
-  (await orders(tx, target, [{ payload, event }], principal))[0]!;
+const order = singly(orders);
 const customer: TopicAction = async (tx, target, payload, event) =>
   (await upsertCustomer(tx, target, normalizeWooCustomer(payload), event.body)) !== 'stale';
 
@@ -71,19 +79,13 @@ const restored =
     return (await markRestored(tx, target, record, id)) || changed;
   };
 
-const subscribed = (action: TopicAction, batchAction?: BatchTopicAction): WebhookTopic => ({
-  action,
-  subscribedBy: 'api',
-  ...(batchAction && { batchAction }),
-});
-
 /**
  * Every topic Dockhand acts on, as delivered in X-WC-Webhook-Topic. Deletions are kept as
  * tombstones. Not product.published: WooCommerce sends product.created or product.updated with it.
  */
 const topics: Record<string, WebhookTopic> = {
-  'order.created': subscribed(order, orders),
-  'order.updated': subscribed(order, orders),
+  'order.created': subscribedInBatches(orders),
+  'order.updated': subscribedInBatches(orders),
   'order.deleted': subscribed(deleted('order')),
   'order.restored': subscribed(restored('order', order)),
   'product.created': subscribed(product),
