@@ -24,6 +24,36 @@ const schedulerKeys = async (queue: string) =>
   (await backend.queue(queue).getJobSchedulers(0, -1)).map((scheduler) => scheduler.key).sort();
 
 describe('reconcile schedules on BullMQ', () => {
+  it('first run one interval after the store is first seen, and keep their next run when upserted again', async () => {
+    const store = { orgId: randomUUID(), storeId: randomUUID() };
+    const every = 3_600_000;
+    const before = Date.now();
+    await runner.scheduleReconciles([store], every);
+    await runner.scheduleDeletionReconciles([store], every);
+    const nextRuns = async () =>
+      (
+        await Promise.all(
+          [QUEUE_NAMES.sync, QUEUE_NAMES.deletions].map((name) => backend.queue(name).getJobSchedulers(0, -1)),
+        )
+      )
+        .flat()
+        .filter((scheduler) => scheduler.key.includes(store.storeId))
+        .map((scheduler) => [scheduler.key, scheduler.next] as const)
+        .sort(([a], [b]) => a.localeCompare(b));
+    const first = await nextRuns();
+    expect(first.length).toBeGreaterThan(0);
+    for (const [, next] of first) expect(next).toBeGreaterThanOrEqual(before + every);
+    // Nothing of this store is waiting to run now, beside its backfill.
+    const waiting = await backend.queue(QUEUE_NAMES.sync).getJobs(['waiting', 'prioritized']);
+    expect(waiting.filter((job) => job.data?.storeId === store.storeId)).toEqual([]);
+
+    // The maintenance pass upserts them again every sweep: the next run does not move.
+    await runner.scheduleReconciles([store], every);
+    await runner.scheduleDeletionReconciles([store], every);
+    expect(await nextRuns()).toEqual(first);
+    await runner.unscheduleInactiveStores([]);
+  });
+
   it('are removed for a store that is no longer connected, and kept for the others', async () => {
     const orgId = randomUUID();
     const [kept, gone] = [randomUUID(), randomUUID()];

@@ -215,13 +215,19 @@ export class QueueSyncRunner implements SyncRunner {
     });
   }
 
-  /** A job scheduler per store and entity, polling for what webhooks missed. Idempotent. */
+  /**
+   * A job scheduler per store and entity, polling for what webhooks missed. Idempotent: upserting
+   * an existing scheduler keeps its next run. The first run comes one interval after the store is
+   * first seen, as the embedded runner's timer does, not at once beside the store's backfill (an
+   * inventory reconcile before the products are in skips every level, and the store looks synced
+   * before its backfill has started).
+   */
   async scheduleReconciles(stores: Array<{ orgId: string; storeId: string }>, everyMs: number): Promise<void> {
     for (const store of stores) {
       for (const entity of SYNC_ORDER) {
         await this.syncQueue.upsertJobScheduler(
           `reconcile_${store.storeId}_${entity}`,
-          { every: everyMs },
+          { every: everyMs, startDate: Date.now() + everyMs },
           { name: 'reconcile', data: { ...store, mode: 'reconcile', entity } },
         );
       }
