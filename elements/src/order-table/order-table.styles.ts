@@ -77,7 +77,8 @@ export const orderTableStyles = [
       grid-template-columns: var(--columns);
       height: var(--dh-row-height, 40px);
       align-items: center;
-      min-width: max-content;
+      /* The columns' widths summed (fixed, set on the grid): no row measures its content to size itself. */
+      min-width: var(--row-width);
       border-bottom: 1px solid var(--dh-color-border, #d1d9e0);
     }
     .head {
@@ -103,6 +104,32 @@ export const orderTableStyles = [
     }
     .body .row[aria-selected='true'] {
       background: var(--dh-color-surface-selected, #ddf4ff);
+    }
+    /* Drawn here rather than by the platform's theme: a native checkbox per row costs a frame its layout and paint. */
+    .row input[type='checkbox'] {
+      appearance: none;
+      display: block;
+      box-sizing: border-box;
+      width: 16px;
+      height: 16px;
+      min-height: 0;
+      margin: 0;
+      padding: 0;
+      border: 1px solid var(--dh-color-text-subdued, #59636e);
+      border-radius: 3px;
+      background: var(--dh-color-surface, #fff);
+      cursor: pointer;
+    }
+    .row input[type='checkbox']:checked {
+      border-color: var(--dh-color-accent, #0969da);
+      background: var(--dh-color-accent, #0969da)
+        url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Cpath d='M4 8.5l2.5 2.5L12 5.5' fill='none' stroke='white' stroke-width='2'/%3E%3C/svg%3E")
+        center / 100% no-repeat;
+    }
+    @media (forced-colors: active) {
+      .row input[type='checkbox'] {
+        appearance: auto;
+      }
     }
     .cell {
       padding: 0 var(--dh-space, 8px);

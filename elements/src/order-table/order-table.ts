@@ -595,6 +595,7 @@ export class DhOrderTable extends DockhandElement {
     const count = this.rows.length;
     const { first, last } = this.window();
     const template = `44px ${columns.map((column) => column.width).join(' ')}`;
+    const rowWidth = columns.reduce((sum, column) => sum + parseFloat(column.width), 44);
     const allSelected = count > 0 && this.selected.size >= count && this.rows.every((row) => this.selected.has(row.id));
     const active = this.active;
     // Keyed by order: a row that stays in view keeps its DOM as it is while the table scrolls;
@@ -618,7 +619,7 @@ export class DhOrderTable extends DockhandElement {
         aria-colcount=${columns.length + 1}
         aria-activedescendant=${count > 0 || active.row < 0 ? this.cellId(active.row, active.col) : nothing}
         aria-busy=${this.source.loading ? 'true' : 'false'}
-        style=${`--columns: ${template}`}
+        style=${`--columns: ${template}; --row-width: ${rowWidth}px`}
         @scroll=${this.onScroll}
         @keydown=${this.onKeyDown}
       >
@@ -681,7 +682,12 @@ export class DhOrderTable extends DockhandElement {
       @click=${(event: MouseEvent) => this.onRowClick(event, index)}
       @dblclick=${() => void this.openDetail(order)}
     >
-      <div role="gridcell" aria-colindex="1" id=${this.cellId(index, 0)} class=${active === 0 ? 'cell active' : 'cell'}>
+      <div
+        role="gridcell"
+        aria-colindex="1"
+        id=${active === 0 ? this.cellId(index, 0) : nothing}
+        class=${active === 0 ? 'cell active' : 'cell'}
+      >
         <input
           type="checkbox"
           tabindex="-1"
@@ -695,7 +701,7 @@ export class DhOrderTable extends DockhandElement {
           html`<div
             role="gridcell"
             aria-colindex=${col + 2}
-            id=${this.cellId(index, col + 1)}
+            id=${active === col + 1 ? this.cellId(index, col + 1) : nothing}
             class=${`cell${column.align === 'end' ? ' end' : ''}${active === col + 1 ? ' active' : ''}`}
           >
             ${column.text(order, this.l10n, this.stores)}${
