@@ -31,7 +31,9 @@ async function freshDatabase(): Promise<TestDatabase> {
  * live write pays for merging thousands of others' entries.
  */
 const SEARCH_INDEXES = ['customers_search_idx', 'orders_search_idx', 'product_variants_search_idx', 'products_search_idx'];
-async function searchIndexOptions(owner: TestDatabase['db']['owner']): Promise<Array<{ name: string; options: string[] | null }>> {
+async function searchIndexOptions(
+  owner: TestDatabase['db']['owner'],
+): Promise<Array<{ name: string; options: string[] | null }>> {
   return owner<{ name: string; options: string[] | null }[]>`
     select c.relname as name, c.reloptions as options from pg_class c
     where c.relname = any(${SEARCH_INDEXES}) and c.relkind = 'i' order by c.relname`;

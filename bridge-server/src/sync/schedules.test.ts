@@ -31,11 +31,7 @@ describe('reconcile schedules on BullMQ', () => {
     await runner.scheduleReconciles([store], every);
     await runner.scheduleDeletionReconciles([store], every);
     const nextRuns = async () =>
-      (
-        await Promise.all(
-          [QUEUE_NAMES.sync, QUEUE_NAMES.deletions].map((name) => backend.queue(name).getJobSchedulers(0, -1)),
-        )
-      )
+      (await Promise.all([QUEUE_NAMES.sync, QUEUE_NAMES.deletions].map((name) => backend.queue(name).getJobSchedulers(0, -1))))
         .flat()
         .filter((scheduler) => scheduler.key.includes(store.storeId))
         .map((scheduler) => [scheduler.key, scheduler.next] as const)
@@ -43,9 +39,9 @@ describe('reconcile schedules on BullMQ', () => {
     const first = await nextRuns();
     expect(first.length).toBeGreaterThan(0);
     for (const [, next] of first) expect(next).toBeGreaterThanOrEqual(before + every);
-    // Nothing of this store is waiting to run now, beside its backfill.
+    // Nothing of this store is waiting to run now.
     const waiting = await backend.queue(QUEUE_NAMES.sync).getJobs(['waiting', 'prioritized']);
-    expect(waiting.filter((job) => job.data?.storeId === store.storeId)).toEqual([]);
+    expect(waiting.filter((job) => (job.data as { storeId?: string } | undefined)?.storeId === store.storeId)).toEqual([]);
 
     // The maintenance pass upserts them again every sweep: the next run does not move.
     await runner.scheduleReconciles([store], every);
