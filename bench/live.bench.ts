@@ -238,6 +238,16 @@ try {
     // The event may beat the webhook's own 200 back to the client: that counts as 0.
     fromAccepted.push(Math.max(0, receivedAt[n]! - acceptedAt[n]!));
   }
+  // Latency by the second its webhooks were sent: a stall shows where it began and how long it took to drain.
+  const bySecond: string[] = [];
+  for (let second = 0; second * RATE < total; second++) {
+    const latencies: number[] = [];
+    for (let n = second * RATE; n < Math.min(total, (second + 1) * RATE); n++)
+      if (!Number.isNaN(receivedAt[n]!)) latencies.push(receivedAt[n]! - sentAt[n]!);
+    latencies.sort((a, b) => a - b);
+    bySecond.push(`${second}s ${percentile(latencies, 50).toFixed(0)}/${(latencies.at(-1) ?? NaN).toFixed(0)}`);
+  }
+  console.error(`p50/max ms by second sent: ${bySecond.join(', ')}`);
   fromSent.sort((a, b) => a - b);
   fromAccepted.sort((a, b) => a - b);
   const [events] = await db.owner<{ n: number; seconds: number | null }[]>`
