@@ -214,7 +214,10 @@ describe('the README walkthrough: emulated stores connected to `dockhand serve` 
           const sync = await get<{ entities: SyncEntity[] }>(`/v1/stores/${store.id}/sync`);
           const failed = sync.entities.filter((entity) => entity.status === 'failed');
           expect(failed, `${store.platform}: ${JSON.stringify(failed)}`).toEqual([]);
-          expect(sync.entities.find((entity) => entity.entity === 'orders')).toMatchObject({ count: seeded });
+          expect(
+            sync.entities.find((entity) => entity.entity === 'orders'),
+            `${store.platform}: ${JSON.stringify(sync)}`,
+          ).toMatchObject({ count: seeded });
           expect(sync.entities.find((entity) => entity.entity === 'products')!.count).toBeGreaterThan(0);
         },
         { timeout: 120_000, interval: 500 },

@@ -181,6 +181,10 @@ describe('when an admin installs a shop through OAuth with a connect token', () 
     expect(row.credentials!['refreshToken']).toMatch(/^shprt_/);
     expect(Date.parse(row.credentials!['expiresAt']!)).toBeGreaterThan(Date.now());
     expect(row.credentials_ciphertext!.toString('latin1')).not.toContain(row.credentials!['accessToken']!);
+    // Its first backfill is requested with the install, not left to the first reconcile.
+    const requested = await server.database.db.owner<{ entity: string }[]>`
+      select entity from sync_state where store_id = ${outcome.storeId} order by entity`;
+    expect(requested.map(({ entity }) => entity)).toEqual(['customers', 'inventory', 'orders', 'products']);
 
     const connector = tokens.connector({ ...outcome, shopDomain: shop }, { fetch: emulator.fetch });
     const page1 = await connector.fetchPage('orders', { since: null, cursor: null });

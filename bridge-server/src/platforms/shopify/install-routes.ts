@@ -470,6 +470,15 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
       outcome.webhookError = error;
       ctx.logger.warn({ err: error, storeId: stored.storeId, shop }, 'shopify webhook registration failed');
     }
+    // Its first backfill, as a store connected with an admin token and a WooCommerce store get.
+    await ctx.sync.requestSync({ orgId: stored.orgId, storeId: stored.storeId, mode: 'backfill' }).then(
+      () => ctx.logger.info({ storeId: stored.storeId, shop }, 'shopify store installed; backfill queued'),
+      (error: unknown) =>
+        ctx.logger.warn(
+          { err: error, storeId: stored.storeId, shop },
+          'could not queue the first backfill; the next reconcile will sync the store',
+        ),
+    );
     return outcome;
   }
 
