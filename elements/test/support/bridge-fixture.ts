@@ -9,6 +9,7 @@ import {
   withPrincipal,
 } from '../../../bridge-server/src/index.ts';
 import { PASSWORD, signedInOrg, startTestServer, type TestServer } from '../../../bridge-server/test/support/test-server.ts';
+import { EmbeddedSyncRunner } from '../../../bridge-server/src/sync/embedded-sync-runner.ts';
 import { startWooCommerceEmulator, type WooCommerceEmulator } from '../../../emulators/src/index.ts';
 
 /**
@@ -126,6 +127,15 @@ export async function startBridgeFixture(options: BridgeFixtureOptions = {}): Pr
         const storeId = await connectWooStore(server, session.orgId, site);
         storeIds.push(storeId);
         fixture.woo = { storeId, siteId: site.id, orders: WOO_ORDERS };
+      }
+      // Each fixture starts on a quiet server. Backfills and webhooks (earlier files' and this
+      // store's) run on the embedded runner's one task chain, and the tests that time a change
+      // reaching the page ("under a second") measure that path, not a queue of others' work.
+      const sync = server.runtime.ctx.sync;
+      if (sync instanceof EmbeddedSyncRunner) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([sync.idle(), new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))]);
+        clearTimeout(timer);
       }
       return fixture;
     },
