@@ -39,6 +39,7 @@ import { createShopifyConnector } from './connector.ts';
 import { installPage, installPagePolicy } from './install-page.ts';
 import { createShopifyApp, SHOPIFY_API_VERSION } from './shopify-app.ts';
 import { can } from '../../api/policy.ts';
+import { queueFirstBackfill } from '../../sync/first-backfill.ts';
 import { asRecord, credentialsFromSession, ShopifyTokenService, type ShopifyCredentials } from './shopify-token-service.ts';
 
 /**
@@ -470,15 +471,7 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
       outcome.webhookError = error;
       ctx.logger.warn({ err: error, storeId: stored.storeId, shop }, 'shopify webhook registration failed');
     }
-    // Its first backfill, as a store connected with an admin token and a WooCommerce store get.
-    await ctx.sync.requestSync({ orgId: stored.orgId, storeId: stored.storeId, mode: 'backfill' }).then(
-      () => ctx.logger.info({ storeId: stored.storeId, shop }, 'shopify store installed; backfill queued'),
-      (error: unknown) =>
-        ctx.logger.warn(
-          { err: error, storeId: stored.storeId, shop },
-          'could not queue the first backfill; the next reconcile will sync the store',
-        ),
-    );
+    await queueFirstBackfill(ctx, stored, `shopify store ${shop} installed`);
     return outcome;
   }
 

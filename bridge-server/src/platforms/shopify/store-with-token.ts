@@ -2,6 +2,7 @@ import type { AppContext } from '../../api/context.ts';
 import { BadRequestError, ConflictError } from '../../api/errors.ts';
 import { withPrincipal, type Principal } from '../../db/principal.ts';
 import { ShopTakenError, StoreExistsError, type StoreView } from '../../domain/stores/store-service.ts';
+import { queueFirstBackfill } from '../../sync/first-backfill.ts';
 import { ShopifyTokenRejectedError, verifyShopifyAdminToken } from './admin-token-check.ts';
 
 export interface NewShopifyStore {
@@ -82,12 +83,8 @@ export async function createShopifyStore(
  * do). Failures are logged; reconciliation still syncs the store.
  */
 function startConnectedShop(ctx: AppContext, store: { orgId: string; storeId: string; shopDomain: string }): void {
-  const { orgId, storeId } = store;
-  ctx.sync.requestSync({ orgId, storeId, mode: 'backfill' }).then(
-    () => ctx.logger.info({ storeId }, 'shopify store connected; backfill queued'),
-    (error: unknown) =>
-      ctx.logger.warn({ err: error, storeId }, 'could not queue the first backfill; the next reconcile will sync the store'),
-  );
+  const { storeId } = store;
+  void queueFirstBackfill(ctx, store, 'shopify store connected');
   const connectorFor = ctx.shopify?.tokens.connectorFactory({ shopBaseUrl: ctx.shopify.shopBaseUrl });
   if (!connectorFor) {
     ctx.logger.warn({ storeId }, 'shopify webhooks not registered: set SHOPIFY_API_KEY and SHOPIFY_API_SECRET to receive them');

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../api/context.ts';
 import type { OutboundGuard } from '../../security/outbound-guard.ts';
+import { queueFirstBackfill } from '../../sync/first-backfill.ts';
 import { createWooCommerceConnector } from './connector.ts';
 import type { WooCommerceKeys } from './store-keys.ts';
 
@@ -32,12 +33,8 @@ export function startConnectedStore(
     onWebhooksRegistered?: ((outcome: WebhookRegistrationOutcome) => void) | undefined;
   },
 ): void {
-  const { orgId, storeId } = store;
-  ctx.sync.requestSync({ orgId, storeId, mode: 'backfill' }).then(
-    () => ctx.logger.info({ storeId }, 'woocommerce store connected; backfill queued'),
-    (error: unknown) =>
-      ctx.logger.warn({ err: error, storeId }, 'could not queue the first backfill; the next reconcile will sync the store'),
-  );
+  const { storeId } = store;
+  void queueFirstBackfill(ctx, store, 'woocommerce store connected');
   const connector = createWooCommerceConnector({
     siteUrl: store.siteUrl,
     consumerKey: store.keys.consumerKey,
