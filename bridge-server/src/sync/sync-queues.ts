@@ -216,36 +216,50 @@ export class QueueSyncRunner implements SyncRunner {
   }
 
   /**
-   * A job scheduler per store and entity, polling for what webhooks missed. Idempotent: upserting
-   * an existing scheduler keeps its next run. The first run comes one interval after the store is
-   * first seen, as the embedded runner's timer does, not at once beside the store's backfill (an
-   * inventory reconcile before the products are in skips every level, and the store looks synced
-   * before its backfill has started).
+   * A job scheduler per store and entity, polling for what webhooks missed. The first run comes one
+   * interval after the store is first seen, as the embedded runner's timer does, not at once beside
+   * the store's backfill (an inventory reconcile before the products are in skips every level, and
+   * the store looks synced before its backfill has started).
    */
   async scheduleReconciles(stores: Array<{ orgId: string; storeId: string }>, everyMs: number): Promise<void> {
-    for (const store of stores) {
-      for (const entity of SYNC_ORDER) {
-        await this.syncQueue.upsertJobScheduler(
-          `reconcile_${store.storeId}_${entity}`,
-          { every: everyMs, startDate: Date.now() + everyMs },
-          { name: 'reconcile', data: { ...store, mode: 'reconcile', entity } },
-        );
-      }
-    }
+    await this.schedulePerStore(this.syncQueue, 'reconcile', SYNC_ORDER, stores, everyMs, (store, entity) => ({
+      name: 'reconcile',
+      data: { ...store, mode: 'reconcile' as const, entity },
+    }));
   }
 
   /**
    * A job scheduler per store and entity comparing id sets, for deletions whose webhook was
-   * lost. Idempotent. The first run comes one interval after the store is first seen, not at
-   * once (its backfill has just read everything).
+   * lost; the first run one interval after the store is first seen (its backfill has just read
+   * everything).
    */
   async scheduleDeletionReconciles(stores: Array<{ orgId: string; storeId: string }>, everyMs: number): Promise<void> {
+    await this.schedulePerStore(this.deletionQueue, 'deletions', DELETABLE_ENTITIES, stores, everyMs, (store, entity) => ({
+      name: 'deletions',
+      data: { ...store, entity },
+      opts: { attempts: 1 },
+    }));
+  }
+
+  /**
+   * Upserts a scheduler `<kind>_<store id>_<entity>` per store and entity (the names
+   * unscheduleInactiveStores reads), first due one interval from now. Idempotent: upserting an
+   * existing scheduler keeps its next run.
+   */
+  private async schedulePerStore<T, Entity extends string>(
+    queue: JobQueue<T>,
+    kind: 'reconcile' | 'deletions',
+    entities: readonly Entity[],
+    stores: ReadonlyArray<{ orgId: string; storeId: string }>,
+    everyMs: number,
+    template: (store: { orgId: string; storeId: string }, entity: Entity) => Parameters<JobQueue<T>['upsertJobScheduler']>[2],
+  ): Promise<void> {
     for (const store of stores) {
-      for (const entity of DELETABLE_ENTITIES) {
-        await this.deletionQueue.upsertJobScheduler(
-          `deletions_${store.storeId}_${entity}`,
+      for (const entity of entities) {
+        await queue.upsertJobScheduler(
+          `${kind}_${store.storeId}_${entity}`,
           { every: everyMs, startDate: Date.now() + everyMs },
-          { name: 'deletions', data: { ...store, entity }, opts: { attempts: 1 } },
+          template(store, entity),
         );
       }
     }
@@ -263,7 +277,7 @@ export class QueueSyncRunner implements SyncRunner {
       [this.deletionQueue, 'deletions'],
     ] as const) {
       for (const scheduler of await queue.getJobSchedulers(0, -1)) {
-        // `<kind>_<store id>_<entity>`, as scheduleReconciles and scheduleDeletionReconciles name them.
+        // `<kind>_<store id>_<entity>`, as schedulePerStore names them.
         const storeId = /^[a-z]+_([0-9a-f-]{36})_/.exec(scheduler.key)?.[1];
         if (!scheduler.key.startsWith(`${kind}_`) || !storeId || keep.has(storeId)) continue;
         if (await queue.removeJobScheduler(scheduler.key)) removed++;
