@@ -45,6 +45,7 @@ interface TenantContext {
   stores: string;
   userId: string;
   kind: PrincipalKind;
+  plans: 'force_generic_plan' | 'auto';
 }
 
 function contextOf(principal: Principal): TenantContext {
@@ -57,6 +58,7 @@ function contextOf(principal: Principal): TenantContext {
     stores: storeSetting(principal.storeIds),
     userId: principal.userId ?? '',
     kind: principal.kind,
+    plans: principal.kind === 'system' ? 'force_generic_plan' : 'auto',
   };
 }
 
@@ -65,6 +67,16 @@ function contextOf(principal: Principal): TenantContext {
  * one connection is the owner's, so the transaction also becomes the app role; on a PostgreSQL
  * server the app pools already log in as it (checked at start-up by assertAppRole), and the
  * extra switch is skipped on this hot path.
+ *
+ * The system's own work (webhook ingest and apply, sync, pushes, the stream) plans its statements
+ * generically. They are keyed lookups and writes whose best plan is the same for every tenant,
+ * and a plan made for the tenant's actual id trusts the statistics about that id: for an
+ * organization or store that appeared since the last ANALYZE, they say one row, so the planner
+ * reads "the organization's rows" through any index that starts with org_id instead of the
+ * unique key. Each write then scans everything the tenant has, growing with every row, until
+ * the next ANALYZE (at 500 webhooks/s from a new store, the apply worker fell behind after
+ * 9 s). A generic plan estimates a tenant as an average one. Requests of people keep the
+ * planner's default: their list filters and searches are where the actual values matter.
  */
 function contextStatement(context: TenantContext, switchRole: boolean): Statement {
   const role = switchRole ? statement`set_config('role', ${APP_ROLE}, true),` : statement``;
@@ -73,7 +85,8 @@ function contextStatement(context: TenantContext, switchRole: boolean): Statemen
            set_config('dockhand.org_id', ${context.orgId}, true),
            set_config('dockhand.store_ids', ${context.stores}, true),
            set_config('dockhand.user_id', ${context.userId}, true),
-           set_config('dockhand.principal_kind', ${context.kind}, true)`;
+           set_config('dockhand.principal_kind', ${context.kind}, true),
+           set_config('plan_cache_mode', ${context.plans}, true)`;
 }
 
 export class UnsafeAppRoleError extends Error {
