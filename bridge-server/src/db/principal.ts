@@ -75,8 +75,10 @@ function contextOf(principal: Principal): TenantContext {
  * reads "the organization's rows" through any index that starts with org_id instead of the
  * unique key. Each write then scans everything the tenant has, growing with every row, until
  * the next ANALYZE (at 500 webhooks/s from a new store, the apply worker fell behind after
- * 9 s). A generic plan estimates a tenant as an average one. Requests of people keep the
- * planner's default: their list filters and searches are where the actual values matter.
+ * 9 s). A generic plan estimates a tenant as an average one. It is kept until the table's next
+ * ANALYZE (autovacuum's, or the maintenance pass's where autovacuum is off, db/analyze.ts), so on
+ * tables that were empty when it was made it can be as wrong, for that long. Requests of people
+ * keep the planner's default: their list filters and searches are where the actual values matter.
  */
 function contextStatement(context: TenantContext, switchRole: boolean): Statement {
   const role = switchRole ? statement`set_config('role', ${APP_ROLE}, true),` : statement``;
