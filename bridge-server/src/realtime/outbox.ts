@@ -35,10 +35,11 @@ export const eventLockName = (orgId: string) => `dockhand.events:${orgId}`;
 /**
  * Writes an event in the caller's transaction and announces it on commit (NOTIFY is delivered
  * only if the transaction commits). The organization's event lock is taken shared and held
- * until commit: writers do not wait for each other (their commits share fsyncs), but a reader
- * that takes it exclusively (eventHorizon) knows no id drawn before is still in flight, which
- * is what lets `Last-Event-ID` resume exactly although ids may commit out of order. Call it last
- * in a transaction, so the lock is held only for the commit.
+ * until commit, so a reader that takes it exclusively (eventHorizon) knows no id drawn before is
+ * still in flight, which is what lets `Last-Event-ID` resume exactly; the organization's id
+ * counter is held until commit as well, so its writers take turns from here to their commits.
+ * Call it last in a transaction: both are then held only for the commit, and no row lock is
+ * waited for while holding them.
  */
 export async function emitEvent(tx: TenantSql, orgId: string, event: OutboxEvent): Promise<void> {
   const deferred = deferredEvents.get(tx);
@@ -89,9 +90,13 @@ export async function withDeferredEvents<T>(tx: TenantSql, orgId: string, work: 
  * emitEvent for several events of one transaction (a page of a sync run): one statement, one
  * NOTIFY. Answers their ids in order.
  *
- * Lock, insert and NOTIFY are one statement, so the lock is held for one round trip and the
- * commit: the lock is taken in a subquery that is evaluated before the row is formed, hence
- * before the identity is drawn (`offset 0` keeps the planner from flattening it).
+ * Lock, ids, insert and NOTIFY are one statement, so the lock is held for one round trip and the
+ * commit. The ids come from the organization's own counter (migration 0018: a sequence shared by
+ * every organization let each one count the others' events), raised by the number of events; its
+ * row stays locked until commit, so an organization's ids also commit in order. The event lock is
+ * taken first, in the subquery the counter's insert reads from (`offset 0` keeps the planner from
+ * flattening it): every writer takes the two in that order, so none waits for the counter while
+ * holding it against a reader queued for the event lock.
  */
 export async function emitEvents(tx: TenantSql, orgId: string, events: readonly OutboxEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
@@ -102,12 +107,18 @@ export async function emitEvents(tx: TenantSql, orgId: string, events: readonly 
     data: event.data ?? {},
   }));
   const [result] = await tx<{ ids: string[] }[]>`
-    with inserted as (
-      insert into events (org_id, store_id, type, subject_id, data)
-      select ${orgId}::uuid, (e.event ->> 'store_id')::uuid, e.event ->> 'type', e.event ->> 'subject_id',
-             coalesce(e.event -> 'data', '{}')
-      from (select pg_advisory_xact_lock_shared(hashtextextended(${eventLockName(orgId)}, 0)) offset 0) as locked,
-           jsonb_array_elements(${tx.json(rows as never)}::jsonb) with ordinality as e(event, n)
+    with drawn as (
+      insert into event_counters as c (org_id, last)
+      select ${orgId}::uuid, ${rows.length}::bigint
+      from (select pg_advisory_xact_lock_shared(hashtextextended(${eventLockName(orgId)}, 0)) offset 0) as locked
+      on conflict (org_id) do update set last = c.last + excluded.last
+      returning c.last
+    ),
+    inserted as (
+      insert into events (org_id, id, store_id, type, subject_id, data)
+      select ${orgId}::uuid, d.last - ${rows.length}::bigint + e.n, (e.event ->> 'store_id')::uuid, e.event ->> 'type',
+             e.event ->> 'subject_id', coalesce(e.event -> 'data', '{}')
+      from drawn d, jsonb_array_elements(${tx.json(rows as never)}::jsonb) with ordinality as e(event, n)
       order by e.n
       returning id
     )

@@ -114,15 +114,15 @@ describe('stream attacks: rights that change mid-stream', () => {
 
 describe('stream attacks: another organization resuming from guessed ids', () => {
   it('Last-Event-ID 0 replays only the caller’s organization', async () => {
-    const victimEvent = await emit(storeA);
+    await emit(storeA);
     const attacker = await signedInOrg(server, 'Attacker');
     const own = await emit(null, attacker.orgId);
     const client = await SseClient.open(server.url, { token: attacker.token, lastEventId: '0' });
     try {
       await client.next((message) => message.id === own);
-      const seen = client.events().map((message) => message.id);
-      expect(seen).toEqual([own]);
-      expect(seen).not.toContain(victimEvent);
+      // Ids are counted per organization, so they can coincide: what it was sent is told by the store.
+      const seen = client.events().filter((message) => message.event === 'order.updated');
+      expect(seen.map((message) => [message.id, message.json.storeId])).toEqual([[own, null]]);
     } finally {
       client.close();
     }
