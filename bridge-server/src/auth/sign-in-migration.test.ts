@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { createTestDatabase, migrateUpTo, type TestDatabase } from '../../test/support/test-database.ts';
 import { apiClient, PASSWORD, testSecrets, type Api } from '../../test/support/test-server.ts';
 import { loadConfig } from '../config/env.ts';
 import { migrate } from '../db/migrator.ts';
-import { migrationsDir } from '../db/paths.ts';
 import { createLogger } from '../logger.ts';
 import { createRuntime, listen, type RunningServer, type Runtime } from '../runtime.ts';
 import { KeyRing } from '../security/key-ring.ts';
@@ -34,15 +30,7 @@ let storeId: string;
 /** A database as it was before migration 0005: 0001–0004, an email unique across all organizations. */
 beforeAll(async () => {
   t = await createTestDatabase({ migrate: false });
-  const before = await mkdtemp(join(tmpdir(), 'dockhand-migrations-'));
-  try {
-    for (const name of (await readdir(migrationsDir)).filter((file) => file.endsWith('.sql') && file < '0005')) {
-      await copyFile(join(migrationsDir, name), join(before, name));
-    }
-    await migrate(t.db.owner, { dir: before });
-  } finally {
-    await rm(before, { recursive: true, force: true });
-  }
+  await migrateUpTo(t.db.owner, '0005');
   const keyRing = new KeyRing(secrets.DOCKHAND_KEYS);
   totpSecret = newTotpSecret(ownerEmail).secret;
   const sealed = keyRing.seal(totpSecret, `totp:${orgId}:${ownerId}`);

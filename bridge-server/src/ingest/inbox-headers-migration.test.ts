@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { createTestDatabase, migrateUpTo, type TestDatabase } from '../../test/support/test-database.ts';
 import { migrate } from '../db/migrator.ts';
-import { migrationsDir } from '../db/paths.ts';
 
 /** The migration that repairs the inbox: rows written before it are fixed by it. */
 const REPAIR = '0006_shopify_shop_ownership.sql';
 
 let t: TestDatabase;
-let earlier: string;
 const orgId = randomUUID();
 const storeId = randomUUID();
 
 beforeAll(async () => {
   t = await createTestDatabase({ migrate: false });
-  earlier = await mkdtemp(join(tmpdir(), 'dockhand-migrations-'));
-  for (const name of await readdir(migrationsDir)) {
-    if (name.endsWith('.sql') && name < REPAIR) await copyFile(join(migrationsDir, name), join(earlier, name));
-  }
-  await migrate(t.db.owner, { dir: earlier });
+  await migrateUpTo(t.db.owner, REPAIR);
   const owner = t.db.owner;
   await owner`insert into organizations (id, name) values (${orgId}, 'Before')`;
   await owner`
@@ -38,7 +29,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.drop();
-  if (earlier) await rm(earlier, { recursive: true, force: true });
 });
 
 describe('#8.2 the migration repairs inbox headers written before it', () => {

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { createTestDatabase, migrateUpTo, type TestDatabase } from '../../test/support/test-database.ts';
 import { migrate } from '../db/migrator.ts';
-import { migrationsDir } from '../db/paths.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import { emitEvents } from './outbox.ts';
 
@@ -13,7 +9,6 @@ import { emitEvents } from './outbox.ts';
 const PER_ORGANIZATION = '0018_event_ids_per_organization.sql';
 
 let t: TestDatabase;
-let earlier: string;
 /** Events before the migration: a and b interleaved; c's were all pruned; d had none. */
 const [a, b, c, d] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
 let lastOfA = 0n;
@@ -29,11 +24,7 @@ const emit = (orgId: string, count = 1) =>
 
 beforeAll(async () => {
   t = await createTestDatabase({ migrate: false });
-  earlier = await mkdtemp(join(tmpdir(), 'dockhand-migrations-'));
-  for (const name of await readdir(migrationsDir)) {
-    if (name.endsWith('.sql') && name < PER_ORGANIZATION) await copyFile(join(migrationsDir, name), join(earlier, name));
-  }
-  await migrate(t.db.owner, { dir: earlier });
+  await migrateUpTo(t.db.owner, PER_ORGANIZATION);
   const owner = t.db.owner;
   for (const [id, name] of [
     [a, 'A'],
@@ -53,7 +44,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.drop();
-  if (earlier) await rm(earlier, { recursive: true, force: true });
 });
 
 describe('event ids, counted per organization', () => {

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrator.ts';
+import { migrationsDir } from '../../src/db/paths.ts';
 
 /** The server every test talks to; a superuser connection to its maintenance database. */
 export const adminUrl = process.env['DOCKHAND_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -35,4 +39,20 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       await cleanup.end();
     },
   };
+}
+
+/**
+ * Migrates a database as it was before the migration `file` (the files that sort before it), for
+ * tests of what that migration does to rows written before it.
+ */
+export async function migrateUpTo(owner: Database['owner'], file: string): Promise<void> {
+  const earlier = await mkdtemp(join(tmpdir(), 'dockhand-migrations-'));
+  try {
+    for (const name of await readdir(migrationsDir)) {
+      if (name.endsWith('.sql') && name < file) await copyFile(join(migrationsDir, name), join(earlier, name));
+    }
+    await migrate(owner, { dir: earlier });
+  } finally {
+    await rm(earlier, { recursive: true, force: true });
+  }
 }
