@@ -22,7 +22,8 @@ export class DockhandClient {
     return (await this.api.get('/v1/auth/me')).data;
   }
 
+  /** Ends the live stream for good (see EventStream.dispose). */
   close(): void {
-    this.events.close();
+    this.events.dispose();
   }
 }

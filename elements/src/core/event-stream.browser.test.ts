@@ -31,7 +31,9 @@ describe('EventStream (SSE over fetch)', () => {
     await change(0);
     await until(() => seen.length >= 1, 5_000, 'the first event');
     stop();
-    expect(stream.state).to.equal('idle');
+    // Kept a moment for a listener that comes straight back, then closed.
+    expect(stream.state).to.equal('open');
+    await until(() => stream.state === 'idle', 5_000, 'the stream to close');
 
     // While nobody listens (the connection is closed), two more changes happen.
     const missedFrom = seen.length;
@@ -55,6 +57,25 @@ describe('EventStream (SSE over fetch)', () => {
     await until(() => states.filter((state) => state === 'connecting').length >= 3, 5_000, 'three attempts');
     stop();
     expect(states).to.include('waiting');
+    await until(() => stream.state === 'idle', 5_000, 'the stream to close');
+  });
+
+  it('keeps its connection for a listener that comes straight back, and never reopens once disposed', async () => {
+    const fixture = await createFixture({ stores: 1 });
+    const stream = new EventStream(new ApiClient('', TokenHost.fixed(fixture.token)));
+    let stop = stream.on('*', () => {});
+    await until(() => stream.state === 'open', 5_000, 'the stream');
+    const states: string[] = [];
+    stream.onState((state) => states.push(state));
+    stop();
+    stop = stream.on('*', () => {});
+    // The same connection: it was neither closed nor opened again.
+    expect(states).to.deep.equal([]);
+    expect(stream.state).to.equal('open');
+    stream.dispose();
+    expect(stream.state).to.equal('idle');
+    stop();
+    stream.on('*', () => {});
     expect(stream.state).to.equal('idle');
   });
 });

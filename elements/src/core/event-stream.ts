@@ -18,13 +18,16 @@ export interface EventStreamOptions {
   /** First retry delay; doubles up to `maxDelayMs`, with jitter. */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** How long the connection stays open once nobody listens (default 1 s). */
+  lingerMs?: number;
 }
 
 /**
  * Server-Sent Events over fetch (EventSource cannot send an Authorization header): resumes with
  * `Last-Event-ID` after a drop, backs off exponentially with jitter, and connects only while
  * someone listens. A `reset` event (the gap was older than the server keeps) tells listeners
- * to reload what they show.
+ * to reload what they show. It closes a moment after the last listener leaves, and for good
+ * with its client (dispose).
  */
 export class EventStream {
   lastEventId: string | undefined;
@@ -35,6 +38,9 @@ export class EventStream {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private serverRetryMs: number | undefined;
   private readonly stateListeners = new Set<(state: StreamState) => void>();
+  /** Set by dispose(): the client it belongs to is gone, and no listener may open it again. */
+  private disposed = false;
+  private unusedTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly client: ApiClient,
@@ -46,12 +52,27 @@ export class EventStream {
     let set = this.listeners.get(type);
     if (!set) this.listeners.set(type, (set = new Set()));
     set.add(listener);
-    if (this.state === 'idle') this.connect();
+    clearTimeout(this.unusedTimer);
+    if (this.state === 'idle' && !this.disposed) this.connect();
     return () => {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(type);
-      if (this.listeners.size === 0) this.close();
+      if (this.listeners.size === 0) this.closeWhenUnused();
     };
+  }
+
+  /**
+   * Closes the connection once nobody has listened for `lingerMs`. An element that subscribes
+   * again at once (handed the same client again, re-rendered) keeps the connection instead of
+   * aborting it and opening another: Chromium was seen to keep the connection of an aborted
+   * stream request busy until the page closed, and a page has six connections per server over
+   * HTTP/1.1, after which its API calls wait.
+   */
+  private closeWhenUnused(): void {
+    clearTimeout(this.unusedTimer);
+    this.unusedTimer = setTimeout(() => {
+      if (this.listeners.size === 0) this.close();
+    }, this.options.lingerMs ?? 1_000);
   }
 
   onState(listener: (state: StreamState) => void): () => void {
@@ -59,7 +80,18 @@ export class EventStream {
     return () => this.stateListeners.delete(listener);
   }
 
+  /**
+   * Closes the stream for good: its client was replaced or its provider left the page. An element
+   * that subscribes late (an update already scheduled when it was removed) would otherwise open a
+   * connection nobody closes, and browsers give a page six connections per server over HTTP/1.1.
+   */
+  dispose(): void {
+    this.disposed = true;
+    this.close();
+  }
+
   close(): void {
+    clearTimeout(this.unusedTimer);
     clearTimeout(this.retryTimer);
     this.controller?.abort();
     this.controller = undefined;
