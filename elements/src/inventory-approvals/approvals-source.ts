@@ -37,6 +37,8 @@ export class ApprovalsSource implements ReactiveController {
   private readonly streamStatus = new Map<string, RequestStatus>();
   /** Events seen per request: a read that an event overtook does not clear what the event said. */
   private readonly eventCount = new Map<string, number>();
+  /** Requests whose creation the stream announced while this panel was open. */
+  private readonly madeWhileOpen = new Set<string>();
   private readTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -114,8 +116,11 @@ export class ApprovalsSource implements ReactiveController {
     if (index >= 0) {
       this.requests = this.requests.with(index, request);
     } else {
-      // New to this panel: only when the filter wants it (a decided one stays where it was seen).
-      if (this.filter === 'attention' && !ATTENTION_STATUSES.includes(request.status)) return;
+      // New to this panel: only when the filter wants it (a decided one stays where it was seen),
+      // or when it was made while the panel was open: one approved and applied in the moment
+      // before its first read is shown with the status it reached, not left out.
+      if (this.filter === 'attention' && !ATTENTION_STATUSES.includes(request.status) && !this.madeWhileOpen.has(request.id))
+        return;
       this.requests = [request, ...this.requests].sort(newestFirst);
     }
     this.shownStatus.set(request.id, request.status);
@@ -131,6 +136,7 @@ export class ApprovalsSource implements ReactiveController {
     // The status travels in the event: show it now, then read the whole row (numbers, errors).
     const status = event.data?.['status'];
     this.eventCount.set(id, (this.eventCount.get(id) ?? 0) + 1);
+    if (event.type === 'inventory.request.created') this.madeWhileOpen.add(id);
     if (typeof status === 'string') this.streamStatus.set(id, status as RequestStatus);
     if (typeof status === 'string' && client.rows.get(REQUEST_KIND, id)) {
       const patch: Record<string, unknown> = { status };
@@ -178,6 +184,7 @@ export class ApprovalsSource implements ReactiveController {
     this.pendingReads.clear();
     this.streamStatus.clear();
     this.eventCount.clear();
+    this.madeWhileOpen.clear();
     for (const stop of this.unsubscribe) stop();
     this.unsubscribe = [];
   }
