@@ -16,13 +16,19 @@ import type { ApplyJob, PushJob, SyncJob, SyncRunner, SyncWorkerDeps } from './s
  * cannot run on PGlite (it needs several sessions; PGlite multiplexes one), so the durable
  * state already in the database is the queue: the webhook inbox (rows not yet applied, with
  * their next attempt time) and sync_state (a run that was cut off keeps its cursor and
- * resumes). One in-process loop works through them, one task at a time, on PGlite's one
- * connection. Nothing is lost across a restart; what is pending is picked up again.
+ * resumes). Two in-process loops work through them, each one task at a time: one for syncs
+ * (backfills, reconciles, deletion checks, ANALYZE), one for what a person is waiting to see
+ * (webhooks to apply, approved pushes), so a webhook is not held behind a backfill of thousands
+ * of orders. Their transactions take turns on PGlite's one connection, as API requests' do.
+ * Nothing is lost across a restart; what is pending is picked up again.
  */
+type Lane = 'sync' | 'live';
+
 export class EmbeddedSyncRunner implements SyncRunner {
   readonly kind = 'embedded' as const;
   private deps: SyncWorkerDeps | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
+  /** Each lane's last task: a task starts once the one before it in its lane has settled. */
+  private readonly lanes: Record<Lane, Promise<unknown>> = { sync: Promise.resolve(), live: Promise.resolve() };
   private timers: NodeJS.Timeout[] = [];
   private applyScheduled = false;
   private pushesScheduled = false;
@@ -57,7 +63,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
           on conflict (org_id, store_id, entity) do update set status = 'running', updated_at = now()`;
       }
     });
-    this.enqueue(() => this.runSync(job));
+    this.enqueue('sync', () => this.runSync(job));
   }
 
   /**
@@ -83,7 +89,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
       );
       for (const row of running) {
         const mode: SyncMode = row.cursor ? (JSON.parse(row.cursor) as { mode: SyncMode }).mode : 'reconcile';
-        this.enqueue(() => this.runSync({ ...store, mode, entity: row.entity }));
+        this.enqueue('sync', () => this.runSync({ ...store, mode, entity: row.entity }));
       }
     }
     this.scheduleApply();
@@ -98,7 +104,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
     this.timers.push(
       setInterval(() => {
         void activeStores(this.db).then((stores) => {
-          for (const store of stores) this.enqueue(() => this.runSync({ ...store, mode: 'reconcile' }));
+          for (const store of stores) this.enqueue('sync', () => this.runSync({ ...store, mode: 'reconcile' }));
         });
       }, deps.reconcileEveryMs),
     );
@@ -107,7 +113,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
       setInterval(() => {
         activeStores(this.db).then(
           (stores) => {
-            for (const store of stores) this.enqueue(() => this.runDeletions(store));
+            for (const store of stores) this.enqueue('sync', () => this.runDeletions(store));
           },
           (error: unknown) => deps.logger.warn({ err: error }, 'could not list the stores to reconcile deletions'),
         );
@@ -120,12 +126,12 @@ export class EmbeddedSyncRunner implements SyncRunner {
 
   /**
    * PGlite has no autovacuum: the statistics it would keep fresh are refreshed here
-   * (db/analyze.ts), on the task chain, so a shutdown waits for it as for any task.
+   * (db/analyze.ts), in the sync lane, so a shutdown waits for it as for any task.
    */
   private analyzeTables(): void {
     if (this.analyzeScheduled) return;
     this.analyzeScheduled = true;
-    this.enqueue(async () => {
+    this.enqueue('sync', async () => {
       this.analyzeScheduled = false;
       await analyzeStaleTables(this.db);
     });
@@ -145,7 +151,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
     const timeUp = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.closeTimeoutMs);
     });
-    await Promise.race([this.chain, timeUp]);
+    await Promise.race([Promise.all(Object.values(this.lanes)), timeUp]);
     clearTimeout(timer);
   }
 
@@ -154,18 +160,18 @@ export class EmbeddedSyncRunner implements SyncRunner {
    * runner's backfills and reconciles would compete with). A task queued later is not waited for.
    */
   async idle(): Promise<void> {
-    let seen: Promise<unknown>;
+    let seen: Promise<unknown>[];
     do {
-      seen = this.chain;
-      await seen;
-    } while (seen !== this.chain);
+      seen = Object.values(this.lanes);
+      await Promise.all(seen);
+    } while (seen.some((lane, index) => lane !== Object.values(this.lanes)[index]));
   }
 
-  private enqueue(task: () => Promise<unknown>): void {
+  private enqueue(lane: Lane, task: () => Promise<unknown>): void {
     if (this.closed) return;
-    // Once closing, queued tasks are skipped so shutdown waits for the running one only: their
+    // Once closing, queued tasks are skipped so shutdown waits for the running ones only: their
     // runs stay 'running' in sync_state (and inbox rows unapplied) and resume at the next start.
-    this.chain = this.chain
+    this.lanes[lane] = this.lanes[lane]
       .then(() => (this.closed ? undefined : task()))
       .catch((error: unknown) => {
         this.deps?.logger.warn({ err: error }, 'sync task failed; it will be retried');
@@ -175,7 +181,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
   private scheduleApply(): void {
     if (this.applyScheduled || !this.deps) return;
     this.applyScheduled = true;
-    this.enqueue(async () => {
+    this.enqueue('live', async () => {
       this.applyScheduled = false;
       await this.drainInbox();
     });
@@ -184,7 +190,7 @@ export class EmbeddedSyncRunner implements SyncRunner {
   private schedulePushes(): void {
     if (this.pushesScheduled || !this.deps) return;
     this.pushesScheduled = true;
-    this.enqueue(async () => {
+    this.enqueue('live', async () => {
       this.pushesScheduled = false;
       for (const job of await duePushes(this.db, 0)) await this.runPush(job);
     });
