@@ -45,7 +45,6 @@ interface TenantContext {
   stores: string;
   userId: string;
   kind: PrincipalKind;
-  plans: 'force_generic_plan' | 'auto';
 }
 
 function contextOf(principal: Principal): TenantContext {
@@ -58,7 +57,6 @@ function contextOf(principal: Principal): TenantContext {
     stores: storeSetting(principal.storeIds),
     userId: principal.userId ?? '',
     kind: principal.kind,
-    plans: principal.kind === 'system' ? 'force_generic_plan' : 'auto',
   };
 }
 
@@ -88,7 +86,7 @@ function contextStatement(context: TenantContext, switchRole: boolean): Statemen
            set_config('dockhand.store_ids', ${context.stores}, true),
            set_config('dockhand.user_id', ${context.userId}, true),
            set_config('dockhand.principal_kind', ${context.kind}, true),
-           set_config('plan_cache_mode', ${context.plans}, true)`;
+           set_config('plan_cache_mode', ${context.kind === 'system' ? 'force_generic_plan' : 'auto'}, true)`;
 }
 
 export class UnsafeAppRoleError extends Error {

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { sendWooWebhook } from '../../test/support/woo-fixture.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import { createOrganization } from '../domain/users/user-service.ts';
 import { signBase64Hmac } from './webhook-signature.ts';
@@ -38,20 +39,19 @@ function shopifyDelivery(body: string, overrides: Record<string, string> = {}) {
 }
 
 function wooDelivery(storeId: string, body: string, overrides: Record<string, string> = {}) {
-  return fetch(`${server.url}/webhooks/woocommerce/${storeId}`, {
-    method: 'POST',
+  return sendWooWebhook(server.url, {
+    storeId,
+    secret: WOO_SECRET,
+    topic: 'order.updated',
+    body,
     headers: {
-      'content-type': 'application/json',
       'x-wc-webhook-source': 'https://woo.example/',
-      'x-wc-webhook-topic': 'order.updated',
       'x-wc-webhook-resource': 'order',
       'x-wc-webhook-event': 'updated',
       'x-wc-webhook-id': '1',
       'x-wc-webhook-delivery-id': randomBytes(16).toString('hex'),
-      'x-wc-webhook-signature': signBase64Hmac(body, WOO_SECRET),
       ...overrides,
     },
-    body,
   });
 }
 

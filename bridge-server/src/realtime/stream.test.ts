@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerOn, type ServerOn } from '../../test/support/server-on.ts';
 import { SseClient, type SseMessage } from '../../test/support/sse-client.ts';
 import { memberSession, signedInOrg, startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { sendWooWebhook } from '../../test/support/woo-fixture.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
-import { signBase64Hmac } from '../ingest/webhook-signature.ts';
 import { startSyncWorkers } from '../runtime.ts';
 import { emitEvent, emitEvents, type OutboxEvent } from './outbox.ts';
 
@@ -29,19 +29,18 @@ const ids = (messages: SseMessage[]) => messages.map((message) => message.id);
 
 /** A signed WooCommerce delivery to store A, as the platform sends it. */
 function wooDelivery(topic: string, body: string) {
-  return fetch(`${server.url}/webhooks/woocommerce/${storeA}`, {
-    method: 'POST',
+  return sendWooWebhook(server.url, {
+    storeId: storeA,
+    secret: WOO_SECRET,
+    topic,
+    body,
     headers: {
-      'content-type': 'application/json',
       'x-wc-webhook-source': 'https://a.woo.example/',
-      'x-wc-webhook-topic': topic,
       'x-wc-webhook-resource': topic.split('.')[0]!,
       'x-wc-webhook-event': topic.split('.')[1]!,
       'x-wc-webhook-id': '1',
       'x-wc-webhook-delivery-id': randomBytes(16).toString('hex'),
-      'x-wc-webhook-signature': signBase64Hmac(body, WOO_SECRET),
     },
-    body,
   });
 }
 

@@ -5,10 +5,9 @@
  */
 import { startWooCommerceEmulator, type WooCommerceEmulator } from '@dockhand/emulators';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { signBase64Hmac } from '../ingest/webhook-signature.ts';
 import { startSiteGate, type SiteGate } from '../../test/support/site-gate.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
-import { connectWooSite } from '../../test/support/woo-fixture.ts';
+import { connectWooSite, sendWooWebhook, wooOrderBody } from '../../test/support/woo-fixture.ts';
 import { startSyncWorkers } from '../runtime.ts';
 
 describe('the embedded runner with a backfill under way', () => {
@@ -39,27 +38,11 @@ describe('the embedded runner with a backfill under way', () => {
     await ctx.sync.requestSync({ orgId, storeId, mode: 'backfill' });
     await held;
 
-    const body = JSON.stringify({
-      id: 990_001,
-      number: '990001',
-      status: 'processing',
-      currency: 'USD',
-      total: '10.00',
-      customer_id: 0,
-      date_created_gmt: '2026-11-20T10:00:00',
-      date_modified_gmt: '2026-11-20T10:00:00',
-      date_paid_gmt: null,
-      billing: { email: 'live@example.test' },
-      line_items: [],
-    });
-    const response = await fetch(`${server.url}/webhooks/woocommerce/${storeId}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-wc-webhook-topic': 'order.created',
-        'x-wc-webhook-signature': signBase64Hmac(body, webhookSecret),
-      },
-      body,
+    const response = await sendWooWebhook(server.url, {
+      storeId,
+      secret: webhookSecret,
+      topic: 'order.created',
+      body: wooOrderBody(990_001, 'live@example.test'),
     });
     expect(response.status).toBe(200);
 

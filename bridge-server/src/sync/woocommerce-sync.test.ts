@@ -4,11 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { startWooCommerceEmulator, type WooCommerceEmulator } from '@dockhand/emulators';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { signBase64Hmac } from '../ingest/webhook-signature.ts';
 import { startSyncWorkers } from '../runtime.ts';
 import { apiClient, signedInOrg, testSecrets, startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { startSiteGate } from '../../test/support/site-gate.ts';
-import { connectWooSite, databaseOrderChecksum, emulatorOrderChecksum } from '../../test/support/woo-fixture.ts';
+import {
+  connectWooSite,
+  databaseOrderChecksum,
+  emulatorOrderChecksum,
+  sendWooWebhook,
+  wooOrderBody,
+} from '../../test/support/woo-fixture.ts';
 import { openConnector } from '../platforms/registry.ts';
 import { createQueueBackend } from './queue-backend.ts';
 import { QueueSyncRunner } from './sync-queues.ts';
@@ -235,27 +240,11 @@ describe('when Redis loses the queue in the middle of ingest', () => {
     cleanups.push(() => emulator.close());
     const { storeId, webhookSecret } = await connectWooSite(server.runtime.ctx, emulator.sites[0]!);
     const deliver = async (n: number) => {
-      const body = JSON.stringify({
-        id: 7000 + n,
-        number: String(7000 + n),
-        status: 'processing',
-        currency: 'USD',
-        total: '10.00',
-        customer_id: 0,
-        date_created_gmt: '2026-11-20T10:00:00',
-        date_modified_gmt: '2026-11-20T10:00:00',
-        date_paid_gmt: null,
-        billing: { email: `buyer${n}@example.test` },
-        line_items: [],
-      });
-      const response = await fetch(`${server.url}/webhooks/woocommerce/${storeId}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-wc-webhook-topic': 'order.created',
-          'x-wc-webhook-signature': signBase64Hmac(body, webhookSecret),
-        },
-        body,
+      const response = await sendWooWebhook(server.url, {
+        storeId,
+        secret: webhookSecret,
+        topic: 'order.created',
+        body: wooOrderBody(7000 + n, `buyer${n}@example.test`),
       });
       expect(response.status).toBe(200);
     };

@@ -3,6 +3,7 @@ import WooModule from '@woocommerce/woocommerce-rest-api';
 import type { Sql } from 'postgres';
 import { systemPrincipal, withPrincipal } from '../../src/db/principal.ts';
 import { createOrganization } from '../../src/domain/users/user-service.ts';
+import { signBase64Hmac } from '../../src/ingest/webhook-signature.ts';
 import type { AppContext } from '../../src/api/context.ts';
 
 /** The official client ships CommonJS with `exports.default`; unwrap it under native ESM. */
@@ -34,6 +35,43 @@ export async function connectWooSite(ctx: AppContext, site: WooSiteInfo) {
     }),
   );
   return { orgId, storeId: store.id, webhookSecret, adminEmail, adminPassword };
+}
+
+/**
+ * A WooCommerce delivery to Dockhand's endpoint for `storeId`, signed with the store's secret as
+ * WooCommerce signs it (base64 HMAC-SHA256 of the body); `headers` adds or replaces headers.
+ */
+export function sendWooWebhook(
+  serverUrl: string,
+  delivery: { storeId: string; secret: string; topic: string; body: string; headers?: Record<string, string> },
+): Promise<Response> {
+  return fetch(`${serverUrl}/webhooks/woocommerce/${delivery.storeId}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-wc-webhook-topic': delivery.topic,
+      'x-wc-webhook-signature': signBase64Hmac(delivery.body, delivery.secret),
+      ...delivery.headers,
+    },
+    body: delivery.body,
+  });
+}
+
+/** A new order as WooCommerce's `order.created` delivery carries it, with the fields Dockhand reads. */
+export function wooOrderBody(id: number, email: string): string {
+  return JSON.stringify({
+    id,
+    number: String(id),
+    status: 'processing',
+    currency: 'USD',
+    total: '10.00',
+    customer_id: 0,
+    date_created_gmt: '2026-11-20T10:00:00',
+    date_modified_gmt: '2026-11-20T10:00:00',
+    date_paid_gmt: null,
+    billing: { email },
+    line_items: [],
+  });
 }
 
 /**

@@ -271,8 +271,8 @@ describe('<dh-inventory-approvals>', () => {
         made.map((answer) => callApi(fixture, 'POST', `/v1/inventory/requests/${answer.body.data.id}/approve`, {})),
       );
       const ids = made.map((answer) => answer.body.data.id);
-      // The pushes share the embedded runner's one task chain with every other test file's stores
-      // (their reconciles and webhooks): on a busy machine they can wait their turn for a while.
+      // The pushes share the embedded runner's live lane with every other test file's webhooks:
+      // on a busy machine they can wait their turn for a while.
       await until(
         () => ids.every((id) => ['Applied', 'Conflict'].includes(statusOf(panel, id) ?? '')),
         40_000,

@@ -128,9 +128,9 @@ export async function startBridgeFixture(options: BridgeFixtureOptions = {}): Pr
         storeIds.push(storeId);
         fixture.woo = { storeId, siteId: site.id, orders: WOO_ORDERS };
       }
-      // Each fixture starts on a quiet server. Backfills and webhooks (earlier files' and this
-      // store's) run on the embedded runner's one task chain, and the tests that time a change
-      // reaching the page ("under a second") measure that path, not a queue of others' work.
+      // Each fixture starts on a quiet server. Webhooks (earlier files' and this store's) share
+      // the embedded runner's live lane, and the tests that time a change reaching the page
+      // ("under a second") measure that path, not a queue of others' work.
       const sync = server.runtime.ctx.sync;
       if (sync instanceof EmbeddedSyncRunner) {
         let timer: NodeJS.Timeout | undefined;
