@@ -12,28 +12,24 @@ const orgId = process.env['BASELINE_ORG_ID']!;
 const columns = sql`
   o.id, o.store_id, o.platform_id, o.number, o.email::text as email, o.status, o.financial_status, o.fulfillment_status,
   o.currency, o.total::text as total, o.tags, o.placed_at, o.platform_updated_at, o.updated_at, o.deleted_at,
-  coalesce(dockhand.person_name(c.first_name, c.last_name), (dockhand.order_payload_names(o.raw))[1]) as customer_name`;
+  o.customer_name`;
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://baseline');
   const store = url.searchParams.get('store');
-  const q = url.searchParams.get('q');
+  const pattern = `%${(url.searchParams.get('q') ?? '').toLowerCase()}%`;
   const page = store
     ? sql`
-        select ${columns} from (
-          select * from orders o
-          where o.org_id = ${orgId} and o.deleted_at is null and o.store_id = ${store} and o.status = 'open'
-            and coalesce(o.fulfillment_status, 'unfulfilled') = 'unfulfilled'
-          order by o.placed_at desc, o.id desc limit 51) o
-        left join customers c on c.org_id = o.org_id and c.id = o.customer_id
-        order by o.placed_at desc, o.id desc`
+        select ${columns} from orders o
+        where o.org_id = ${orgId} and o.deleted_at is null and o.store_id = ${store} and o.status = 'open'
+          and coalesce(o.fulfillment_status, 'unfulfilled') = 'unfulfilled'
+        order by o.placed_at desc, o.id desc limit 51`
     : sql`
-        select ${columns} from (
-          select * from orders o
-          where o.org_id = ${orgId} and o.deleted_at is null and o.search_text like ${`%${(q ?? '').toLowerCase()}%`}
-          order by o.placed_at desc, o.id desc limit 51) o
-        left join customers c on c.org_id = o.org_id and c.id = o.customer_id
-        order by o.placed_at desc, o.id desc`;
+        select ${columns} from orders o
+        where o.org_id = ${orgId} and o.deleted_at is null
+          and dockhand.org_trigrams(o.org_id, o.search_text) @> dockhand.org_pattern_trigrams(${orgId}, ${pattern})
+          and o.search_text like ${pattern}
+        order by o.placed_at desc, o.id desc limit 51`;
   page.then(
     (rows) => {
       res.writeHead(200, { 'content-type': 'application/json' });

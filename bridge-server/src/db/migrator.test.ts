@@ -30,7 +30,7 @@ async function freshDatabase(): Promise<TestDatabase> {
  * The storage options of the trigram search indexes: 0017 turns their pending list off, so no
  * live write pays for merging thousands of others' entries.
  */
-const SEARCH_INDEXES = ['customers_search_idx', 'orders_search_idx', 'product_variants_search_idx', 'products_search_idx'];
+const SEARCH_INDEXES = ['customers_search_idx', 'orders_search_keys_idx', 'product_variants_search_idx', 'products_search_idx'];
 async function searchIndexOptions(
   owner: TestDatabase['db']['owner'],
 ): Promise<Array<{ name: string; options: string[] | null }>> {

@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemPrincipal, withPrincipal } from '../../db/principal.ts';
+import { redactCustomer } from '../../domain/customers/redact-customer.ts';
 import {
   addStore,
   shopifyOrderPayload,
   startServerOn,
+  syncShopifyCustomer,
   syncShopifyOrder,
   syncWooOrder,
   type Backend,
@@ -342,5 +346,92 @@ describe.each<Backend>(['postgres', 'pglite'])('GET /v1/orders on %s', (backend)
       phone: null,
     });
     expect(detail.customer).toMatchObject({ id: null, email: 'kj@nasa.test', firstName: null });
+  });
+
+  it('shows the customer record’s name, follows its renames, and shows none once the customer is redacted', async () => {
+    const org = await signedInOrg(server, 'Renames');
+    const db = server.runtime.ctx.db;
+    const store = await addStore(db, org.orgId, 'Rename shop');
+    const customer = {
+      id: 901,
+      email: 'kj@nasa.test',
+      firstName: 'Katherine',
+      lastName: 'Johnson',
+      updatedAt: '2026-10-01T08:00:00Z',
+    };
+    await syncShopifyCustomer(db, org.orgId, store, customer);
+    // The payload names the buyer otherwise; the record's name is the one shown.
+    await syncShopifyOrder(db, org.orgId, store, {
+      ...seedSpecs()[0]!,
+      id: 9001,
+      customerId: 901,
+      firstName: 'Kay',
+      lastName: 'J',
+    });
+    const names = async (q = '') =>
+      (await list(q ? `?q=${encodeURIComponent(q)}` : '', org.token)).data.map((row) => row['customerName']);
+    expect(await names()).toEqual(['Katherine Johnson']);
+    expect(await names('katherine')).toEqual(['Katherine Johnson']);
+    expect(await names('kay j')).toEqual(['Katherine Johnson']);
+
+    await syncShopifyCustomer(db, org.orgId, store, {
+      ...customer,
+      firstName: 'Katherine G.',
+      updatedAt: '2026-10-02T08:00:00Z',
+    });
+    expect(await names()).toEqual(['Katherine G. Johnson']);
+    expect(await names('katherine g.')).toEqual(['Katherine G. Johnson']);
+
+    await withPrincipal(db, systemPrincipal(org.orgId), (tx) =>
+      redactCustomer(tx, { orgId: org.orgId, storeId: store }, '901', ['9001']),
+    );
+    expect(await names()).toEqual([null]);
+    expect(await names('johnson')).toEqual([]);
+    expect(await names('kay')).toEqual([]);
+  });
+
+  it('searches punctuation and accents literally, and never across organizations whose ids share the search keys’ prefix', async () => {
+    const db = server.runtime.ctx.db;
+    // An organization whose id starts with the same 8 hex digits as the seeded one: its search
+    // keys (migration 0020) are the same strings, so only the organization check keeps them apart.
+    const twinId = `${seeded.orgId.slice(0, 8)}-0000-4000-8000-${randomUUID().slice(-12)}`;
+    await owner()`insert into organizations (id, name) values (${twinId}, 'Twin')`;
+    const twin = await memberSession(server, twinId, 'owner');
+    const store = await addStore(db, twinId, 'Twin shop');
+    await syncShopifyOrder(db, twinId, store, {
+      id: 6003,
+      placedAt: new Date(BASE).toISOString(),
+      total: '3.00',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      email: 'grace@navy.test',
+    });
+    await syncShopifyOrder(db, twinId, store, {
+      id: 6004,
+      placedAt: new Date(BASE + HOUR).toISOString(),
+      total: '4.00',
+      firstName: 'zoë',
+      lastName: 'ångström',
+      email: 'z%o@example.test',
+      skus: ['æøå_9'],
+    });
+    const numbers = async (q: string, token: string) => numbersOf((await list(`?q=${encodeURIComponent(q)}`, token)).data);
+
+    // The search function keeps to the organization by itself, not only through the list's row-level security.
+    const matched = await withPrincipal(
+      db,
+      systemPrincipal(twinId),
+      (tx) => tx<{ id: string }[]>`select s.id from dockhand.search_order_keys('%grace%') s`,
+    );
+    const [own] = await owner()<{ id: string }[]>`select id from orders where org_id = ${twinId} and platform_id = '6003'`;
+    expect(matched.map((row) => row.id)).toEqual([own!.id]);
+    expect(await numbers('grace', twin.token)).toEqual(['#6003']);
+    expect(await numbers('grace', seeded.token)).toEqual(['#5003']);
+    expect(await numbers('#600', seeded.token)).toEqual([]);
+    expect(await numbers('#500', twin.token)).toEqual([]);
+
+    for (const q of ['zoë', 'ström', 'z%o@', 'å_9', 'ë å']) expect(await numbers(q, twin.token), q).toEqual(['#6004']);
+    // `_` and `%` are the characters themselves, not wildcards.
+    for (const q of ['å-9', 'z_o@', 'zo%']) expect(await numbers(q, twin.token), q).toEqual([]);
   });
 });

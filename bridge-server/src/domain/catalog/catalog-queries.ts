@@ -18,6 +18,7 @@ import {
   sqlText,
   type SortColumn,
 } from '../list-query.ts';
+import { isoTime } from '../iso-time.ts';
 
 export const PRODUCT_SORTS = ['updated', 'created', 'title'] as const;
 
@@ -93,7 +94,7 @@ interface ProductRow {
   deleted_at: Date | null;
 }
 
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
+const iso = (value: Date | null) => (value ? isoTime(value) : null);
 
 function toView(row: ProductRow): ProductView {
   return {

@@ -18,6 +18,7 @@ import {
   sqlText,
   type SortColumn,
 } from '../list-query.ts';
+import { isoTime } from '../iso-time.ts';
 
 export const CUSTOMER_SORTS = ['updated', 'created', 'name'] as const;
 
@@ -86,7 +87,7 @@ interface CustomerRow {
   deleted_at: Date | null;
 }
 
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
+const iso = (value: Date | null) => (value ? isoTime(value) : null);
 
 function toView(row: CustomerRow): CustomerView {
   // Redaction erases the fields already; the view does not rely on it.

@@ -4,6 +4,7 @@ import { statement } from '../../db/statement.ts';
 import { emitEvent, type EventType } from '../../realtime/outbox.ts';
 import type { PushJob } from '../../sync/sync-runner.ts';
 import { recordAudit } from '../audit/audit-log.ts';
+import { isoTime } from '../iso-time.ts';
 
 /**
  * Inventory requests: a merchant (or an admin) asks for a stock change, an admin approves or
@@ -114,7 +115,7 @@ const SELECT = `
   left join users u on u.org_id = r.org_id and u.id = r.requested_by`;
 const selectText = { text: SELECT, values: [], parts: [SELECT] };
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
+const iso = (date: Date | null) => (date ? isoTime(date) : null);
 
 const toView = (row: RequestRow): InventoryRequestView => ({
   id: row.id,

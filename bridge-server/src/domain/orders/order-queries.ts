@@ -21,6 +21,7 @@ import {
   type SortColumn,
 } from '../list-query.ts';
 import { fulfillmentView, listOrderFulfillments } from './fulfillments.ts';
+import { isoTime } from '../iso-time.ts';
 
 export const ORDER_SORTS = ['placed', 'updated', 'total'] as const;
 
@@ -112,7 +113,7 @@ interface OrderRow {
   deleted_at: Date | null;
 }
 
-const iso = (value: Date) => value.toISOString();
+const iso = isoTime;
 
 function toSummary(row: OrderRow): OrderSummary {
   return {
@@ -172,10 +173,13 @@ function tableCut(sort: ListSort, after: Keyset | undefined): PageCut {
 }
 
 /**
- * `q` runs in dockhand.search_order_keys (migration 0015): under row-level security a LIKE (not
- * leakproof) could not drive the trigram index. It answers the matches' ids and sort keys, which
- * are sorted and cut at the cursor there; orders is joined to them in that order (under row-level
- * security, with the other filters) until the page is full, so only about a page of orders is read.
+ * `q` runs in dockhand.search_order_keys (migrations 0015, 0020): under row-level security a LIKE
+ * (not leakproof) could not drive the search index. It answers the matches' ids and sort keys,
+ * which are sorted and cut at the cursor there; each order is then looked up by its id, in that
+ * order (under row-level security, with the other filters), until the page is full, so only about
+ * a page of orders is read. The lookup is a lateral subquery the planner may not merge into a
+ * join (`offset 0`), so that a plan made for any pattern still reads a page, not a hash of every
+ * order of the organization.
  */
 function searchCut(q: string, sortName: string, after: Keyset | undefined): PageCut {
   const sort = resolveSort(sortName, SEARCH_SORT_COLUMNS);
@@ -185,37 +189,36 @@ function searchCut(q: string, sortName: string, after: Keyset | undefined): Page
           from dockhand.search_order_keys(${containsPattern(q)}) s
           where true${keysetCondition(sort, 's.id', after)}
           ${order}`;
-  return { from: statement`(${matches}) s join orders o on o.id = s.id`, after: statement``, order };
+  return {
+    from: statement`(${matches}) s cross join lateral (select o.* from orders o where o.id = s.id offset 0) o`,
+    after: statement``,
+    order,
+  };
 }
 
 /**
- * One page of orders, in one statement and one round trip (readWithPrincipal). The page is cut
- * on `orders` alone; the customer's name is joined to those rows only.
+ * One page of orders, in one statement and one round trip (readWithPrincipal), read from
+ * `orders` alone: the customer's name is a column the database keeps (migration 0019).
  */
 export async function listOrders(db: Database, principal: Principal, query: OrderListQuery) {
   const sort = resolveSort(query.sort, SORT_COLUMNS);
   const after = decodeKeyset(query.cursor, sort);
   const cut = query.q ? searchCut(query.q, query.sort, after) : tableCut(sort, after);
-  const order = orderByClause(sort, 'o.id');
   const rows = await readWithPrincipal<OrderRow & { sort_key: string }>(
     db,
     principal,
     statement`
-      select o.id, o.store_id, o.platform_id, o.number, o.email::text as email, o.status, o.financial_status,
-             o.fulfillment_status, o.currency, o.total::text as total, o.tags, o.placed_at, o.platform_updated_at,
-             o.updated_at, o.deleted_at, o.sort_key,
-             coalesce(dockhand.person_name(c.first_name, c.last_name), (dockhand.order_payload_names(o.raw))[1]) as customer_name
-      from (
-        select o.id, o.org_id, o.store_id, o.platform_id, o.number, o.email, o.status, o.financial_status,
-               o.fulfillment_status, o.currency, o.total, o.tags, o.placed_at, o.platform_updated_at,
-               o.updated_at, o.deleted_at, o.customer_id, o.raw, ${sortKeyColumn(sort)}
-        from ${cut.from}
-        where true${filterConditions(query)}${cut.after}
-        ${cut.order}
-        limit ${query.limit + 1}
-      ) o
-      left join customers c on c.org_id = o.org_id and c.id = o.customer_id
-      ${order}`,
+      select o.id, o.store_id, o.platform_id, o.number, o.email::text as email, o.customer_name, o.status,
+             o.financial_status, o.fulfillment_status, o.currency, o.total::text as total, o.tags, o.placed_at,
+             o.platform_updated_at, o.updated_at, o.deleted_at, ${sortKeyColumn(sort)}
+      from ${cut.from}
+      where true${filterConditions(query)}${cut.after}
+      ${cut.order}
+      limit ${query.limit + 1}`,
+    // One plan serves every request whose page is read the same way whatever the values are: a
+    // search (its pattern is planned in the search function), or a walk of the sort's index until
+    // the page is full. A date range is the exception: how much of the index it covers decides.
+    { genericPlan: query.q !== undefined || (!query.placedFrom && !query.placedTo) },
   );
   return keysetPage(rows, query.limit, sort, toSummary);
 }
@@ -362,7 +365,7 @@ export async function getOrder(tx: TenantSql, id: string): Promise<OrderDetail |
     select o.id, o.store_id, o.platform_id, o.number, o.email::text as email, o.status, o.financial_status,
            o.fulfillment_status, o.currency, o.total::text as total, o.tags, o.placed_at, o.platform_updated_at,
            o.created_at, o.updated_at, o.deleted_at, o.customer_id,
-           (dockhand.order_payload_names(o.raw))[1] as customer_name,
+           o.customer_name,
            coalesce(o.raw -> 'shipping_address', o.raw -> 'shippingAddress', o.raw -> 'shipping') as shipping,
            coalesce(o.raw -> 'billing_address', o.raw -> 'billingAddress', o.raw -> 'billing') as billing,
            o.raw -> 'customer' as payload_customer
@@ -401,12 +404,7 @@ export async function getOrder(tx: TenantSql, id: string): Promise<OrderDetail |
     listOrderFulfillments(tx, id),
   ]);
   const customerRow = customers[0];
-  const summary = toSummary({
-    ...row,
-    customer_name: customerRow
-      ? [customerRow.first_name, customerRow.last_name].filter(Boolean).join(' ') || row.customer_name
-      : row.customer_name,
-  });
+  const summary = toSummary(row);
   const timeline: TimelineEntry[] = [
     ...webhooks
       .filter((event) => isAbout(event.body, row.platform_id))
