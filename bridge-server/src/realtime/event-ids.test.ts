@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, migrateUpTo, type TestDatabase } from '../../test/support/test-database.ts';
 import { migrate } from '../db/migrator.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
+import { eventHorizon } from './event-hub.ts';
 import { emitEvents } from './outbox.ts';
 
 /** The migration that gives each organization its own event ids. */
@@ -94,5 +95,47 @@ describe('event ids, counted per organization', () => {
     );
     expect(touched.count).toBe(0);
     expect(await emit(a)).toEqual([before! + 1n]);
+  });
+
+  it('bound what a stream may send: the horizon waits for a writer in flight, then counts its ids', async () => {
+    const org = randomUUID();
+    await t.db.owner`insert into organizations (id, name) values (${org}, 'Horizon')`;
+    expect(await eventHorizon(t.db, org)).toBe(0n);
+    const [first] = await emit(org, 2).then((ids) => ids.slice(-1));
+    expect(await eventHorizon(t.db, org)).toBe(first!);
+
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let drawn!: (ids: string[]) => void;
+    const ids = new Promise<string[]>((resolve) => (drawn = resolve));
+    const writer = withPrincipal(t.db, systemPrincipal(org), async (tx) => {
+      drawn(await emitEvents(tx, org, [{ type: 'order.updated', storeId: null }]));
+      await released;
+    });
+    const [inFlight] = await ids;
+    let settled = false;
+    const horizon = eventHorizon(t.db, org).finally(() => (settled = true));
+    // The horizon's lock request waits behind the writer's (it is in pg_locks, not granted).
+    await expect
+      .poll(async () => {
+        const [row] = await t.db.owner<{ waiting: number }[]>`
+          select count(*)::int as waiting from pg_locks
+          where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`;
+        return row!.waiting;
+      })
+      .toBe(1);
+    expect(settled).toBe(false);
+    release();
+    await writer;
+    expect(await horizon).toBe(BigInt(inFlight!));
+
+    // A writer that rolls back leaves the horizon where it was.
+    await expect(
+      withPrincipal(t.db, systemPrincipal(org), async (tx) => {
+        await emitEvents(tx, org, [{ type: 'order.updated', storeId: null }]);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await eventHorizon(t.db, org)).toBe(BigInt(inFlight!));
   });
 });
