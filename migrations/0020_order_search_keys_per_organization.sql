@@ -11,7 +11,9 @@
 -- gives, so they only cost each other a few rows, never a wrong answer.
 
 -- Every run of three characters inside a word (words are separated by spaces, as search_text
--- is written), each with the organization's prefix. Duplicates are left in: GIN keeps each key once.
+-- is written), each with the organization's prefix, within the bounds search_text keeps (0019:
+-- each word's first 100 characters, 10,000 in all; held here too, so that no text can make the
+-- work grow faster than its length). Duplicates are left in: GIN keeps each key once.
 create function dockhand.org_trigrams(org uuid, words text) returns text[]
   language plpgsql immutable strict parallel safe
   as $$
@@ -21,7 +23,8 @@ create function dockhand.org_trigrams(org uuid, words text) returns text[]
     word text;
     i integer;
   begin
-    foreach word in array string_to_array(words, ' ') loop
+    foreach word in array string_to_array(left(words, 10000), ' ') loop
+      word := left(word, 100);
       for i in 1 .. length(word) - 2 loop
         keys := keys || (prefix || substr(word, i, 3));
       end loop;

@@ -434,4 +434,44 @@ describe.each<Backend>(['postgres', 'pglite'])('GET /v1/orders on %s', (backend)
     // `_` and `%` are the characters themselves, not wildcards.
     for (const q of ['å-9', 'z_o@', 'zo%']) expect(await numbers(q, twin.token), q).toEqual([]);
   });
+
+  it('keeps the search text of a hostile store’s order within bounds, and finds the order by what they cover', async () => {
+    // A store's admin can write anything into a SKU: here one of 200,000 characters among 2,000 lines.
+    const org = await signedInOrg(server, 'Hostile');
+    const db = server.runtime.ctx.db;
+    const store = await addStore(db, org.orgId, 'Hostile shop', 'woocommerce');
+    const giant = `zq${'x'.repeat(200_000)}`;
+    await syncWooOrder(db, org.orgId, store, {
+      id: 91,
+      number: '91',
+      status: 'processing',
+      currency: 'USD',
+      total: '1.00',
+      customer_id: 0,
+      date_created_gmt: '2026-10-02T10:00:00',
+      date_modified_gmt: '2026-10-02T10:00:00',
+      billing: { first_name: 'Mallory', last_name: 'Mallet', email: 'mallory@evil.test' },
+      line_items: [giant, ...Array.from({ length: 2_000 }, (_, i) => `line-${i}-${'y'.repeat(20)}`)].map((sku, i) => ({
+        id: i + 1,
+        product_id: 5,
+        variation_id: 0,
+        sku,
+        name: 'Thing',
+        quantity: 1,
+        price: 1,
+      })),
+    });
+    const [row] = await owner()<{ length: number; longest: number; keys: number }[]>`
+      select length(search_text) as length,
+             (select max(length(w)) from unnest(string_to_array(search_text, ' ')) w) as longest,
+             cardinality(dockhand.org_trigrams(org_id, search_text)) as keys
+      from orders where org_id = ${org.orgId}`;
+    expect(row!.length).toBeLessThanOrEqual(10_000);
+    expect(row!.longest).toBe(100);
+    expect(row!.keys).toBeLessThanOrEqual(10_000);
+    const numbers = async (q: string) => numbersOf((await list(`?q=${encodeURIComponent(q)}`, org.token)).data);
+    expect(await numbers('mallory')).toEqual(['#91']);
+    expect(await numbers(`zq${'x'.repeat(60)}`)).toEqual(['#91']);
+    expect(await numbers('line-3-yyy')).toEqual(['#91']);
+  });
 });
