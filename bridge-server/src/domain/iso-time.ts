@@ -29,6 +29,9 @@ export function isoTime(date: Date): string {
   return `${pad4(year)}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(millis)}Z`;
 }
 
+/** isoTime, and null for null (the optional instants of API rows). */
+export const isoTimeOrNull = (date: Date | null): string | null => (date ? isoTime(date) : null);
+
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

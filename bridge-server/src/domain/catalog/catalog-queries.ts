@@ -18,7 +18,7 @@ import {
   sqlText,
   type SortColumn,
 } from '../list-query.ts';
-import { isoTime } from '../iso-time.ts';
+import { isoTimeOrNull } from '../iso-time.ts';
 
 export const PRODUCT_SORTS = ['updated', 'created', 'title'] as const;
 
@@ -94,7 +94,6 @@ interface ProductRow {
   deleted_at: Date | null;
 }
 
-const iso = (value: Date | null) => (value ? isoTime(value) : null);
 
 function toView(row: ProductRow): ProductView {
   return {
@@ -111,10 +110,10 @@ function toView(row: ProductRow): ProductView {
       title: variant.title,
       price: variant.price,
     })),
-    platformUpdatedAt: iso(row.platform_updated_at),
+    platformUpdatedAt: isoTimeOrNull(row.platform_updated_at),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-    deletedAt: iso(row.deleted_at),
+    deletedAt: isoTimeOrNull(row.deleted_at),
   };
 }
 

@@ -18,7 +18,7 @@ import {
   sqlText,
   type SortColumn,
 } from '../list-query.ts';
-import { isoTime } from '../iso-time.ts';
+import { isoTimeOrNull } from '../iso-time.ts';
 
 export const CUSTOMER_SORTS = ['updated', 'created', 'name'] as const;
 
@@ -87,7 +87,6 @@ interface CustomerRow {
   deleted_at: Date | null;
 }
 
-const iso = (value: Date | null) => (value ? isoTime(value) : null);
 
 function toView(row: CustomerRow): CustomerView {
   // Redaction erases the fields already; the view does not rely on it.
@@ -101,10 +100,10 @@ function toView(row: CustomerRow): CustomerView {
     lastName: redacted ? null : row.last_name,
     phone: redacted ? null : row.phone,
     redacted,
-    platformUpdatedAt: iso(row.platform_updated_at),
+    platformUpdatedAt: isoTimeOrNull(row.platform_updated_at),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-    deletedAt: iso(row.deleted_at),
+    deletedAt: isoTimeOrNull(row.deleted_at),
   };
 }
 

@@ -4,7 +4,7 @@ import { statement } from '../../db/statement.ts';
 import { emitEvent, type EventType } from '../../realtime/outbox.ts';
 import type { PushJob } from '../../sync/sync-runner.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { isoTime } from '../iso-time.ts';
+import { isoTimeOrNull } from '../iso-time.ts';
 
 /**
  * Inventory requests: a merchant (or an admin) asks for a stock change, an admin approves or
@@ -115,7 +115,6 @@ const SELECT = `
   left join users u on u.org_id = r.org_id and u.id = r.requested_by`;
 const selectText = { text: SELECT, values: [], parts: [SELECT] };
 
-const iso = (date: Date | null) => (date ? isoTime(date) : null);
 
 const toView = (row: RequestRow): InventoryRequestView => ({
   id: row.id,
@@ -134,12 +133,12 @@ const toView = (row: RequestRow): InventoryRequestView => ({
   requestedBy: row.requested_by,
   requestedByName: row.requested_by_name,
   decidedBy: row.decided_by,
-  decidedAt: iso(row.decided_at),
+  decidedAt: isoTimeOrNull(row.decided_at),
   decisionComment: row.decision_comment,
   expectedAvailable: row.expected_available,
   actualAvailable: row.actual_available,
   attempts: row.attempts,
-  nextAttemptAt: iso(row.next_attempt_at),
+  nextAttemptAt: isoTimeOrNull(row.next_attempt_at),
   lastError: row.last_error,
   currentAvailable: row.current_available,
   createdAt: row.created_at.toISOString(),

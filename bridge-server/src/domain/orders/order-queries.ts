@@ -21,7 +21,7 @@ import {
   type SortColumn,
 } from '../list-query.ts';
 import { fulfillmentView, listOrderFulfillments } from './fulfillments.ts';
-import { isoTime } from '../iso-time.ts';
+import { isoTime, isoTimeOrNull } from '../iso-time.ts';
 
 export const ORDER_SORTS = ['placed', 'updated', 'total'] as const;
 
@@ -113,8 +113,6 @@ interface OrderRow {
   deleted_at: Date | null;
 }
 
-const iso = isoTime;
-
 function toSummary(row: OrderRow): OrderSummary {
   return {
     id: row.id,
@@ -129,10 +127,10 @@ function toSummary(row: OrderRow): OrderSummary {
     currency: row.currency.trim(),
     total: row.total,
     tags: row.tags,
-    placedAt: iso(row.placed_at),
-    updatedAt: iso(row.platform_updated_at),
-    syncedAt: iso(row.updated_at),
-    deletedAt: row.deleted_at ? iso(row.deleted_at) : null,
+    placedAt: isoTime(row.placed_at),
+    updatedAt: isoTime(row.platform_updated_at),
+    syncedAt: isoTime(row.updated_at),
+    deletedAt: isoTimeOrNull(row.deleted_at),
   };
 }
 
@@ -409,29 +407,29 @@ export async function getOrder(tx: TenantSql, id: string): Promise<OrderDetail |
     ...webhooks
       .filter((event) => isAbout(event.body, row.platform_id))
       .map((event) => ({
-        at: iso(event.received_at),
+        at: isoTime(event.received_at),
         source: 'platform' as const,
         type: event.topic,
         actor: null,
         details: {
           eventId: event.platform_event_id,
           status: event.status,
-          appliedAt: event.applied_at ? iso(event.applied_at) : null,
+          appliedAt: isoTimeOrNull(event.applied_at),
           error: event.last_error,
         },
       })),
     ...audits.map((entry) => ({
-      at: iso(entry.created_at),
+      at: isoTime(entry.created_at),
       source: 'dockhand' as const,
       type: entry.action,
       actor: entry.actor_id ? `${entry.actor_kind}:${entry.actor_id}` : entry.actor_kind,
       details: { ...entry.details, ...(entry.request_id ? { requestId: entry.request_id } : {}) },
     })),
-    { at: iso(row.created_at), source: 'sync' as const, type: 'created', actor: null, details: {} },
+    { at: isoTime(row.created_at), source: 'sync' as const, type: 'created', actor: null, details: {} },
     ...(row.updated_at.getTime() > row.created_at.getTime()
-      ? [{ at: iso(row.updated_at), source: 'sync' as const, type: 'updated', actor: null, details: {} }]
+      ? [{ at: isoTime(row.updated_at), source: 'sync' as const, type: 'updated', actor: null, details: {} }]
       : []),
-    ...(row.deleted_at ? [{ at: iso(row.deleted_at), source: 'sync' as const, type: 'deleted', actor: null, details: {} }] : []),
+    ...(row.deleted_at ? [{ at: isoTime(row.deleted_at), source: 'sync' as const, type: 'deleted', actor: null, details: {} }] : []),
   ].sort((a, b) => a.at.localeCompare(b.at));
   return {
     ...summary,
