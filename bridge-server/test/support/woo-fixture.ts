@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { startWooCommerceEmulator, type WooCommerceEmulator } from '@dockhand/emulators';
 import WooModule from '@woocommerce/woocommerce-rest-api';
 import type { Sql } from 'postgres';
 import { systemPrincipal, withPrincipal } from '../../src/db/principal.ts';
 import { createOrganization } from '../../src/domain/users/user-service.ts';
 import { signBase64Hmac } from '../../src/ingest/webhook-signature.ts';
 import type { AppContext } from '../../src/api/context.ts';
+import { startSiteGate, type SiteGate } from './site-gate.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
 
 /** The official client ships CommonJS with `exports.default`; unwrap it under native ESM. */
 type WooClass = typeof WooModule.default;
@@ -109,4 +112,37 @@ function checksumOf(lines: string[]): string {
   const hash = createHash('sha256');
   for (const line of [...lines].sort()) hash.update(`${line}\n`);
   return hash.digest('hex');
+}
+
+/**
+ * One emulated WooCommerce site behind a SiteGate (so a test can hold its order pages) and a test
+ * server allowed to reach it: what a test of a backfill caught mid-way starts from. `site` is the
+ * emulated site as seen through the gate. close() releases the gate, then stops all three.
+ */
+export interface GatedWooSite {
+  emulator: WooCommerceEmulator;
+  gate: SiteGate;
+  server: TestServer;
+  site: WooSiteInfo;
+  close(): Promise<void>;
+}
+
+export async function startGatedWooSite(options: { seed: number; ordersPerSite: number }): Promise<GatedWooSite> {
+  const emulator = await startWooCommerceEmulator({ ...options, sites: 1 });
+  let gate: SiteGate | undefined;
+  let server: TestServer | undefined;
+  const close = async () => {
+    gate?.release();
+    await server?.close();
+    await gate?.close();
+    await emulator.close();
+  };
+  try {
+    gate = await startSiteGate(emulator.sites[0]!);
+    server = await startTestServer({ env: { DOCKHAND_OUTBOUND_ALLOW_HOSTS: '127.0.0.1:*' } });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { emulator, gate, server, site: { ...emulator.sites[0]!, baseUrl: gate.baseUrl }, close };
 }
