@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Database, Listener } from '../db/database.ts';
-import { readWithPrincipal, systemPrincipal, withPrincipal, type Principal } from '../db/principal.ts';
+import { readWithPrincipal, systemPrincipal, type Principal } from '../db/principal.ts';
 import { statement } from '../db/statement.ts';
-import { eventLockName, EVENTS_CHANNEL, type EventType } from './outbox.ts';
+import { EVENTS_CHANNEL, type EventType } from './outbox.ts';
 
 /** An event as /v1/stream sends it. */
 export interface StreamEvent {
@@ -30,6 +30,9 @@ interface EventRow {
   data: Record<string, unknown>;
   created_at: Date;
 }
+
+/** A page of events with the horizon it was read up to; a page with no event is one row of nulls. */
+type EventPageRow = { horizon: string } & (EventRow | { [K in keyof EventRow]: null });
 
 /** Rows read per round trip when catching up. */
 const PAGE = 500;
@@ -65,29 +68,33 @@ export const audienceKey = (principal: Principal) =>
   `${principal.orgId}|${principal.storeIds === 'all' ? '*' : [...principal.storeIds].sort().join(',')}`;
 
 /**
- * The highest event id of an organization below which nothing can still appear. Writers hold
- * the organization's event lock shared from the moment they draw an id until they commit (see
- * outbox.ts), so once it is granted here exclusively no id drawn so far is still in flight:
- * every id up to the organization's counter (migration 0018) is committed, or rolled back for
- * good. Held for one statement, a key lookup; writers that come meanwhile wait that long. (It
- * read max(id) of the organization's events, which a plan made while `events` was small read by
- * scanning them all: 1.9 ms a pass after 15,000 events, with every writer waiting behind it.)
+ * The highest event id of an organization below which nothing can still appear: its event
+ * counter (migration 0018) as committed. A writer holds the counter's row from the moment it
+ * draws its ids until it commits (see outbox.ts), so the writers of an organization commit in id
+ * order: once a value of the counter is committed, every id up to it is committed too, or rolled
+ * back for good, and an id drawn later is larger. One read, waiting for nobody: a writer in
+ * flight is simply not counted yet. (It waited: the stream took an advisory lock exclusively
+ * that every writer held shared until its commit, so each pass queued behind the writers in
+ * flight and every new writer queued behind the pass.)
  */
 export async function eventHorizon(db: Database, orgId: string): Promise<bigint> {
-  return withPrincipal(db, systemPrincipal(orgId, 'stream'), async (tx) => {
-    await tx`select pg_advisory_xact_lock(hashtextextended(${eventLockName(orgId)}, 0))`;
-    const [row] = await tx<{ last: string }[]>`
-      select coalesce((select c.last from event_counters c where c.org_id = ${orgId}), 0)::text as last`;
-    return BigInt(row!.last);
-  });
+  const [row] = await readWithPrincipal<{ last: string }>(
+    db,
+    systemPrincipal(orgId, 'stream'),
+    statement`select ${horizonOf(orgId)}::text as last`,
+  );
+  return BigInt(row!.last);
 }
+
+/** The expression eventHorizon reads, for a statement that reads events up to it in the same snapshot. */
+const horizonOf = (orgId: string) => statement`coalesce((select c.last from event_counters c where c.org_id = ${orgId}), 0)`;
 
 /**
  * The fan-out of one server process. One LISTEN connection hears every organization's
- * `orgId:id` notifications. On one, a pass over that organization finds its horizon (see
- * eventHorizon), then each of its audiences reads the events after its lowest cursor up to the
- * horizon, once, through readWithPrincipal (row-level security decides what it sees), and
- * hands each subscriber the part after its own cursor. An organization's passes never overlap:
+ * `orgId:id` notifications. On one, a pass over that organization has each of its audiences
+ * read the events after its lowest cursor up to the organization's horizon (see eventHorizon),
+ * once, in one statement through readWithPrincipal (row-level security decides what it sees),
+ * and hand each subscriber the part after its own cursor. An organization's passes never overlap:
  * notifications during one are served by a single next pass. A lost notification costs only
  * latency: reads are `id > cursor`, and every organization is passed over again on each tick
  * and after the listening connection comes back.
@@ -219,7 +226,7 @@ export class EventHub {
     }
     feed.running = true;
     feed.again = false;
-    void this.deliverUpToHorizon(feed)
+    void this.deliverNew(feed)
       .catch((error: unknown) => {
         // The next notification or tick tries again from the same cursors.
         this.logger.warn({ err: error, orgId: feed.orgId }, 'reading events for the stream failed');
@@ -230,27 +237,38 @@ export class EventHub {
       });
   }
 
-  private async deliverUpToHorizon(feed: OrgFeed): Promise<void> {
-    if (feed.audiences.size === 0) return;
-    const horizon = await eventHorizon(this.db, feed.orgId);
-    await Promise.all([...feed.audiences.values()].map((audience) => this.drain(audience, horizon)));
+  private async deliverNew(feed: OrgFeed): Promise<void> {
+    await Promise.all([...feed.audiences.values()].map((audience) => this.drain(audience)));
   }
 
-  private async drain(audience: Audience, horizon: bigint): Promise<void> {
+  /**
+   * Reads the audience's events after its lowest cursor, a page at a time. Each page is read up
+   * to the horizon (see eventHorizon) that the same statement reads, in the same snapshot: every
+   * event up to it is there to be read, and none can still appear below it.
+   */
+  private async drain(audience: Audience): Promise<void> {
+    const { orgId } = audience.principal;
     for (;;) {
       const after = audience.cursor();
-      if (audience.subscribers.size === 0 || after >= horizon) return;
-      const rows = await readWithPrincipal<EventRow>(
+      if (audience.subscribers.size === 0) return;
+      const rows = await readWithPrincipal<EventPageRow>(
         this.db,
         audience.principal,
         statement`
-          select id::text as id, type, store_id, subject_id, data, created_at from events
-          where org_id = ${audience.principal.orgId} and id > ${after.toString()} and id <= ${horizon.toString()}
-          order by events.id limit ${PAGE}`,
+          select h.horizon::text as horizon, e.id::text as id, e.type, e.store_id, e.subject_id, e.data, e.created_at
+          from (select ${horizonOf(orgId)} as horizon) h
+          left join lateral (
+            select id, type, store_id, subject_id, data, created_at from events
+            where org_id = ${orgId} and id > ${after.toString()} and id <= h.horizon
+            order by events.id limit ${PAGE}
+          ) e on true
+          order by e.id`,
       );
+      const events = rows.filter((row): row is EventPageRow & EventRow => row.id !== null);
       // Nothing after the cursor up to the horizon is still to come: everyone is past it.
-      deliver(audience, after, rows.length < PAGE ? horizon : BigInt(rows[rows.length - 1]!.id), rows.map(toStreamEvent));
-      if (rows.length < PAGE) return;
+      const through = events.length < PAGE ? BigInt(rows[0]!.horizon) : BigInt(events[events.length - 1]!.id);
+      deliver(audience, after, through, events.map(toStreamEvent));
+      if (events.length < PAGE) return;
     }
   }
 }

@@ -29,17 +29,14 @@ export interface OutboxEvent {
 /** The channel every server instance listens on; the payload is `orgId:id`. */
 export const EVENTS_CHANNEL = 'dockhand_events';
 
-/** The advisory lock (hashed) that orders an organization's events: see emitEvent and eventHorizon. */
-export const eventLockName = (orgId: string) => `dockhand.events:${orgId}`;
-
 /**
  * Writes an event in the caller's transaction and announces it on commit (NOTIFY is delivered
- * only if the transaction commits). The organization's event lock is taken shared and held
- * until commit, so a reader that takes it exclusively (eventHorizon) knows no id drawn before is
- * still in flight, which is what lets `Last-Event-ID` resume exactly; the organization's id
- * counter is held until commit as well, so its writers take turns from here to their commits.
- * Call it last in a transaction: both are then held only for the commit, and no row lock is
- * waited for while holding them.
+ * only if the transaction commits). Its id is drawn from the organization's counter, whose row
+ * stays locked until commit: the organization's writers take turns from here to their commits,
+ * so its ids commit in order, and a committed counter value is a horizon below which no id is
+ * still in flight (see eventHorizon), which is what lets `Last-Event-ID` resume exactly.
+ * Call it last in a transaction: the counter is then held only for the commit, and no row lock
+ * is waited for while holding it.
  */
 export async function emitEvent(tx: TenantSql, orgId: string, event: OutboxEvent): Promise<void> {
   const deferred = deferredEvents.get(tx);
@@ -52,8 +49,8 @@ const deferredEvents = new WeakMap<TenantSql, { orgId: string; events: OutboxEve
 
 /**
  * Holds back every emitEvent of the organization in `tx` until `emit` is called, which emits them
- * all as one statement (one lock, one NOTIFY), in the order they were made. For a transaction
- * that applies many changes (a batch of webhooks): the event lock is then held only for its
+ * all as one statement (one counter draw, one NOTIFY), in the order they were made. For a transaction
+ * that applies many changes (a batch of webhooks): the event counter is then held only for its
  * commit, not while the other rows are still being written, and the stream reads one
  * notification per batch. `emit` is to be the transaction's last statement; a caller may send
  * its other last statements without waiting, so they share its round trip.
@@ -90,13 +87,10 @@ export async function withDeferredEvents<T>(tx: TenantSql, orgId: string, work: 
  * emitEvent for several events of one transaction (a page of a sync run): one statement, one
  * NOTIFY. Answers their ids in order.
  *
- * Lock, ids, insert and NOTIFY are one statement, so the lock is held for one round trip and the
+ * Ids, insert and NOTIFY are one statement, so the counter is held for one round trip and the
  * commit. The ids come from the organization's own counter (migration 0018: a sequence shared by
  * every organization let each one count the others' events), raised by the number of events; its
- * row stays locked until commit, so an organization's ids also commit in order. The event lock is
- * taken first, in the subquery the counter's insert reads from (`offset 0` keeps the planner from
- * flattening it): every writer takes the two in that order, so none waits for the counter while
- * holding it against a reader queued for the event lock.
+ * row stays locked until commit, so an organization's ids commit in order.
  */
 export async function emitEvents(tx: TenantSql, orgId: string, events: readonly OutboxEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
@@ -108,9 +102,7 @@ export async function emitEvents(tx: TenantSql, orgId: string, events: readonly 
   }));
   const [result] = await tx<{ ids: string[] }[]>`
     with drawn as (
-      insert into event_counters as c (org_id, last)
-      select ${orgId}::uuid, ${rows.length}::bigint
-      from (select pg_advisory_xact_lock_shared(hashtextextended(${eventLockName(orgId)}, 0)) offset 0) as locked
+      insert into event_counters as c (org_id, last) values (${orgId}::uuid, ${rows.length}::bigint)
       on conflict (org_id) do update set last = c.last + excluded.last
       returning c.last
     ),

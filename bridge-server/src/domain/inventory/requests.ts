@@ -326,7 +326,7 @@ export async function retryRequest(
   return { request, job: { orgId: principal.orgId, requestId: id, round: locked.push_round + 1 } };
 }
 
-/** The event, last in the transaction (it takes the organization's event lock until commit). */
+/** The event, last in the transaction (it holds the organization's event counter until commit). */
 async function announce(
   tx: TenantSql,
   principal: Principal,

@@ -14,7 +14,7 @@ export type SyncOutcome = 'inserted' | 'updated' | 'stale';
  * The search text and tags follow from the row (a trigger, migration 0010).
  *
  * An order that really changed announces `order.created` / `order.updated` on /v1/stream, as the
- * upsert's last statements (emitEvent holds the organization's event lock until commit). The same
+ * upsert's last statements (emitEvent holds the organization's event counter until commit). The same
  * version delivered again (a reconcile pass, a retried webhook) changes nothing and announces nothing.
  * With `events`, the event is left there instead, for a caller that applies many orders in one
  * transaction (a sync page) to emit them together as its last statement.
