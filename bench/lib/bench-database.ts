@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
+import { connectPostgres } from '../../bridge-server/src/db/database.ts';
 
 /** The PostgreSQL server benchmarks run on: a superuser connection to its maintenance database. */
 const adminUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -15,7 +15,7 @@ export interface BenchDatabase {
 /** A fresh, empty database with a unique name, for one benchmark run. */
 export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
   const name = `dockhand_bench_${label}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = connectPostgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

@@ -84,6 +84,35 @@ export function appUrlFor(ownerUrl: string): string {
   return url.toString();
 }
 
+/**
+ * Where a URL says to connect, read the way libpq (and node-postgres, the read pool) reads it: a
+ * `host` query parameter wins over the URL's host, and a host that starts with `/` is the
+ * directory of the server's Unix socket, which may also be written percent-encoded as the URL's
+ * host (`postgres://dockhand@%2Fvar%2Frun%2Fpostgresql/dockhand`). A `port` parameter wins
+ * likewise. postgres.js reads neither parameter from the URL (it would send them to the server
+ * as settings, which refuses them) nor an encoded path (it would look it up as a host name), so
+ * they are taken out of the URL and passed as its options.
+ */
+export function libpqTarget(databaseUrl: string): { url: string; host?: string; port?: number } {
+  const url = new URL(databaseUrl);
+  const host = url.searchParams.get('host') ?? (/^%2f/i.test(url.hostname) ? decodeURIComponent(url.hostname) : null);
+  const port = url.searchParams.get('port');
+  if (port !== null && !/^\d{1,5}$/.test(port)) throw new Error(`The database URL's port parameter is not a port: ${port}`);
+  url.searchParams.delete('host');
+  url.searchParams.delete('port');
+  return {
+    url: host === null && port === null ? databaseUrl : url.toString(),
+    ...(host === null ? {} : { host }),
+    ...(port === null ? {} : { port: Number(port) }),
+  };
+}
+
+/** A postgres.js pool on a URL, which may name a Unix socket as libpq does (see libpqTarget). */
+export function connectPostgres(databaseUrl: string, options: Options<Record<string, never>>): Sql {
+  const { url, ...target } = libpqTarget(databaseUrl);
+  return postgres(url, { ...options, ...target });
+}
+
 export function redactUrl(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   if (url.password) url.password = '***';
@@ -92,10 +121,10 @@ export function redactUrl(databaseUrl: string): string {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const owner = postgres(options.databaseUrl, { ...commonOptions(options.onNotice), max: 2 });
+    const owner = connectPostgres(options.databaseUrl, { ...commonOptions(options.onNotice), max: 2 });
     const appUrl = options.appDatabaseUrl ?? appUrlFor(options.databaseUrl);
     const timeouts = options.timeouts ?? DEFAULT_DB_TIMEOUTS;
-    const app = postgres(appUrl, {
+    const app = connectPostgres(appUrl, {
       ...commonOptions(options.onNotice),
       max: options.appPoolSize ?? 10,
       connect_timeout: CONNECT_TIMEOUT_SECONDS,
@@ -108,7 +137,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       connectTimeoutMs: CONNECT_TIMEOUT_SECONDS * 1000,
       onError: options.onNotice,
     });
-    const health = postgres(appUrl, {
+    const health = connectPostgres(appUrl, {
       ...commonOptions(options.onNotice),
       max: 1,
       connect_timeout: 2,
@@ -176,7 +205,7 @@ async function listenOnServer(url: string, channel: string, handlers: ListenHand
   let listening: Promise<void> | undefined;
   let retry: NodeJS.Timeout | undefined;
   let failures = 0;
-  const sql = postgres(url, {
+  const sql = connectPostgres(url, {
     max: 1,
     idle_timeout: 0,
     max_lifetime: null,

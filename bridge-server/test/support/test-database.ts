@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
-import { openDatabase, type Database } from '../../src/db/database.ts';
+import { connectPostgres, openDatabase, type Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrator.ts';
 import { migrationsDir } from '../../src/db/paths.ts';
 
@@ -20,7 +19,7 @@ export interface TestDatabase {
 /** Creates a database with a unique name, optionally migrated, and drops it afterwards. */
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = `dockhand_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = connectPostgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
@@ -34,7 +33,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     db,
     drop: async () => {
       await db.close();
-      const cleanup = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      const cleanup = connectPostgres(adminUrl, { max: 1, onnotice: () => {} });
       await cleanup.unsafe(`drop database if exists ${name} with (force)`);
       await cleanup.end();
     },
