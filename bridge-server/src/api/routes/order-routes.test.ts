@@ -474,4 +474,52 @@ describe.each<Backend>(['postgres', 'pglite'])('GET /v1/orders on %s', (backend)
     expect(await numbers(`zq${'x'.repeat(60)}`)).toEqual(['#91']);
     expect(await numbers('line-3-yyy')).toEqual(['#91']);
   });
+
+  it('pages several stores by merging each store’s own page: every sort and direction, filters applied, a merchant’s stores too', async () => {
+    const db = server.runtime.ctx.db;
+    const storeC = await addStore(db, seeded.orgId, 'Third shop');
+    for (let i = 0; i < 5; i++) {
+      await syncShopifyOrder(db, seeded.orgId, storeC, {
+        id: 5100 + i,
+        placedAt: new Date(BASE + i * 2 * HOUR).toISOString(),
+        updatedAt: new Date(BASE + 30 * 24 * HOUR + (i % 3) * HOUR).toISOString(),
+        total: TOTALS[i]!,
+        financialStatus: i % 2 === 0 ? 'paid' : 'pending',
+      });
+    }
+    const rows = await owner()<{ id: string; store_id: string; financial_status: string }[]>`
+      select id::text as id, store_id::text as store_id, financial_status from orders where org_id = ${seeded.orgId}`;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const inStores =
+      (...stores: string[]) =>
+      (id: string) =>
+        stores.includes(byId.get(id)!.store_id);
+    // Two of the organization's four stores (the seed's second, and C).
+    for (const [sort, column] of SORTS) {
+      for (const descending of [false, true]) {
+        const ids = await all(`?store=${seeded.storeB},${storeC}&sort=${descending ? '-' : ''}${sort}&limit=3`);
+        expect(ids, `${descending ? '-' : ''}${sort}`).toEqual(
+          (await expectedOrder(column, descending)).filter(inStores(seeded.storeB, storeC)),
+        );
+      }
+    }
+    // A store named twice (in capitals once) lists each of its orders once.
+    expect(await all(`?store=${storeC},${storeC.toUpperCase()}&limit=2`)).toEqual(
+      (await expectedOrder('placed_at', true)).filter(inStores(storeC)),
+    );
+    // The other filters apply within each store's page.
+    expect(await all(`?store=${seeded.storeA},${storeC}&financialStatus=paid&sort=-updated&limit=2`)).toEqual(
+      (await expectedOrder('platform_updated_at', true)).filter(
+        (id) => inStores(seeded.storeA, storeC)(id) && byId.get(id)!.financial_status === 'paid',
+      ),
+    );
+    // A merchant of two stores pages them the same way without naming them, and a store it does
+    // not have stays out of reach when it names it.
+    const merchant = await memberSession(server, seeded.orgId, 'merchant', [seeded.storeA, storeC]);
+    expect(await all('?sort=placed&limit=3', merchant.token)).toEqual(
+      (await expectedOrder('placed_at', false)).filter(inStores(seeded.storeA, storeC)),
+    );
+    const named = await all(`?store=${seeded.storeB},${storeC}&limit=4`, merchant.token);
+    expect(named).toEqual((await expectedOrder('placed_at', true)).filter(inStores(storeC)));
+  });
 });
