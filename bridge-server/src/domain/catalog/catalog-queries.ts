@@ -94,7 +94,6 @@ interface ProductRow {
   deleted_at: Date | null;
 }
 
-
 function toView(row: ProductRow): ProductView {
   return {
     id: row.id,

@@ -87,7 +87,6 @@ interface CustomerRow {
   deleted_at: Date | null;
 }
 
-
 function toView(row: CustomerRow): CustomerView {
   // Redaction erases the fields already; the view does not rely on it.
   const redacted = row.redacted_at !== null;

@@ -115,7 +115,6 @@ const SELECT = `
   left join users u on u.org_id = r.org_id and u.id = r.requested_by`;
 const selectText = { text: SELECT, values: [], parts: [SELECT] };
 
-
 const toView = (row: RequestRow): InventoryRequestView => ({
   id: row.id,
   storeId: row.store_id,
