@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal, withPrincipal } from '../../db/principal.ts';
 import { redactCustomer } from '../../domain/customers/redact-customer.ts';
@@ -168,6 +169,61 @@ describe.each<Backend>(['postgres', 'pglite'])('products and customers on %s', (
     expect((await api('GET', `/v1/products/${product.id}`, { token: merchant.token })).status).toBe(404);
     expect((await api('GET', `/v1/customers/${customer.id}`, { token: merchant.token })).status).toBe(404);
     expect((await all('/v1/customers', merchant.token)).every((row) => row['storeId'] === storeB)).toBe(true);
+  });
+
+  it('searches literally, a merchant within its stores, and never across organizations whose ids share the search keys’ prefix', async () => {
+    const db = server.runtime.ctx.db;
+    // An organization whose id starts with the same 8 hex digits: its search keys (migrations 0020,
+    // 0021) are the same strings, so only the organization check keeps the two apart.
+    const twinId = `${org.orgId.slice(0, 8)}-0000-4000-8000-${randomUUID().slice(-12)}`;
+    await server.database.db.owner`insert into organizations (id, name) values (${twinId}, 'Twin')`;
+    const twin = await memberSession(server, twinId, 'owner');
+    const store = await addStore(db, twinId, 'Twin chandlery');
+    const updatedAt = new Date(Date.UTC(2026, 9, 20)).toISOString();
+    await syncShopifyProduct(db, twinId, store, {
+      id: 990,
+      title: 'Capstan Bar',
+      updatedAt,
+      variants: [{ id: 9990, sku: 'æøå_9%', price: '1.00' }],
+    });
+    await syncShopifyCustomer(db, twinId, store, {
+      id: 790,
+      email: 'z%o@example.test',
+      firstName: 'zoë',
+      lastName: 'ångström',
+      updatedAt,
+    });
+    const titles = async (q: string, token: string) =>
+      (await get(`/v1/products?q=${encodeURIComponent(q)}`, token)).data.map((row: { title: string }) => row.title);
+    const lastNames = async (q: string, token: string) =>
+      (await get(`/v1/customers?q=${encodeURIComponent(q)}`, token)).data.map((row: { lastName: string }) => row.lastName);
+
+    // The search functions keep to the organization by themselves, not only through the lists' row-level security.
+    const found = await withPrincipal(db, systemPrincipal(twinId), async (tx) => ({
+      products: (await tx<{ id: string }[]>`select s::text as id from dockhand.search_product_ids('%capst%') s`).map(
+        (row) => row.id,
+      ),
+      customers: (await tx<{ id: string }[]>`select s::text as id from dockhand.search_customer_ids('%hopper%') s`).length,
+    }));
+    const [own] = await server.database.db.owner<{ id: string }[]>`select id::text as id from products where org_id = ${twinId}`;
+    expect(found).toEqual({ products: [own!.id], customers: 0 });
+    expect(await titles('capst', twin.token)).toEqual(['Capstan Bar']);
+    expect(await titles('capst', org.token)).toEqual(['Capstan']);
+    expect(await lastNames('hopper', twin.token)).toEqual([]);
+    expect(await lastNames('ström', org.token)).toEqual([]);
+
+    // Accents (written lower-case: a database in the C locale lower-cases ASCII only), and `%` and
+    // `_` as the characters themselves.
+    for (const q of ['æøå_9', '_9%', 'Å_9']) expect(await titles(q, twin.token), q).toEqual(['Capstan Bar']);
+    for (const q of ['æøå-9', 'ø_å']) expect(await titles(q, twin.token), q).toEqual([]);
+    for (const q of ['zoë', 'ÅNGSTR', 'z%o@']) expect(await lastNames(q, twin.token), q).toEqual(['ångström']);
+    expect(await lastNames('z_o@', twin.token)).toEqual([]);
+
+    // Capstan and Grace Hopper are in the second store.
+    const inA = await memberSession(server, org.orgId, 'merchant', [storeA]);
+    const inB = await memberSession(server, org.orgId, 'merchant', [storeB]);
+    expect([await titles('capst', inA.token), await titles('capst', inB.token)]).toEqual([[], ['Capstan']]);
+    expect([await lastNames('hopper', inA.token), await lastNames('hopper', inB.token)]).toEqual([[], ['Hopper']]);
   });
 
   it('refuses bad cursors, sorts and filters with 400', async () => {
