@@ -521,5 +521,10 @@ describe.each<Backend>(['postgres', 'pglite'])('GET /v1/orders on %s', (backend)
     );
     const named = await all(`?store=${seeded.storeB},${storeC}&limit=4`, merchant.token);
     expect(named).toEqual((await expectedOrder('placed_at', true)).filter(inStores(storeC)));
+    // More stores than are read one by one: the organization's index, the same pages.
+    const many = [storeC, ...Array.from({ length: 24 }, () => randomUUID())].join(',');
+    expect(await all(`?store=${many}&sort=placed&limit=2`)).toEqual(
+      (await expectedOrder('placed_at', false)).filter(inStores(storeC)),
+    );
   });
 });
