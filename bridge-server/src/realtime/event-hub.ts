@@ -226,7 +226,7 @@ export class EventHub {
     }
     feed.running = true;
     feed.again = false;
-    void this.deliverNew(feed)
+    void Promise.all([...feed.audiences.values()].map((audience) => this.drain(audience)))
       .catch((error: unknown) => {
         // The next notification or tick tries again from the same cursors.
         this.logger.warn({ err: error, orgId: feed.orgId }, 'reading events for the stream failed');
@@ -237,14 +237,11 @@ export class EventHub {
       });
   }
 
-  private async deliverNew(feed: OrgFeed): Promise<void> {
-    await Promise.all([...feed.audiences.values()].map((audience) => this.drain(audience)));
-  }
-
   /**
    * Reads the audience's events after its lowest cursor, a page at a time. Each page is read up
    * to the horizon (see eventHorizon) that the same statement reads, in the same snapshot: every
-   * event up to it is there to be read, and none can still appear below it.
+   * event up to it is there to be read, and none can still appear below it. (`offset 0` keeps the
+   * planner from copying the horizon's subquery into the page's, which read the counter twice.)
    */
   private async drain(audience: Audience): Promise<void> {
     const { orgId } = audience.principal;
@@ -256,7 +253,7 @@ export class EventHub {
         audience.principal,
         statement`
           select h.horizon::text as horizon, e.id::text as id, e.type, e.store_id, e.subject_id, e.data, e.created_at
-          from (select ${horizonOf(orgId)} as horizon) h
+          from (select ${horizonOf(orgId)} as horizon offset 0) h
           left join lateral (
             select id, type, store_id, subject_id, data, created_at from events
             where org_id = ${orgId} and id > ${after.toString()} and id <= h.horizon

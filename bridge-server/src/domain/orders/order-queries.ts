@@ -175,7 +175,7 @@ function tableCut(filters: OrderFilters, sort: ListSort, after: Keyset | undefin
 }
 
 /** The sorts each store's own index (migrations 0002, 0015) serves in order. */
-const PER_STORE_SORTS = new Set(['placed', 'updated']);
+const PER_STORE_SORTS = new Set([SORT_COLUMNS.placed, SORT_COLUMNS.updated]);
 /**
  * Up to this many stores a page is read store by store: at most this many pages of rows. Beyond
  * it (a merchant of many stores) walking the organization's index costs less unless the stores
@@ -189,16 +189,11 @@ const PER_STORE_MAX = 20;
  * reads as many more rows as those stores have orders (20 times a page for a store with a
  * twentieth of them); sorting every order of the stores costs their whole count.
  */
-function perStoreCut(
-  filters: OrderFilters & { store: string[] },
-  sort: ListSort,
-  after: Keyset | undefined,
-  rows: number,
-): PageCut {
+function perStoreCut(filters: OrderFilters, stores: string[], sort: ListSort, after: Keyset | undefined, rows: number): PageCut {
   const order = orderByClause(sort, 'o.id');
   return {
     from: statement`
-      (select distinct unnest(${filters.store}::uuid[])) as st(id)
+      (select distinct unnest(${stores}::uuid[])) as st(id)
       cross join lateral (
         select o.* from orders o
         where o.store_id = st.id${filterConditions({ ...filters, store: undefined })}${keysetCondition(sort, 'o.id', after)}
@@ -246,10 +241,11 @@ export async function listOrders(db: Database, principal: Principal, query: Orde
   const store =
     query.store ?? (principal.storeIds === 'all' || principal.storeIds.length === 0 ? undefined : [...principal.storeIds]);
   const filters = { ...query, store };
+  const perStore = store && store.length > 1 && store.length <= PER_STORE_MAX && PER_STORE_SORTS.has(sort.column);
   const cut = query.q
     ? searchCut(filters, query.q, query.sort, after)
-    : store && store.length > 1 && store.length <= PER_STORE_MAX && PER_STORE_SORTS.has(query.sort.replace(/^-/, ''))
-      ? perStoreCut({ ...filters, store }, sort, after, query.limit + 1)
+    : perStore
+      ? perStoreCut(filters, store, sort, after, query.limit + 1)
       : tableCut(filters, sort, after);
   const rows = await readWithPrincipal<OrderRow & { sort_key: string }>(
     db,
