@@ -22,7 +22,7 @@ import { isoTimeOrNull } from '../iso-time.ts';
 
 export const PRODUCT_SORTS = ['updated', 'created', 'title'] as const;
 
-const SORT_COLUMNS: Record<(typeof PRODUCT_SORTS)[number], SortColumn> = {
+export const PRODUCT_SORT_COLUMNS: Record<(typeof PRODUCT_SORTS)[number], SortColumn> = {
   // When Dockhand last recorded a change (the platform's stamp can be missing).
   updated: { sql: 'p.updated_at', kind: 'instant' },
   created: { sql: 'p.created_at', kind: 'instant' },
@@ -125,7 +125,7 @@ const VARIANTS = `(
 
 /** One page of products with their variants, in one statement (readWithPrincipal). */
 export async function listProducts(db: Database, principal: Principal, query: ProductListQuery) {
-  const sort = resolveSort(query.sort, SORT_COLUMNS);
+  const sort = resolveSort(query.sort, PRODUCT_SORT_COLUMNS);
   const after = decodeKeyset(query.cursor, sort);
   const order = orderByClause(sort, 'p.id');
   // Title or SKU, through the trigram indexes (dockhand.search_product_ids, migration 0010).

@@ -22,11 +22,12 @@ import { isoTimeOrNull } from '../iso-time.ts';
 
 export const CUSTOMER_SORTS = ['updated', 'created', 'name'] as const;
 
-const SORT_COLUMNS: Record<(typeof CUSTOMER_SORTS)[number], SortColumn> = {
+export const CUSTOMER_SORT_COLUMNS: Record<(typeof CUSTOMER_SORTS)[number], SortColumn> = {
   updated: { sql: 'c.updated_at', kind: 'instant' },
   created: { sql: 'c.created_at', kind: 'instant' },
-  // Last name, then first name; customers without a name sort first (ascending).
-  name: { sql: "lower(coalesce(c.last_name, '') || ' ' || coalesce(c.first_name, ''))", kind: 'text' },
+  // Last name, then first name, lower case (a column the database keeps, migration 0023);
+  // customers without a name sort first (ascending).
+  name: { sql: 'c.sort_name', kind: 'text' },
 };
 
 export const customerListQuery = z.object({
@@ -111,7 +112,7 @@ const COLUMNS = `c.id, c.store_id, c.platform_id, c.email::text as email, c.firs
 
 /** One page of customers, in one statement (readWithPrincipal). A redacted customer is never found by search. */
 export async function listCustomers(db: Database, principal: Principal, query: CustomerListQuery) {
-  const sort = resolveSort(query.sort, SORT_COLUMNS);
+  const sort = resolveSort(query.sort, CUSTOMER_SORT_COLUMNS);
   const after = decodeKeyset(query.cursor, sort);
   const rows = await readWithPrincipal<CustomerRow & { sort_key: string }>(
     db,

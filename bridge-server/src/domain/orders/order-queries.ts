@@ -25,7 +25,7 @@ import { isoTime, isoTimeOrNull } from '../iso-time.ts';
 
 export const ORDER_SORTS = ['placed', 'updated', 'total'] as const;
 
-const SORT_COLUMNS: Record<(typeof ORDER_SORTS)[number], SortColumn> = {
+export const ORDER_SORT_COLUMNS: Record<(typeof ORDER_SORTS)[number], SortColumn> = {
   placed: { sql: 'o.placed_at', kind: 'instant' },
   // The platform's own updated_at: when the order last changed on the store.
   updated: { sql: 'o.platform_updated_at', kind: 'instant' },
@@ -175,7 +175,7 @@ function tableCut(filters: OrderFilters, sort: ListSort, after: Keyset | undefin
 }
 
 /** The sorts each store's own index (migrations 0002, 0015) serves in order. */
-const PER_STORE_SORTS = new Set([SORT_COLUMNS.placed, SORT_COLUMNS.updated]);
+const PER_STORE_SORTS = new Set([ORDER_SORT_COLUMNS.placed, ORDER_SORT_COLUMNS.updated]);
 /**
  * Up to this many stores a page is read store by store: at most this many pages of rows. Beyond
  * it (a merchant of many stores) walking the organization's index costs less unless the stores
@@ -234,7 +234,7 @@ function searchCut(filters: OrderFilters, q: string, sortName: string, after: Ke
  * `orders` alone: the customer's name is a column the database keeps (migration 0019).
  */
 export async function listOrders(db: Database, principal: Principal, query: OrderListQuery) {
-  const sort = resolveSort(query.sort, SORT_COLUMNS);
+  const sort = resolveSort(query.sort, ORDER_SORT_COLUMNS);
   const after = decodeKeyset(query.cursor, sort);
   // A merchant's orders are its stores' orders: named as a store filter, they are read down the
   // stores' own indexes instead of the organization's (row-level security decides as before).
