@@ -12,7 +12,9 @@ create index customers_created_idx on customers (org_id, created_at, id);
 -- A customer's name as the list sorts it (last name, then first name, lower case). The sort is a
 -- column, not an expression: under row-level security a cursor's condition on lower(…) (not
 -- leakproof) could not be an index condition, so each page would walk the index from its start.
--- Kept by PostgreSQL itself, through imports and redactions alike.
+-- Kept by PostgreSQL itself, through imports and redactions alike. Adding it rewrites the table
+-- and rebuilds its indexes while holding its lock: measured here, 17 s for 300,000 customers,
+-- during which webhook applies that touch customers wait (or fail and are retried later).
 alter table customers
   add column sort_name text generated always as (lower(coalesce(last_name, '') || ' ' || coalesce(first_name, ''))) stored;
 create index customers_sort_name_idx on customers (org_id, sort_name, id);

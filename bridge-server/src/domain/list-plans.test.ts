@@ -8,8 +8,10 @@ import { ORDER_SORT_COLUMNS } from './orders/order-queries.ts';
 
 /**
  * Every sort a list offers reads its page from an index, both ways, on its first page and after a
- * cursor: no page reads all of an organization's rows to sort them, however many it has. The
- * sorts come from the lists' own tables, so a sort added without an index fails here.
+ * cursor: no page reads all of an organization's rows to sort them, however many it has, and a
+ * cursor is where the index scan starts (an index condition), not a filter on rows read from the
+ * index's beginning. The sorts come from the lists' own tables, so a sort added without an index
+ * fails here.
  */
 const LISTS: Array<{ table: string; alias: string; sorts: Record<string, SortColumn> }> = [
   { table: 'orders', alias: 'o', sorts: ORDER_SORT_COLUMNS },
@@ -25,6 +27,15 @@ const CURSOR_KEYS: Record<SortColumn['kind'], string> = {
   decimal: '250.5',
   text: 'm',
 };
+
+/**
+ * Whether a cursor of the kind can start the index scan. Under row-level security only leakproof
+ * comparisons can be index conditions, and PostgreSQL's numeric ones are not: after a cursor, a
+ * page sorted by a decimal (orders by total) filters the index's rows from its beginning, so page
+ * k reads about k pages of rows. Known and written down (README); the first page is still one
+ * page of the index.
+ */
+const CURSOR_IN_INDEX: Record<SortColumn['kind'], boolean> = { instant: true, text: true, decimal: false };
 
 let t: TestDatabase;
 let admin: Principal;
@@ -62,7 +73,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-/** The node types of the plan of one page of `table` in `sort`, read as an admin (row-level security on). */
+/** The node types and index conditions of the plan of one page of `table` in `sort`, read as an admin (row-level security on). */
 async function pagePlan(table: string, alias: string, column: SortColumn, descending: boolean, after?: Keyset) {
   const sort = { param: '', column, descending };
   const page = `
@@ -72,7 +83,11 @@ async function pagePlan(table: string, alias: string, column: SortColumn, descen
     limit 51`;
   const values = after ? [after.key, after.id] : [];
   const plan = await withPrincipal(t.db, admin, (tx) => tx.unsafe(`explain (format json) ${page}`, values));
-  return [...JSON.stringify(plan).matchAll(/"Node Type":"([^"]+)"/g)].map((match) => match[1]);
+  const json = JSON.stringify(plan);
+  return {
+    nodes: [...json.matchAll(/"Node Type":"([^"]+)"/g)].map((match) => match[1]),
+    indexConditions: [...json.matchAll(/"Index Cond":"([^"]+)"/g)].map((match) => match[1]!),
+  };
 }
 
 describe('list pages in every sort', () => {
@@ -81,14 +96,19 @@ describe('list pages in every sort', () => {
       it(`${table} by ${name} read their pages from an index, both ways, with and without a cursor`, async () => {
         for (const descending of [false, true]) {
           for (const after of [undefined, { key: CURSOR_KEYS[column.kind], id: '80000000-0000-4000-8000-000000000000' }]) {
-            const nodes = await pagePlan(table, alias, column, descending, after);
-            const what = `${descending ? '-' : ''}${name}${after ? ' after a cursor' : ''}: ${nodes.join(' > ')}`;
+            const { nodes, indexConditions } = await pagePlan(table, alias, column, descending, after);
+            const what = `${descending ? '-' : ''}${name}${after ? ' after a cursor' : ''}: ${nodes.join(' > ')}; ${indexConditions.join('; ')}`;
             expect(nodes, what).not.toContain('Sort');
             expect(nodes, what).not.toContain('Seq Scan');
             expect(
               nodes.some((node) => node?.startsWith('Index')),
               what,
             ).toBe(true);
+            if (after)
+              expect(
+                indexConditions.some((condition) => condition.includes('ROW(')),
+                what,
+              ).toBe(CURSOR_IN_INDEX[column.kind]);
           }
         }
       });
