@@ -112,6 +112,7 @@ export async function createRuntime(
       realtime: new EventHub(db, logger, {
         tickMs: config.events.heartbeatMs,
         retentionHours: config.events.retentionHours,
+        streams: { perUser: config.events.streamsPerUser, perOrganization: config.events.streamsPerOrganization },
       }),
       version: VERSION,
       startedAt: Date.now(),

@@ -17,6 +17,13 @@ const keyRingSpec = z.string().refine((value) => {
 }, 'must be a comma-separated list of KEYID:BASE64KEY entries, each key 32 bytes (the first one encrypts)');
 
 /** A whole number of milliseconds within bounds; the message names the unit and the range. */
+const streamCount = (max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number of streams' })
+    .int('must be a whole number of streams')
+    .min(1, 'must be at least 1 (stream)')
+    .max(max, `must be at most ${max} (streams)`);
+
 const milliseconds = (min: number, max: number) =>
   z.coerce
     .number({ error: 'must be a whole number of milliseconds' })
@@ -85,6 +92,8 @@ export const envSchema = z.object({
     .max(8760, 'must be at most 8760 (hours)')
     .default(24),
   DOCKHAND_STREAM_HEARTBEAT_MS: milliseconds(50, 300_000).default(15_000),
+  DOCKHAND_STREAMS_PER_USER: streamCount(10_000).default(20),
+  DOCKHAND_STREAMS_PER_ORG: streamCount(1_000_000).default(1000),
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
   SHOPIFY_ADMIN_BASE_URL: z
@@ -129,7 +138,7 @@ export interface Config {
    */
   metrics: { token: string | undefined; port: number | undefined };
   /** /v1/stream: how long events are kept for Last-Event-ID, and how often an idle stream is pinged (and its token re-checked). */
-  events: { retentionHours: number; heartbeatMs: number };
+  events: { retentionHours: number; heartbeatMs: number; streamsPerUser: number; streamsPerOrganization: number };
   shopify: { apiKey: string; apiSecret: string; adminBaseUrl: string | undefined } | undefined;
 }
 
@@ -202,7 +211,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     shutdownGraceMs: env.DOCKHAND_SHUTDOWN_GRACE_MS,
     metrics: { token: env.DOCKHAND_METRICS_TOKEN, port: env.DOCKHAND_METRICS_PORT },
-    events: { retentionHours: env.DOCKHAND_EVENT_RETENTION_HOURS, heartbeatMs: env.DOCKHAND_STREAM_HEARTBEAT_MS },
+    events: {
+      retentionHours: env.DOCKHAND_EVENT_RETENTION_HOURS,
+      heartbeatMs: env.DOCKHAND_STREAM_HEARTBEAT_MS,
+      streamsPerUser: env.DOCKHAND_STREAMS_PER_USER,
+      streamsPerOrganization: env.DOCKHAND_STREAMS_PER_ORG,
+    },
     shopify:
       env.SHOPIFY_API_KEY && env.SHOPIFY_API_SECRET
         ? { apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET, adminBaseUrl: env.SHOPIFY_ADMIN_BASE_URL }

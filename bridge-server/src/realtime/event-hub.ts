@@ -3,6 +3,7 @@ import type { Database, Listener } from '../db/database.ts';
 import { readWithPrincipal, systemPrincipal, type Principal } from '../db/principal.ts';
 import { statement } from '../db/statement.ts';
 import { EVENTS_CHANNEL, type EventType } from './outbox.ts';
+import { StreamSlots, type StreamLimits } from './stream-slots.ts';
 
 /** An event as /v1/stream sends it. */
 export interface StreamEvent {
@@ -109,12 +110,16 @@ export class EventHub {
   private ending = false;
   /** Streams to end when the server stops (they would otherwise keep it open). */
   private readonly closers = new Set<() => void>();
+  /** How many streams each user and organization holds open here, against their limits. */
+  readonly slots: StreamSlots;
 
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
-    private readonly options: { tickMs: number; retentionHours: number },
-  ) {}
+    private readonly options: { tickMs: number; retentionHours: number; streams: StreamLimits },
+  ) {
+    this.slots = new StreamSlots(options.streams);
+  }
 
   /** Starts listening (once); a stream calls it before it reads its starting point. */
   async start(): Promise<void> {

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../api/context.ts';
 import { principalOf } from '../api/context.ts';
-import { ApiError, BadRequestError } from '../api/errors.ts';
+import { ApiError, BadRequestError, RateLimitedError } from '../api/errors.ts';
 import { principalOfBearer } from '../api/middleware/authenticate.ts';
 import { documentRoute } from '../api/openapi.ts';
 import { authorize, can } from '../api/policy.ts';
@@ -14,6 +14,9 @@ import { EVENT_TYPES } from './outbox.ts';
 
 /** A stream whose client reads slower than this many bytes behind is ended; it resumes with Last-Event-ID. */
 const MAX_BUFFERED_BYTES = 1 << 20;
+
+/** When a refused stream is told to try again: a slot frees only when another stream ends. */
+const STREAM_RETRY_AFTER_SECONDS = 10;
 
 const EVENT_ID = /^\d{1,19}$/;
 const streamQuery = z.object({
@@ -47,12 +50,17 @@ documentRoute({
     'A `: ping` comment is sent every 15 s, and the access token is checked again each time: when it has expired',
     'or its session ended, an `event: error` (`{"code":"UNAUTHORIZED"}`) ends the stream; reconnect with a new',
     'token and the last id. Authenticate with `Authorization: Bearer` (use a fetch-based SSE client in browsers).',
+    'One server holds at most `DOCKHAND_STREAMS_PER_USER` open streams of a user (default 20) and',
+    '`DOCKHAND_STREAMS_PER_ORG` of an organization (default 1000); past either, the stream is refused with 429.',
   ].join(' '),
   tags: ['stream'],
   query: streamQuery,
   response: eventData,
   responseMediaType: 'text/event-stream',
-  errors: { 403: 'The role may not read the stream' },
+  errors: {
+    403: 'The role may not read the stream',
+    429: 'Rate limited, or the user or the organization already holds as many open streams on this server as it may (`Retry-After`)',
+  },
 });
 
 /** One SSE message; `data` is a single line of JSON. */
@@ -116,10 +124,48 @@ export function streamRoutes(ctx: AppContext): Router {
     }
     const lastEventId = header?.trim() ?? query.lastEventId;
     let principal = principalOf(res);
-    // Listening before the starting point is read: nothing committed after it can be missed.
-    await ctx.realtime.start();
-    const { cursor, first } = await startingPoint(ctx, principal, lastEventId);
+    const slot = ctx.realtime.slots.take(principal);
+    if ('refused' in slot) {
+      const { scope, limit } = slot.refused;
+      throw new RateLimitedError(
+        `Too many open event streams for this ${scope} on this server (${limit}); end one, or resume it with Last-Event-ID`,
+        STREAM_RETRY_AFTER_SECONDS,
+      );
+    }
 
+    let ended = false;
+    let streaming = false;
+    let heartbeat: NodeJS.Timeout | undefined = undefined;
+    let unsubscribe: () => void = () => {};
+    const end = (last?: string) => {
+      if (ended) return;
+      ended = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      slot.release();
+      if (streaming && !res.writableEnded) {
+        if (last) res.write(last);
+        res.end();
+      }
+    };
+    // Watched from the start: a client that leaves while the stream opens must not leave a
+    // subscription (and its slot) behind for a response nobody reads. It may have left already,
+    // while it was being authenticated: its connection is then closed, and no `close` will come.
+    res.on('close', () => end());
+    if (req.socket.destroyed) end();
+
+    let start: Awaited<ReturnType<typeof startingPoint>>;
+    try {
+      // Listening before the starting point is read: nothing committed after it can be missed.
+      await ctx.realtime.start();
+      start = await startingPoint(ctx, principal, lastEventId);
+    } catch (error) {
+      end();
+      throw error;
+    }
+    if (ended) return;
+
+    streaming = true;
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -127,21 +173,11 @@ export function streamRoutes(ctx: AppContext): Router {
     res.setHeader('Connection', 'keep-alive');
     res.flushHeaders();
     req.socket.setNoDelay(true);
-    res.write(`retry: 2000\n${first}`);
+    res.write(`retry: 2000\n${start.first}`);
 
-    let ended = false;
-    let unsubscribe: () => void = () => {};
-    const end = (last?: string) => {
-      if (ended) return;
-      ended = true;
-      clearInterval(heartbeat);
-      unsubscribe();
-      if (last) res.write(last);
-      res.end();
-    };
     const subscriber: Subscriber = {
       principal,
-      cursor,
+      cursor: start.cursor,
       deliver: (events) => {
         if (ended) return;
         res.write(events.map(toWire).join(''));
@@ -185,13 +221,12 @@ export function streamRoutes(ctx: AppContext): Router {
         checking = false;
       }
     };
-    const heartbeat = setInterval(() => {
+    heartbeat = setInterval(() => {
       if (ended) return;
       res.write(': ping\n\n');
       void recheck();
     }, ctx.config.events.heartbeatMs);
 
-    res.on('close', () => end());
     join();
   });
 
