@@ -3370,7 +3370,7 @@ export interface paths {
     };
     /**
      * Live events (Server-Sent Events) of the organization; a merchant sees its own stores only
-     * @description A `text/event-stream`. Each event is `id: <id>`, `event: <type>` and `data:` one JSON `StreamEvent` (types: order.created, order.updated, fulfillment.created, inventory.level.updated, inventory.request.created, inventory.request.approved, inventory.request.rejected, inventory.request.applied, inventory.request.conflict, inventory.request.failed, sync.status). Ids grow; resume with the `Last-Event-ID` header (or `?lastEventId=`): every event after it is sent once, in order. Without it the stream starts now and first sends `event: ready` whose `id:` is the last event id, to resume from later. When events after the given id were already pruned (older than the retention window, `DOCKHAND_EVENT_RETENTION_HOURS`, default 24 h), the first event is `event: reset` (with the current id): reload what is shown, then carry on. A `: ping` comment is sent every 15 s, and the access token is checked again each time: when it has expired or its session ended, an `event: error` (`{"code":"UNAUTHORIZED"}`) ends the stream; reconnect with a new token and the last id. Authenticate with `Authorization: Bearer` (use a fetch-based SSE client in browsers).
+     * @description A `text/event-stream`. Each event is `id: <id>`, `event: <type>` and `data:` one JSON `StreamEvent` (types: order.created, order.updated, fulfillment.created, inventory.level.updated, inventory.request.created, inventory.request.approved, inventory.request.rejected, inventory.request.applied, inventory.request.conflict, inventory.request.failed, sync.status). Ids grow; resume with the `Last-Event-ID` header (or `?lastEventId=`): every event after it is sent once, in order. Without it the stream starts now and first sends `event: ready` whose `id:` is the last event id, to resume from later. When events after the given id were already pruned (older than the retention window, `DOCKHAND_EVENT_RETENTION_HOURS`, default 24 h), the first event is `event: reset` (with the current id): reload what is shown, then carry on. A `: ping` comment is sent every 15 s, and the access token is checked again each time: when it has expired or its session ended, an `event: error` (`{"code":"UNAUTHORIZED"}`) ends the stream; reconnect with a new token and the last id. Authenticate with `Authorization: Bearer` (use a fetch-based SSE client in browsers). One server holds at most `DOCKHAND_STREAMS_PER_USER` open streams of a user (default 20) and `DOCKHAND_STREAMS_PER_ORG` of an organization (default 1000); past either, the stream is refused with 429.
      */
     get: {
       parameters: {
@@ -3420,7 +3420,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Rate limited (`Retry-After` says when to try again) */
+        /** @description Rate limited, or the user or the organization already holds as many open streams on this server as it may (`Retry-After`) */
         429: {
           headers: {
             [name: string]: unknown;
