@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ApiClient } from './api-client.ts';
-import { EventStream, type StreamEvent } from './event-stream.ts';
+import { ApiClient, ApiError } from './api-client.ts';
+import { EventStream, retryDelay, type StreamEvent } from './event-stream.ts';
 import { TokenHost } from '../hosts/token-host.ts';
 import { callApi, changeWooOrder, createFixture, until } from '../testing/fixture.ts';
 
@@ -77,5 +77,22 @@ describe('EventStream (SSE over fetch)', () => {
     stop();
     stream.on('*', () => {});
     expect(stream.state).to.equal('idle');
+  });
+
+  it('waits what a refusal’s Retry-After says, and backs off after refusals whatever the server’s retry: said', () => {
+    const base = { minDelayMs: 500, maxDelayMs: 30_000, serverRetryMs: 2_000, random: 0.999 };
+    // A stream that ended: the server's retry: (jittered down to half at most).
+    expect(retryDelay({ ...base, attempt: 6 })).to.be.within(1_000, 2_000);
+    // Refused: the backoff, not the retry: of an earlier stream.
+    const refused = new ApiError(401, 'UNAUTHORIZED', 'expired');
+    expect(retryDelay({ ...base, attempt: 6, refusal: refused })).to.be.within(15_000, 30_000);
+    // Too many open streams: never sooner than Retry-After, even past maxDelayMs.
+    const full = new ApiError(429, 'RATE_LIMITED', 'Too many open event streams', { retryAfter: 10 });
+    expect(retryDelay({ ...base, attempt: 0, refusal: full, random: 0 })).to.equal(10_000);
+    expect(retryDelay({ ...base, attempt: 0, maxDelayMs: 5_000, refusal: full })).to.equal(10_000);
+    const unavailable = new ApiError(503, 'SERVICE_UNAVAILABLE', 'database away', { retryAfter: 45 });
+    expect(retryDelay({ ...base, attempt: 9, refusal: unavailable })).to.equal(45_000);
+    // A network failure carries no Retry-After: the backoff alone.
+    expect(retryDelay({ ...base, attempt: 1, refusal: new TypeError('Failed to fetch'), random: 0 })).to.equal(500);
   });
 });

@@ -1,4 +1,4 @@
-import type { ApiClient } from './api-client.ts';
+import { ApiError, type ApiClient } from './api-client.ts';
 
 /** One event of /v1/stream. */
 export interface StreamEvent {
@@ -109,17 +109,21 @@ export class EventStream {
     this.setState('connecting');
     void this.run(controller).then(
       () => this.scheduleRetry(controller),
-      () => this.scheduleRetry(controller),
+      (error: unknown) => this.scheduleRetry(controller, error),
     );
   }
 
-  private scheduleRetry(controller: AbortController): void {
+  private scheduleRetry(controller: AbortController, refusal?: unknown): void {
     if (controller.signal.aborted || this.controller !== controller) return;
     this.setState('waiting');
-    const min = this.options.minDelayMs ?? 500;
-    const max = this.options.maxDelayMs ?? 30_000;
-    const base = this.serverRetryMs ?? min * 2 ** Math.min(this.attempt, 10);
-    const delay = Math.min(max, base) * (0.5 + Math.random() / 2);
+    const delay = retryDelay({
+      attempt: this.attempt,
+      minDelayMs: this.options.minDelayMs ?? 500,
+      maxDelayMs: this.options.maxDelayMs ?? 30_000,
+      serverRetryMs: this.serverRetryMs,
+      refusal,
+      random: Math.random(),
+    });
     this.attempt++;
     this.retryTimer = setTimeout(() => {
       if (this.controller === controller) this.connect();
@@ -182,4 +186,28 @@ export class EventStream {
       for (const listener of this.listeners.get(key) ?? []) listener(event);
     }
   }
+}
+
+/**
+ * How long to wait before connecting again. A stream that ended waits what the server's `retry:`
+ * asked for (or backs off, doubling from `minDelayMs` up to `maxDelayMs`); a stream that was
+ * refused or failed to open backs off in any case, since `retry:` is for a stream that ended —
+ * and never sooner than a `Retry-After` the refusal carried (429 when the user already holds as
+ * many streams as the server allows, 503), even past `maxDelayMs`. Jittered, so that the clients
+ * a server restart dropped together do not come back together.
+ */
+export function retryDelay(options: {
+  attempt: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  serverRetryMs: number | undefined;
+  refusal?: unknown;
+  /** A number in [0, 1). */
+  random: number;
+}): number {
+  const backoff = options.minDelayMs * 2 ** Math.min(options.attempt, 10);
+  const base = options.refusal === undefined ? (options.serverRetryMs ?? backoff) : backoff;
+  const jittered = Math.min(options.maxDelayMs, base) * (0.5 + options.random / 2);
+  const retryAfter = options.refusal instanceof ApiError ? Number(options.refusal.details['retryAfter']) : NaN;
+  return Number.isFinite(retryAfter) && retryAfter > 0 ? Math.max(jittered, retryAfter * 1000) : jittered;
 }
