@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Statement, StatementValue } from './statement.ts';
+import { TenantShares } from './tenant-shares.ts';
 import type { DatabaseTimeouts } from './timeouts.ts';
 
 /**
@@ -169,9 +170,14 @@ class ContextRead<Row> {
   }
 }
 
+/** The share of the pool one organization's reads may hold at once: 6 of the default 10. */
+export const tenantShareOf = (max: number): number => Math.max(1, Math.ceil(max * 0.6));
+
 export class PipelinedReader {
   readonly #pool: pg.Pool;
   readonly #prepared = new WeakMap<pg.PoolClient, PreparedStatements>();
+  /** Each organization's share of the pool (see TenantShares). */
+  readonly shares: TenantShares;
 
   constructor(
     url: string,
@@ -197,24 +203,33 @@ export class PipelinedReader {
     });
     // An idle connection that breaks is dropped by the pool; without a listener it would crash the process.
     this.#pool.on('error', (error) => options.onError?.(`read pool: ${error.message}`));
+    this.shares = new TenantShares(tenantShareOf(options.max), options.connectTimeoutMs);
   }
 
-  /** Runs `context` and then `read` in one implicit transaction, in one round trip. */
-  async read<Row>(context: Statement, read: Statement): Promise<Row[]> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
+  /**
+   * Runs `context` and then `read` in one implicit transaction, in one round trip, within the
+   * share of the pool of `tenant` (the organization the context names).
+   */
+  async read<Row>(tenant: string, context: Statement, read: Statement): Promise<Row[]> {
+    const leave = await this.shares.acquire(tenant);
     try {
-      return await this.#submit<Row>(client, context, read).catch((error: unknown) => {
-        // A statement parsed before a schema change (or dropped by DISCARD) is parsed again, once.
-        if (!isStaleStatement(error)) throw error;
-        this.#prepared.delete(client);
-        return this.#submit<Row>(client, context, read);
-      });
-    } catch (error) {
-      if (!(error instanceof pg.DatabaseError)) broken = error instanceof Error ? error : new Error(String(error));
-      throw error;
+      const client = await this.#pool.connect();
+      let broken: Error | undefined;
+      try {
+        return await this.#submit<Row>(client, context, read).catch((error: unknown) => {
+          // A statement parsed before a schema change (or dropped by DISCARD) is parsed again, once.
+          if (!isStaleStatement(error)) throw error;
+          this.#prepared.delete(client);
+          return this.#submit<Row>(client, context, read);
+        });
+      } catch (error) {
+        if (!(error instanceof pg.DatabaseError)) broken = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
     } finally {
-      client.release(broken);
+      leave();
     }
   }
 

@@ -156,7 +156,10 @@ export async function readWithPrincipal<Row extends object>(
   read: Statement,
   options: ReadOptions = {},
 ): Promise<Row[]> {
-  if (db.reader) return db.reader.read<Row>(contextStatement(contextOf(principal), false, options.genericPlan), read);
+  if (db.reader) {
+    const context = contextStatement(contextOf(principal), false, options.genericPlan);
+    return db.reader.read<Row>(principal.orgId, context, read);
+  }
   return inTransaction(
     db,
     principal,
