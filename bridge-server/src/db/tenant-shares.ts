@@ -30,7 +30,9 @@ export class TenantShares {
           resolve();
         };
         const timer = setTimeout(() => {
-          entry.line.splice(entry.line.indexOf(admit), 1);
+          // Still in line: an admitted read's timer was cleared when it was let in.
+          const place = entry.line.indexOf(admit);
+          if (place >= 0) entry.line.splice(place, 1);
           reject(new TenantShareTimeoutError(this.timeoutMs));
         }, this.timeoutMs);
         entry.line.push(admit);
