@@ -17,19 +17,16 @@ const keyRingSpec = z.string().refine((value) => {
 }, 'must be a comma-separated list of KEYID:BASE64KEY entries, each key 32 bytes (the first one encrypts)');
 
 /** A whole number of milliseconds within bounds; the message names the unit and the range. */
-const streamCount = (max: number) =>
+/** A whole number of `unit` from `min` to `max`, each bound named with its unit when refused. */
+const wholeNumber = (unit: { one: string; many: string }, min: number, max: number) =>
   z.coerce
-    .number({ error: 'must be a whole number of streams' })
-    .int('must be a whole number of streams')
-    .min(1, 'must be at least 1 (stream)')
-    .max(max, `must be at most ${max} (streams)`);
+    .number({ error: `must be a whole number of ${unit.many}` })
+    .int(`must be a whole number of ${unit.many}`)
+    .min(min, `must be at least ${min} (${min === 1 ? unit.one : unit.many})`)
+    .max(max, `must be at most ${max} (${unit.many})`);
 
-const milliseconds = (min: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a whole number of milliseconds' })
-    .int('must be a whole number of milliseconds')
-    .min(min, `must be at least ${min} (milliseconds)`)
-    .max(max, `must be at most ${max} (milliseconds)`);
+const milliseconds = (min: number, max: number) => wholeNumber({ one: 'millisecond', many: 'milliseconds' }, min, max);
+const streamCount = (max: number) => wholeNumber({ one: 'stream', many: 'streams' }, 1, max);
 
 /** One schema for the whole environment; the source of both the checks and the type. */
 export const envSchema = z.object({
@@ -85,12 +82,7 @@ export const envSchema = z.object({
   DOCKHAND_SHUTDOWN_GRACE_MS: milliseconds(1000, 600_000).default(10_000),
   DOCKHAND_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DOCKHAND_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  DOCKHAND_EVENT_RETENTION_HOURS: z.coerce
-    .number({ error: 'must be a whole number of hours' })
-    .int('must be a whole number of hours')
-    .min(1, 'must be at least 1 (hour)')
-    .max(8760, 'must be at most 8760 (hours)')
-    .default(24),
+  DOCKHAND_EVENT_RETENTION_HOURS: wholeNumber({ one: 'hour', many: 'hours' }, 1, 8760).default(24),
   DOCKHAND_STREAM_HEARTBEAT_MS: milliseconds(50, 300_000).default(15_000),
   DOCKHAND_STREAMS_PER_USER: streamCount(10_000).default(20),
   DOCKHAND_STREAMS_PER_ORG: streamCount(1_000_000).default(1000),

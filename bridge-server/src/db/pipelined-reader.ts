@@ -213,23 +213,27 @@ export class PipelinedReader {
   async read<Row>(tenant: string, context: Statement, read: Statement): Promise<Row[]> {
     const leave = await this.shares.acquire(tenant);
     try {
-      const client = await this.#pool.connect();
-      let broken: Error | undefined;
-      try {
-        return await this.#submit<Row>(client, context, read).catch((error: unknown) => {
-          // A statement parsed before a schema change (or dropped by DISCARD) is parsed again, once.
-          if (!isStaleStatement(error)) throw error;
-          this.#prepared.delete(client);
-          return this.#submit<Row>(client, context, read);
-        });
-      } catch (error) {
-        if (!(error instanceof pg.DatabaseError)) broken = error instanceof Error ? error : new Error(String(error));
-        throw error;
-      } finally {
-        client.release(broken);
-      }
+      return await this.#readOnConnection<Row>(context, read);
     } finally {
       leave();
+    }
+  }
+
+  async #readOnConnection<Row>(context: Statement, read: Statement): Promise<Row[]> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await this.#submit<Row>(client, context, read).catch((error: unknown) => {
+        // A statement parsed before a schema change (or dropped by DISCARD) is parsed again, once.
+        if (!isStaleStatement(error)) throw error;
+        this.#prepared.delete(client);
+        return this.#submit<Row>(client, context, read);
+      });
+    } catch (error) {
+      if (!(error instanceof pg.DatabaseError)) broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
     }
   }
 

@@ -134,7 +134,6 @@ export function streamRoutes(ctx: AppContext): Router {
     }
 
     let ended = false;
-    let streaming = false;
     let heartbeat: NodeJS.Timeout | undefined = undefined;
     let unsubscribe: () => void = () => {};
     const end = (last?: string) => {
@@ -143,7 +142,8 @@ export function streamRoutes(ctx: AppContext): Router {
       clearInterval(heartbeat);
       unsubscribe();
       slot.release();
-      if (streaming && !res.writableEnded) {
+      // Until the stream's headers are out, the error handler answers, not the stream.
+      if (res.headersSent && !res.writableEnded) {
         if (last) res.write(last);
         res.end();
       }
@@ -165,7 +165,6 @@ export function streamRoutes(ctx: AppContext): Router {
     }
     if (ended) return;
 
-    streaming = true;
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');

@@ -53,12 +53,9 @@ export class StreamSlots extends EventEmitter {
     };
   }
 
-  /** Slots held in this server: all of them, or one organization's. */
-  held(orgId?: string): number {
-    if (orgId !== undefined) return this.#byOrganization.get(orgId) ?? 0;
-    let total = 0;
-    for (const count of this.#byOrganization.values()) total += count;
-    return total;
+  /** Slots one organization's streams hold in this server. */
+  held(orgId: string): number {
+    return this.#byOrganization.get(orgId) ?? 0;
   }
 }
 
