@@ -197,6 +197,41 @@ describe('row-level security, at the database level', () => {
     });
   });
 
+  it('leaves no statement of a failed read on the server, and none of a stale one', async () => {
+    await onOneConnection(async (single) => {
+      const held = async () =>
+        (
+          await readWithPrincipal<{ name: string; statement: string }>(
+            single,
+            adminOf(orgA),
+            statement`select name, statement from pg_prepared_statements order by name`,
+          )
+        ).map((row) => row.statement);
+      const before = await held();
+      // Each fails after its Parse: in Bind (a value the type refuses) or in Execute.
+      for (let i = 0; i < 20; i++) {
+        await expect(
+          readWithPrincipal(single, adminOf(orgA), statement`select ${'0000-01-01'}::timestamptz as at`),
+        ).rejects.toThrow();
+        await expect(
+          readWithPrincipal(single, adminOf(orgA), statement`select 1 / (${i}::int - ${i}::int) as x`),
+        ).rejects.toThrow();
+      }
+      expect(await held()).toEqual(before);
+      try {
+        await readWithPrincipal(single, adminOf(orgB), statement`select * from stores`);
+        await t.db.owner`alter table stores add column stale_probe int`;
+        await readWithPrincipal(single, adminOf(orgB), statement`select * from stores`);
+      } finally {
+        await t.db.owner`alter table stores drop column if exists stale_probe`;
+      }
+      // The context, this count and the stores' read, each once.
+      const statements = await held();
+      expect(statements).toHaveLength(3);
+      expect(new Set(statements).size).toBe(3);
+    });
+  });
+
   it('keeps platform ids above 2^53 exact', async () => {
     const rows = await withPrincipal(
       t.db,
