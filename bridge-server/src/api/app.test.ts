@@ -172,6 +172,25 @@ describe('tenancy over HTTP', () => {
     ).toBe(403);
   });
 
+  it('refuses a store named twice with 400, on creation and on update', async () => {
+    const email = `m-${randomBytes(4).toString('hex')}@example.test`;
+    const twice = [alphaStore, alphaStore];
+    const created = await api('POST', '/v1/users', {
+      token: alpha.token,
+      body: { email, password: 'merchant password 1', role: 'merchant', storeIds: twice },
+    });
+    expect(created.status).toBe(400);
+    expectEnvelope(created.body, 'BAD_REQUEST');
+    const made = await api('POST', '/v1/users', {
+      token: alpha.token,
+      body: { email, password: 'merchant password 1', role: 'merchant', storeIds: [alphaStore] },
+    });
+    expect(made.status).toBe(201);
+    const updated = await api('PATCH', `/v1/users/${made.body.data.id}`, { token: alpha.token, body: { storeIds: twice } });
+    expect(updated.status).toBe(400);
+    expectEnvelope(updated.body, 'BAD_REQUEST');
+  });
+
   it('refuses to give a merchant another organization’s store', async () => {
     const response = await api('POST', '/v1/users', {
       token: alpha.token,

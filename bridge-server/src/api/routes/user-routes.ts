@@ -24,13 +24,19 @@ const user = z
     createdAt: z.string(),
   })
   .meta({ id: 'User' });
+/** A merchant's stores: each named once (a uuid in any case is the same store). */
+const storeIds = z
+  .array(z.uuid())
+  .max(500)
+  .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, { message: 'must name each store once' });
+
 const createUser = z
   .object({
     email: z.email().max(320),
     password: newPassword,
     role,
     displayName: z.string().min(1).max(200).optional(),
-    storeIds: z.array(z.uuid()).max(500).optional(),
+    storeIds: storeIds.optional(),
   })
   .meta({ id: 'CreateUser' });
 const updateUser = z
@@ -39,7 +45,7 @@ const updateUser = z
     displayName: z.string().min(1).max(200).optional(),
     disabled: z.boolean().optional(),
     password: newPassword.optional(),
-    storeIds: z.array(z.uuid()).max(500).optional(),
+    storeIds: storeIds.optional(),
   })
   .meta({ id: 'UpdateUser' });
 const idParams = z.object({ id: z.string() });
