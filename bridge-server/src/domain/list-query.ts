@@ -114,6 +114,54 @@ export function inList(column: string, values: readonly string[] | undefined, ca
   return statement` and ${sqlText(column)} = any(${values}${sqlText(`::${cast}[]`)})`;
 }
 
+/**
+ * `q` of a list: trimmed, 3 to 200 characters, holding a word (a run without spaces) of at least
+ * three. The search indexes are keyed by the three-character runs of its words; a text without
+ * one (`a b`) could only be looked for in every row of the organization.
+ */
+export function searchParam(description: string) {
+  return z
+    .string()
+    .trim()
+    .min(3)
+    .max(200)
+    .regex(/\S{3}/, { message: 'must hold a word of at least 3 characters' })
+    .optional()
+    .meta({ description: `${description} (at least 3 characters in a row, without spaces)` });
+}
+
+/**
+ * How many matches a search function reads before it gives up (migration 0024). Past this many,
+ * the page is read down the list's sort index instead, the pattern checked on each row passed:
+ * on average fewer than a page × the organization's rows ÷ this many rows (a page of 50 out of
+ * a million orders: 10,000 rows, where sorting every match would read more than 5,000, and all
+ * of them for a word most orders hold).
+ */
+export const SEARCH_MOST = 5000;
+
+/** SQLSTATE of a search function that found more than SEARCH_MOST matches (migration 0024). */
+const SEARCH_TOO_WIDE = 'DH001';
+
+/** The page from the search function's matches; when they are too many, the page from `walk`. */
+export async function searchOrWalk<T>(indexed: () => Promise<T>, walk: () => Promise<T>): Promise<T> {
+  try {
+    return await indexed();
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== SEARCH_TOO_WIDE) throw error;
+    return walk();
+  }
+}
+
+/**
+ * `<text> contains the pattern`, as the walk of a wide search checks it on each row. Through
+ * dockhand.text_contains (migration 0024), whose selectivity the planner does not guess from
+ * the pattern: a LIKE on a parameter is estimated to keep 1 row in 200, so a page looked like
+ * the organization's last few matching rows, and it read every row to sort them.
+ */
+export function textContains(text: string, pattern: string): Statement {
+  return statement`dockhand.text_contains(${sqlText(text)}, ${pattern})`;
+}
+
 /** A LIKE pattern that finds `text` anywhere, its wildcards taken literally; lower-cased like the search columns. */
 export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1079,7 +1079,7 @@ export interface paths {
           /** @description Also list customers deleted on the store (`deletedAt` set) */
           includeDeleted?: '0' | '1' | 'true' | 'false';
           limit?: number;
-          /** @description Searches name and email (at least 3 characters) */
+          /** @description Searches name and email (at least 3 characters in a row, without spaces) */
           q?: string;
           /** @description Sort key: updated, created, name; prefix - for descending (default -updated) */
           sort?: string;
@@ -2143,7 +2143,7 @@ export interface paths {
           placedFrom?: string;
           /** @description Placed before this instant (ISO 8601) */
           placedTo?: string;
-          /** @description Searches order number, customer name, email and line SKUs (at least 3 characters) */
+          /** @description Searches order number, customer name, email and line SKUs (at least 3 characters in a row, without spaces) */
           q?: string;
           /** @description Sort key: placed, updated, total; prefix - for descending (default -placed) */
           sort?: string;
@@ -2532,7 +2532,7 @@ export interface paths {
           /** @description Also list products deleted on the store (`deletedAt` set) */
           includeDeleted?: '0' | '1' | 'true' | 'false';
           limit?: number;
-          /** @description Searches the title and the variants’ SKUs (at least 3 characters) */
+          /** @description Searches the title and the variants’ SKUs (at least 3 characters in a row, without spaces) */
           q?: string;
           /** @description Sort key: updated, created, title; prefix - for descending (default -updated) */
           sort?: string;
@@ -4792,7 +4792,7 @@ export interface components {
          * @description Placed before this instant (ISO 8601)
          */
         placedTo?: string;
-        /** @description Searches order number, customer name, email and line SKUs (at least 3 characters) */
+        /** @description Searches order number, customer name, email and line SKUs (at least 3 characters in a row, without spaces) */
         q?: string;
         /** @description One value, several separated by commas, or the parameter repeated */
         status?: string | string[];
@@ -5364,7 +5364,7 @@ export interface components {
          * @description Placed before this instant (ISO 8601)
          */
         placedTo?: string;
-        /** @description Searches order number, customer name, email and line SKUs (at least 3 characters) */
+        /** @description Searches order number, customer name, email and line SKUs (at least 3 characters in a row, without spaces) */
         q?: string;
         /** @description One value, several separated by commas, or the parameter repeated */
         status?: string | string[];

@@ -12,6 +12,7 @@ import {
   type Fixture,
 } from '../testing/fixture.ts';
 import type { DhOrderTable } from './order-table.ts';
+import { apiQuery } from './orders-source.ts';
 
 const SEEDED = 450;
 
@@ -37,6 +38,14 @@ function activeCell(table: DhOrderTable): HTMLElement | null {
   const id = grid(table).getAttribute('aria-activedescendant');
   return id ? table.shadowRoot!.getElementById(id) : null;
 }
+
+describe('the search the table sends', () => {
+  it('sends q only when it holds a word of three characters, as the server requires', () => {
+    const sent = (q: string) => apiQuery({ sort: '-placed', q }).q;
+    expect([sent('ab'), sent('a b c'), sent('  a  b  ')]).to.deep.equal([undefined, undefined, undefined]);
+    expect([sent(' grace '), sent('a bcd'), sent('#10')]).to.deep.equal(['grace', 'a bcd', '#10']);
+  });
+});
 
 describe('<dh-order-table>', () => {
   let fixture: Fixture;

@@ -8,7 +8,7 @@ import { emit } from '../core/define.ts';
 import { DEFAULT_COLUMNS, ORDER_COLUMNS, type OrderColumn, type OrderSummary } from './columns.ts';
 import { csvLine, saveTarget } from './csv.ts';
 import { orderTableStyles } from './order-table.styles.ts';
-import { OrdersSource, type OrderQuery } from './orders-source.ts';
+import { OrdersSource, searchable, type OrderQuery } from './orders-source.ts';
 
 type OrderDetail = ResponseOf<'/v1/orders/{id}', 'get'>['data'];
 type BulkResult = ResponseOf<'/v1/orders/bulk', 'post'>['data'][number];
@@ -366,7 +366,7 @@ export class DhOrderTable extends DockhandElement {
     clearTimeout(this.searchTimer);
     this.searchTimer = setTimeout(() => {
       const q = value.trim();
-      const effective = q.length >= 3 ? q : undefined;
+      const effective = searchable(q) ? q : undefined;
       if (effective !== (this.query.q?.trim() || undefined)) this.setQuery({ ...this.query, q: effective });
     }, 250);
   }

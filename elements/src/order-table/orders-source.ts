@@ -19,6 +19,12 @@ export const PAGE_SIZE = 200;
 /** Start fetching the next page when the window comes this close to the end of what is loaded. */
 const PREFETCH_ROWS = 300;
 
+/**
+ * Whether the server searches `q`: it needs a word of three characters or more (its indexes are
+ * keyed by three-character runs), and answers 400 to a text without one, such as `a b`.
+ */
+export const searchable = (q: string | undefined): q is string => q !== undefined && /\S{3}/.test(q);
+
 export function apiQuery(query: OrderQuery): Record<string, QueryValue> {
   const q = query.q?.trim();
   return {
@@ -27,8 +33,7 @@ export function apiQuery(query: OrderQuery): Record<string, QueryValue> {
     financialStatus: query.financialStatus,
     fulfillmentStatus: query.fulfillmentStatus,
     store: query.store,
-    // The server searches from three characters on.
-    q: q && q.length >= 3 ? q : undefined,
+    q: searchable(q) ? q : undefined,
   };
 }
 

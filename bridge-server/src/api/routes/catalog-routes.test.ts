@@ -234,6 +234,8 @@ describe.each<Backend>(['postgres', 'pglite'])('products and customers on %s', (
       '/v1/products?sort=price',
       '/v1/customers?store=nope',
       '/v1/customers?q=ab',
+      '/v1/customers?q=ab%20cd',
+      '/v1/products?q=%23a%20b',
       '/v1/customers?sort=total',
     ]) {
       expect((await api('GET', path, { token: org.token })).status, path).toBe(400);

@@ -249,6 +249,7 @@ describe.each<Backend>(['postgres', 'pglite'])('GET /v1/orders on %s', (backend)
       '?store=not-a-uuid',
       '?placedFrom=yesterday',
       '?q=ab',
+      '?q=a%20b%20c',
       '?limit=0',
       '?limit=201',
       '?includeDeleted=maybe',
@@ -430,7 +431,7 @@ describe.each<Backend>(['postgres', 'pglite'])('GET /v1/orders on %s', (backend)
     expect(await numbers('#600', seeded.token)).toEqual([]);
     expect(await numbers('#500', twin.token)).toEqual([]);
 
-    for (const q of ['zoë', 'ström', 'z%o@', 'å_9', 'ë å']) expect(await numbers(q, twin.token), q).toEqual(['#6004']);
+    for (const q of ['zoë', 'ström', 'z%o@', 'å_9', 'zoë å']) expect(await numbers(q, twin.token), q).toEqual(['#6004']);
     // `_` and `%` are the characters themselves, not wildcards.
     for (const q of ['å-9', 'z_o@', 'zo%']) expect(await numbers(q, twin.token), q).toEqual([]);
   });

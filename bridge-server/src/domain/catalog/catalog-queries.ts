@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { readWithPrincipal, type Principal, type TenantSql } from '../../db/principal.ts';
 import { pageQuery } from '../../api/pagination.ts';
-import { statement } from '../../db/statement.ts';
+import { statement, type Statement } from '../../db/statement.ts';
 import {
   booleanParam,
   containsPattern,
@@ -13,9 +13,13 @@ import {
   listParam,
   orderByClause,
   resolveSort,
+  SEARCH_MOST,
+  searchOrWalk,
+  searchParam,
   sortKeyColumn,
   sortParam,
   sqlText,
+  textContains,
   type SortColumn,
 } from '../list-query.ts';
 import { isoTimeOrNull } from '../iso-time.ts';
@@ -32,13 +36,7 @@ export const PRODUCT_SORT_COLUMNS: Record<(typeof PRODUCT_SORTS)[number], SortCo
 export const productListQuery = z.object({
   store: listParam(z.uuid()),
   status: listParam(z.string().min(1).max(100)),
-  q: z
-    .string()
-    .trim()
-    .min(3)
-    .max(200)
-    .optional()
-    .meta({ description: 'Searches the title and the variants’ SKUs (at least 3 characters)' }),
+  q: searchParam('Searches the title and the variants’ SKUs'),
   includeDeleted: booleanParam.meta({ description: 'Also list products deleted on the store (`deletedAt` set)' }),
   sort: sortParam(PRODUCT_SORTS, '-updated'),
   ...pageQuery.shape,
@@ -123,19 +121,21 @@ const VARIANTS = `(
                   order by length(v.platform_id), v.platform_id)
   from product_variants v where v.org_id = p.org_id and v.product_id = p.id) as variants`;
 
+/** The condition a walk of a wide search checks on each product it passes (searchOrWalk): its title or a variant's SKU. */
+export const productContains = (pattern: string) => statement` and (${textContains('lower(p.title)', pattern)} or exists (
+  select 1 from product_variants v
+  where v.org_id = p.org_id and v.product_id = p.id and ${textContains('lower(v.sku)', pattern)}))`;
+
 /** One page of products with their variants, in one statement (readWithPrincipal). */
 export async function listProducts(db: Database, principal: Principal, query: ProductListQuery) {
   const sort = resolveSort(query.sort, PRODUCT_SORT_COLUMNS);
   const after = decodeKeyset(query.cursor, sort);
   const order = orderByClause(sort, 'p.id');
-  // Title or SKU, through the trigram indexes (dockhand.search_product_ids, migration 0010).
-  const search = query.q
-    ? statement` and p.id = any(array(select dockhand.search_product_ids(${containsPattern(query.q)})))`
-    : statement``;
-  const rows = await readWithPrincipal<ProductRow & { sort_key: string }>(
-    db,
-    principal,
-    statement`
+  const read = (search: Statement) =>
+    readWithPrincipal<ProductRow & { sort_key: string }>(
+      db,
+      principal,
+      statement`
       select p.id, p.store_id, p.platform_id, p.title, p.status, p.platform_updated_at, p.created_at, p.updated_at,
              p.deleted_at, p.sort_key, ${sqlText(VARIANTS)}
       from (
@@ -149,7 +149,18 @@ export async function listProducts(db: Database, principal: Principal, query: Pr
         limit ${query.limit + 1}
       ) p
       ${order}`,
-  );
+    );
+  // Title or SKU, through the per-organization keys (dockhand.search_product_ids, migrations 0021,
+  // 0024); past SEARCH_MOST matches, down the sort's index, checking each product passed.
+  const q = query.q;
+  const rows =
+    q === undefined
+      ? await read(statement``)
+      : await searchOrWalk(
+          () =>
+            read(statement` and p.id = any(array(select dockhand.search_product_ids(${containsPattern(q)}, ${SEARCH_MOST})))`),
+          () => read(productContains(containsPattern(q))),
+        );
   return keysetPage(rows, query.limit, sort, toView);
 }
 

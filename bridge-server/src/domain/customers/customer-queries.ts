@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import { readWithPrincipal, type Principal, type TenantSql } from '../../db/principal.ts';
 import { pageQuery } from '../../api/pagination.ts';
-import { statement } from '../../db/statement.ts';
+import { statement, type Statement } from '../../db/statement.ts';
 import {
   booleanParam,
   containsPattern,
@@ -13,9 +13,13 @@ import {
   listParam,
   orderByClause,
   resolveSort,
+  SEARCH_MOST,
+  searchOrWalk,
+  searchParam,
   sortKeyColumn,
   sortParam,
   sqlText,
+  textContains,
   type SortColumn,
 } from '../list-query.ts';
 import { isoTimeOrNull } from '../iso-time.ts';
@@ -32,7 +36,7 @@ export const CUSTOMER_SORT_COLUMNS: Record<(typeof CUSTOMER_SORTS)[number], Sort
 
 export const customerListQuery = z.object({
   store: listParam(z.uuid()),
-  q: z.string().trim().min(3).max(200).optional().meta({ description: 'Searches name and email (at least 3 characters)' }),
+  q: searchParam('Searches name and email'),
   includeDeleted: booleanParam.meta({ description: 'Also list customers deleted on the store (`deletedAt` set)' }),
   sort: sortParam(CUSTOMER_SORTS, '-updated'),
   ...pageQuery.shape,
@@ -110,27 +114,39 @@ function toView(row: CustomerRow): CustomerView {
 const COLUMNS = `c.id, c.store_id, c.platform_id, c.email::text as email, c.first_name, c.last_name, c.phone, c.redacted_at,
   c.platform_updated_at, c.created_at, c.updated_at, c.deleted_at`;
 
+/** The condition a walk of a wide search checks on each customer it passes (searchOrWalk). A redacted customer is never found. */
+export const customerContains = (pattern: string) =>
+  statement` and c.redacted_at is null and ${textContains('dockhand.customer_search_text(c.first_name, c.last_name, c.email::text)', pattern)}`;
+
 /** One page of customers, in one statement (readWithPrincipal). A redacted customer is never found by search. */
 export async function listCustomers(db: Database, principal: Principal, query: CustomerListQuery) {
   const sort = resolveSort(query.sort, CUSTOMER_SORT_COLUMNS);
   const after = decodeKeyset(query.cursor, sort);
-  const rows = await readWithPrincipal<CustomerRow & { sort_key: string }>(
-    db,
-    principal,
-    statement`
+  const read = (search: Statement) =>
+    readWithPrincipal<CustomerRow & { sort_key: string }>(
+      db,
+      principal,
+      statement`
       select ${sqlText(COLUMNS)}, ${sortKeyColumn(sort)} from customers c
       where true${query.includeDeleted ? statement`` : statement` and c.deleted_at is null`}${inList(
         'c.store_id',
         query.store,
         'uuid',
-      )}${
-        query.q
-          ? statement` and c.id = any(array(select dockhand.search_customer_ids(${containsPattern(query.q)})))`
-          : statement``
-      }${keysetCondition(sort, 'c.id', after)}
+      )}${search}${keysetCondition(sort, 'c.id', after)}
       ${orderByClause(sort, 'c.id')}
       limit ${query.limit + 1}`,
-  );
+    );
+  // Name or email, through the per-organization keys (dockhand.search_customer_ids, migrations
+  // 0021, 0024); past SEARCH_MOST matches, down the sort's index, checking each customer passed.
+  const q = query.q;
+  const rows =
+    q === undefined
+      ? await read(statement``)
+      : await searchOrWalk(
+          () =>
+            read(statement` and c.id = any(array(select dockhand.search_customer_ids(${containsPattern(q)}, ${SEARCH_MOST})))`),
+          () => read(customerContains(containsPattern(q))),
+        );
   return keysetPage(rows, query.limit, sort, toView);
 }
 

@@ -14,8 +14,12 @@ import {
   listParam,
   orderByClause,
   resolveSort,
+  SEARCH_MOST,
+  searchOrWalk,
+  searchParam,
   sortKeyColumn,
   sortParam,
+  textContains,
   type Keyset,
   type ListSort,
   type SortColumn,
@@ -50,13 +54,7 @@ export const orderFilters = z.object({
   placedFrom: instant.optional().meta({ description: 'Placed at or after this instant (ISO 8601)' }),
   placedTo: instant.optional().meta({ description: 'Placed before this instant (ISO 8601)' }),
   tag: listParam(word, 20).meta({ description: 'Orders carrying every one of these tags (case-insensitive)' }),
-  q: z
-    .string()
-    .trim()
-    .min(3)
-    .max(200)
-    .optional()
-    .meta({ description: 'Searches order number, customer name, email and line SKUs (at least 3 characters)' }),
+  q: searchParam('Searches order number, customer name, email and line SKUs'),
   includeDeleted: booleanParam.meta({ description: 'Also list orders deleted on the store (tombstones, `deletedAt` set)' }),
 });
 export type OrderFilters = z.infer<typeof orderFilters>;
@@ -134,12 +132,18 @@ function toSummary(row: OrderRow): OrderSummary {
   };
 }
 
+/** The condition a walk of a wide search checks on each order it passes (searchOrWalk). */
+export const orderContains = (pattern: string) => statement` and ${textContains('o.search_text', pattern)}`;
+
+/** The filters of a page, and the pattern a walk of a wide search checks on each row. */
+type CutFilters = OrderFilters & { contains?: string };
+
 /**
  * The conditions of the filters but `q`, on `orders o`. Row-level security adds the organization
  * and store scope. A tag filter rides the sort's index (array containment is not leakproof, so
  * under row-level security no index on tags could drive it).
  */
-function filterConditions(filters: OrderFilters) {
+function filterConditions(filters: CutFilters) {
   return statement`${filters.includeDeleted ? statement`` : statement` and o.deleted_at is null`}${inList(
     'o.store_id',
     filters.store,
@@ -149,7 +153,9 @@ function filterConditions(filters: OrderFilters) {
     filters.fulfillmentStatus,
   )}${filters.placedFrom ? statement` and o.placed_at >= ${filters.placedFrom}::timestamptz` : statement``}${
     filters.placedTo ? statement` and o.placed_at < ${filters.placedTo}::timestamptz` : statement``
-  }${filters.tag?.length ? statement` and o.tags @> ${filters.tag.map((tag) => tag.toLowerCase())}::text[]` : statement``}`;
+  }${filters.tag?.length ? statement` and o.tags @> ${filters.tag.map((tag) => tag.toLowerCase())}::text[]` : statement``}${
+    filters.contains ? orderContains(filters.contains) : statement``
+  }`;
 }
 
 /** The sort keys as dockhand.search_order_keys (migration 0015) answers them, on `s`. */
@@ -166,7 +172,7 @@ interface PageCut {
   order: Statement;
 }
 
-function tableCut(filters: OrderFilters, sort: ListSort, after: Keyset | undefined): PageCut {
+function tableCut(filters: CutFilters, sort: ListSort, after: Keyset | undefined): PageCut {
   return {
     from: statement`orders o`,
     where: statement`${filterConditions(filters)}${keysetCondition(sort, 'o.id', after)}`,
@@ -189,7 +195,7 @@ const PER_STORE_MAX = 20;
  * reads as many more rows as those stores have orders (20 times a page for a store with a
  * twentieth of them); sorting every order of the stores costs their whole count.
  */
-function perStoreCut(filters: OrderFilters, stores: string[], sort: ListSort, after: Keyset | undefined, rows: number): PageCut {
+function perStoreCut(filters: CutFilters, stores: string[], sort: ListSort, after: Keyset | undefined, rows: number): PageCut {
   const order = orderByClause(sort, 'o.id');
   return {
     from: statement`
@@ -206,20 +212,21 @@ function perStoreCut(filters: OrderFilters, stores: string[], sort: ListSort, af
 }
 
 /**
- * `q` runs in dockhand.search_order_keys (migrations 0015, 0020): under row-level security a LIKE
- * (not leakproof) could not drive the search index. It answers the matches' ids and sort keys,
- * which are sorted and cut at the cursor there; each order is then looked up by its id, in that
- * order (under row-level security, with the other filters), until the page is full, so only about
- * a page of orders is read. The lookup is a lateral subquery the planner may not merge into a
- * join (`offset 0`), so that a plan made for any pattern still reads a page, not a hash of every
- * order of the organization.
+ * `q` runs in dockhand.search_order_keys (migrations 0015, 0020, 0024): under row-level security a
+ * LIKE (not leakproof) could not drive the search index. It answers the matches' ids and sort
+ * keys, which are sorted and cut at the cursor there; each order is then looked up by its id, in
+ * that order (under row-level security, with the other filters), until the page is full, so only
+ * about a page of orders is read. The lookup is a lateral subquery the planner may not merge into
+ * a join (`offset 0`), so that a plan made for any pattern still reads a page, not a hash of every
+ * order of the organization. Past SEARCH_MOST matches the function gives up, and listOrders
+ * reads the page as a list without `q`, the pattern checked on each row (searchOrWalk).
  */
 function searchCut(filters: OrderFilters, q: string, sortName: string, after: Keyset | undefined): PageCut {
   const sort = resolveSort(sortName, SEARCH_SORT_COLUMNS);
   const order = orderByClause(sort, 's.id');
   const matches = statement`
           select s.id, s.placed_at, s.platform_updated_at, s.total
-          from dockhand.search_order_keys(${containsPattern(q)}) s
+          from dockhand.search_order_keys(${containsPattern(q)}, ${SEARCH_MOST}) s
           where true${keysetCondition(sort, 's.id', after)}
           ${order}`;
   return {
@@ -242,15 +249,17 @@ export async function listOrders(db: Database, principal: Principal, query: Orde
     query.store ?? (principal.storeIds === 'all' || principal.storeIds.length === 0 ? undefined : [...principal.storeIds]);
   const filters = { ...query, store };
   const perStore = store && store.length > 1 && store.length <= PER_STORE_MAX && PER_STORE_SORTS.has(sort.column);
-  const cut = query.q
-    ? searchCut(filters, query.q, query.sort, after)
-    : perStore
-      ? perStoreCut(filters, store, sort, after, query.limit + 1)
-      : tableCut(filters, sort, after);
-  const rows = await readWithPrincipal<OrderRow & { sort_key: string }>(
-    db,
-    principal,
-    statement`
+  const listCut = (filters: CutFilters) =>
+    perStore ? perStoreCut(filters, store, sort, after, query.limit + 1) : tableCut(filters, sort, after);
+  // One plan serves every request whose page is read the same way whatever the values are: a
+  // search (its pattern is planned in the search function), or a walk of the sort's index until
+  // the page is full. A date range is the exception: how much of the index it covers decides.
+  const walkPlan = !query.placedFrom && !query.placedTo;
+  const read = (cut: PageCut, genericPlan: boolean) =>
+    readWithPrincipal<OrderRow & { sort_key: string }>(
+      db,
+      principal,
+      statement`
       select o.id, o.store_id, o.platform_id, o.number, o.email::text as email, o.customer_name, o.status,
              o.financial_status, o.fulfillment_status, o.currency, o.total::text as total, o.tags, o.placed_at,
              o.platform_updated_at, o.updated_at, o.deleted_at, ${sortKeyColumn(sort)}
@@ -258,11 +267,16 @@ export async function listOrders(db: Database, principal: Principal, query: Orde
       where true${cut.where}
       ${cut.order}
       limit ${query.limit + 1}`,
-    // One plan serves every request whose page is read the same way whatever the values are: a
-    // search (its pattern is planned in the search function), or a walk of the sort's index until
-    // the page is full. A date range is the exception: how much of the index it covers decides.
-    { genericPlan: query.q !== undefined || (!query.placedFrom && !query.placedTo) },
-  );
+      { genericPlan },
+    );
+  const q = query.q;
+  const rows =
+    q === undefined
+      ? await read(listCut(filters), walkPlan)
+      : await searchOrWalk(
+          () => read(searchCut(filters, q, query.sort, after), true),
+          () => read(listCut({ ...filters, contains: containsPattern(q) }), walkPlan),
+        );
   return keysetPage(rows, query.limit, sort, toSummary);
 }
 
