@@ -29,7 +29,22 @@ describe('the outbound guard', () => {
       server = http.createServer((req, res) => {
         if (req.url === '/moved') res.writeHead(302, { location: 'http://169.254.169.254/' }).end();
         else if (req.url === '/slow') setTimeout(() => res.end('late'), 2000).unref();
-        else res.end(`hello ${req.headers.host}`);
+        else if (req.url === '/endless') {
+          // A JSON array that never ends, as fast as the socket takes it.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const chunk = Buffer.alloc(64 * 1024, '1,');
+          res.write('[');
+          const pump = () => {
+            while (!res.destroyed && res.write(chunk));
+          };
+          res.on('drain', pump);
+          pump();
+        } else if (req.url === '/drip') {
+          // A byte every 50 ms: never long enough apart for the per-read timeout.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 50);
+          res.on('close', () => clearInterval(timer));
+        } else res.end(`hello ${req.headers.host}`);
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       port = (server.address() as AddressInfo).port;
@@ -85,6 +100,24 @@ describe('the outbound guard', () => {
       const response = await createOutboundGuard({ allowHosts: ['127.0.0.1:*'] }).fetch(`http://127.0.0.1:${port}/moved`);
       expect(response.status).toBe(302);
       expect(response.headers.get('location')).toBe('http://169.254.169.254/');
+    });
+
+    it('stops reading an answer past its size limit, saying so, and keeps no more of it than that', async () => {
+      const guard = createOutboundGuard({ allowHosts: ['127.0.0.1:*'], maxResponseBytes: 4 * 1024 * 1024 });
+      const before = process.memoryUsage().arrayBuffers;
+      await expect(guard.fetch(`http://127.0.0.1:${port}/endless`)).rejects.toThrow(/answered more than 4194304 bytes/);
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+      // The guard still serves other requests.
+      expect(await (await guard.fetch(`http://127.0.0.1:${port}/`)).text()).toBe(`hello 127.0.0.1:${port}`);
+      await guard.close();
+    });
+
+    it('gives up on an answer that trickles in past the deadline, though no single wait is long', async () => {
+      const guard = createOutboundGuard({ allowHosts: ['127.0.0.1:*'], timeoutMs: 1000, deadlineMs: 600 });
+      const started = performance.now();
+      await expect(guard.fetch(`http://127.0.0.1:${port}/drip`)).rejects.toThrow(/took longer than 600 ms in all/);
+      expect(performance.now() - started).toBeLessThan(5000);
+      await guard.close();
     });
 
     it('gives up on a store that does not answer in time, saying so', async () => {

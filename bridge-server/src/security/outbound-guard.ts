@@ -51,8 +51,20 @@ export interface OutboundGuardOptions {
   allowPorts?: readonly number[];
   /** DNS resolution; injectable for tests. Default `dns.lookup` with `all: true`. */
   resolve?: (hostname: string) => Promise<LookupAddress[]>;
-  /** Timeout of one request made through `fetch`, in ms. Default 30 s. */
+  /** Timeout of one request made through `fetch`, in ms, for its headers and for each wait between parts of its body. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * The longest one request may take in all, connecting to its last byte, in ms. A store that
+   * sends a byte now and then never trips `timeoutMs`. Default four times `timeoutMs`, at least a minute.
+   */
+  deadlineMs?: number;
+  /**
+   * The largest answer read, in bytes; a larger one fails the request. Every caller reads the
+   * answer whole, so a store that answers without end would otherwise take the process's memory,
+   * and every organization's requests with it. Default 32 MiB (a page of 100 WooCommerce orders
+   * is well under 1 MiB).
+   */
+  maxResponseBytes?: number;
   /** Extra CA certificates (PEM) to trust over https, e.g. a dev store's self-signed one. */
   ca?: string | undefined;
 }
@@ -229,6 +241,8 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
   const allowPorts = new Set(options.allowPorts ?? DEFAULT_PORTS);
   const resolveHost = options.resolve ?? defaultResolve;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const deadlineMs = options.deadlineMs ?? Math.max(timeoutMs * 4, 60_000);
+  const maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024;
 
   async function inspect(input: string | URL): Promise<CheckedTarget> {
     const text = String(input);
@@ -302,6 +316,7 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
       const key = new URL(String(origin)).origin;
       return new Pool(origin, {
         ...(poolOptions as Pool.Options),
+        maxResponseSize: maxResponseBytes,
         connect: { timeout: Math.min(timeoutMs, 10_000), ...tlsOptions, lookup: pinnedLookup(key) },
       });
     },
@@ -313,6 +328,9 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
     const method = (init.method ?? 'GET').toUpperCase();
     let answer: Dispatcher.ResponseData;
     let body: ArrayBuffer | null;
+    const overdue = new AbortController();
+    const deadline = overdue.signal;
+    const timer = setTimeout(() => overdue.abort(), deadlineMs);
     try {
       answer = await agent.request({
         origin: target.url.origin,
@@ -320,7 +338,7 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
         method: method as Dispatcher.HttpMethod,
         headers: { ...init.headers },
         body: init.body ?? null,
-        signal: init.signal ?? null,
+        signal: init.signal ? AbortSignal.any([init.signal, deadline]) : deadline,
       });
       // Store answers are JSON pages every caller reads whole: read here, then wait the tick
       // undici takes to put the connection back in its pool, so the next call reuses it.
@@ -332,8 +350,14 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
       const detail =
         code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
           ? `timed out after ${timeoutMs} ms`
-          : (error as Error).message;
+          : deadline.aborted && !init.signal?.aborted
+            ? `took longer than ${deadlineMs} ms in all`
+            : code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
+              ? `answered more than ${maxResponseBytes} bytes`
+              : (error as Error).message;
       throw new Error(`request to ${target.url.host} failed: ${detail}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
     const headers = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
