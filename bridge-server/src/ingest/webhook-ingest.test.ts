@@ -56,8 +56,9 @@ function wooDelivery(storeId: string, body: string, overrides: Record<string, st
 }
 
 const inbox = async () =>
-  server.database.db.owner<{ id: string; store_id: string; topic: string; body: string; platform_event_id: string }[]>`
-    select id, store_id, topic, body, platform_event_id from webhook_events where org_id = ${orgId} order by received_at`;
+  server.database.db.owner<{ id: string; store_id: string; topic: string; body: string; event_id: string | null }[]>`
+    select id, store_id, topic, body, headers->>'x-shopify-event-id' as event_id from webhook_events
+    where org_id = ${orgId} order by received_at`;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -136,7 +137,7 @@ describe('Shopify webhooks', () => {
       const replay = await shopifyDelivery(body, { 'x-shopify-event-id': eventId });
       expect([first.status, replay.status]).toEqual([200, 200]);
       expect(await replay.json()).toEqual({ received: true, duplicate: true });
-      const rows = (await inbox()).filter((row) => row.platform_event_id === eventId);
+      const rows = (await inbox()).filter((row) => row.event_id === eventId);
       expect(rows).toHaveLength(1);
       expect(enqueued.filter((job) => job.eventId === rows[0]!.id)).toHaveLength(1);
     });
@@ -146,7 +147,7 @@ describe('Shopify webhooks', () => {
       const eventId = randomUUID();
       const results = await Promise.allSettled([1, 2, 3].map(() => shopifyDelivery(body, { 'x-shopify-event-id': eventId })));
       expect(results.map((result) => (result.status === 'fulfilled' ? result.value.status : 0))).toEqual([200, 200, 200]);
-      expect((await inbox()).filter((row) => row.platform_event_id === eventId)).toHaveLength(1);
+      expect((await inbox()).filter((row) => row.event_id === eventId)).toHaveLength(1);
     });
   });
 
@@ -267,7 +268,7 @@ describe('#8.2 the inbox keeps headers as a JSON object, without the signature',
     const eventId = randomUUID();
     expect((await shopifyDelivery(body, { 'x-shopify-event-id': eventId })).status).toBe(200);
     const [row] = await server.database.db.owner<{ kind: string; headers: Record<string, string> }[]>`
-      select jsonb_typeof(headers) as kind, headers from webhook_events where platform_event_id = ${eventId}`;
+      select jsonb_typeof(headers) as kind, headers from webhook_events where headers->>'x-shopify-event-id' = ${eventId}`;
     expect(row!.kind).toBe('object');
     expect(row!.headers).toMatchObject({ 'x-shopify-event-id': eventId, 'x-shopify-topic': 'orders/updated' });
     expect(row!.headers).not.toHaveProperty('x-shopify-hmac-sha256');

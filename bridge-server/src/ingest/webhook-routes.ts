@@ -82,6 +82,12 @@ export function webhookRoutes(ctx: AppContext): Router {
         res.status(200).json(reception.answer);
         return;
       }
+      if (!Object.hasOwn(platform.topics, reception.topic)) {
+        // Nothing would act on it; stored, every captured body could be stored again under any
+        // made-up topic (the topic is not signed), a megabyte at a time.
+        res.status(200).json({ received: true, ignored: true });
+        return;
+      }
       await accept(res, {
         orgId: reception.store.orgId,
         storeId: reception.store.storeId,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AppContext } from '../api/context.ts';
 import { BadRequestError } from '../api/errors.ts';
 import type { Principal, TenantSql } from '../db/principal.ts';
@@ -146,4 +147,24 @@ export function jsonBody(body: Buffer): string {
     throw new BadRequestError('The webhook body is not valid JSON');
   }
   return text;
+}
+
+/**
+ * What identifies a delivery in the inbox: its resource (`orders` of `orders/updated`, `order` of
+ * `order.updated`) and its signed body. The platforms sign the body only, so the topic and any
+ * event id beside it are the sender's word: a captured delivery re-sent under a new event id or
+ * another topic of its resource is the same delivery, stored once. The resource is part of the
+ * key because a `{"id":…}` body of one resource's deletion can be byte for byte another's. A
+ * platform's own repeats (Shopify's retries, WooCommerce's same change fired twice) are the same
+ * body, so they are stored once as before; two topics of one resource sent with the same body
+ * (orders/create and orders/updated of a new order) carry the same record, applied once.
+ */
+export function deliveryKey(topic: string, body: Buffer): string {
+  const resource = topic.split(/[/.]/, 1)[0]!;
+  return `${resource}:${createHash('sha256').update(body).digest('hex')}`;
+}
+
+/** Keys of `payload` when it is a JSON object, else undefined. */
+export function objectKeys(payload: unknown): Set<string> | undefined {
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? new Set(Object.keys(payload)) : undefined;
 }

@@ -449,8 +449,11 @@ export async function getOrder(tx: TenantSql, id: string): Promise<OrderDetail |
           where id = ${row.customer_id}`
       : Promise.resolve([] as CustomerRow[]),
     // Deliveries of the order topics that mention its id; each is confirmed by reading its body.
+    // The platform's own id of the delivery where it sent one (the inbox keys deliveries by body).
     tx<WebhookRow[]>`
-      select id, topic, platform_event_id, status, received_at, applied_at, last_error, body from webhook_events
+      select id, topic, coalesce(headers->>'x-shopify-event-id', headers->>'x-wc-webhook-delivery-id', platform_event_id)
+               as platform_event_id,
+             status, received_at, applied_at, last_error, body from webhook_events
       where store_id = ${row.store_id} and (topic like 'orders/%' or topic like 'order.%')
         and strpos(body, ${row.platform_id}) > 0
       order by received_at desc limit ${TIMELINE_LIMIT}`,

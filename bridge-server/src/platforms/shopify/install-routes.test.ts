@@ -148,7 +148,7 @@ async function uninstall(shop: string): Promise<void> {
   );
   expect(delivery.statusCode).toBe(200);
   const [event] = await server.database.db.owner<{ org_id: string; id: string }[]>`
-    select org_id, id from webhook_events where platform_event_id = ${delivery.eventId}`;
+    select org_id, id from webhook_events where headers->>'x-shopify-event-id' = ${delivery.eventId}`;
   expect(await applyWebhookEvent(server.runtime.ctx.db, { orgId: event!.org_id, eventId: event!.id })).toBe('applied');
 }
 

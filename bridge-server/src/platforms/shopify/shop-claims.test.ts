@@ -43,7 +43,7 @@ async function webhookFor(shop: string): Promise<{ status: number; orgId: string
     body,
   });
   const [row] = await server.database.db.owner<{ org_id: string }[]>`
-    select org_id from webhook_events where platform_event_id = ${eventId}`;
+    select org_id from webhook_events where headers->>'x-shopify-event-id' = ${eventId}`;
   return { status: response.status, orgId: row?.org_id };
 }
 

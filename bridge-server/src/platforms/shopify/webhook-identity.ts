@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { platformId } from '../model.ts';
+import { objectKeys } from '../webhooks.ts';
 
 /**
  * Shopify signs a webhook's body only: `X-Shopify-Shop-Domain` and `X-Shopify-Topic` are not
@@ -64,4 +65,33 @@ export function shopMismatch(topic: string, payload: unknown, shop: ShopIdentity
   if (!sameDomain(named.domain, shop.shopDomain)) return `the ${topic} body names another shop's domain`;
   if (shop.platformShopId !== null && named.id !== shop.platformShopId) return `the ${topic} body names another shop's id`;
   return null;
+}
+
+/** What a whole order, product, customer or level carries and a deletion's `{id}` never does. */
+const RECORD_STAMPS = ['created_at', 'updated_at'];
+
+/**
+ * Why a delivery's body cannot be of its topic, or null when it can. The topic is not signed: a
+ * captured body re-sent under another topic must not turn an update into a deletion, or a
+ * customer's data request into its erasure or the shop's. Each destructive topic's body has a
+ * shape of its own (the compliance payloads as Shopify documents them; a deletion is the id, not
+ * the record).
+ */
+export function topicMismatch(topic: string, payload: unknown): string | null {
+  const keys = objectKeys(payload);
+  if (!keys) return `the ${topic} body is not an object`;
+  if (topic.endsWith('/delete')) {
+    return RECORD_STAMPS.some((key) => keys.has(key)) ? `the ${topic} body is a whole record, not a deletion` : null;
+  }
+  const request = keys.has('data_request') || keys.has('orders_requested');
+  switch (topic) {
+    case 'customers/data_request':
+      return request && keys.has('customer') && !keys.has('orders_to_redact') ? null : 'the body is not a data request';
+    case 'customers/redact':
+      return keys.has('customer') && !request ? null : 'the body is not a customer redaction';
+    case 'shop/redact':
+      return keys.has('customer') || keys.has('orders_to_redact') || request ? 'the body is not a shop redaction' : null;
+    default:
+      return null;
+  }
 }

@@ -15,6 +15,7 @@ import { verifyBase64Hmac } from '../../ingest/webhook-signature.ts';
 import { parsePlatformJson, parseWith, platformId } from '../model.ts';
 import {
   ForeignPayloadError,
+  deliveryKey,
   jsonBody,
   RetryLaterError,
   subscribed,
@@ -31,7 +32,7 @@ import {
   normalizeShopifyOrder,
   normalizeShopifyProduct,
 } from './normalize.ts';
-import { isComplianceTopic, namesShop, SHOPIFY_UNINSTALL_TOPIC, shopMismatch } from './webhook-identity.ts';
+import { isComplianceTopic, namesShop, SHOPIFY_UNINSTALL_TOPIC, shopMismatch, topicMismatch } from './webhook-identity.ts';
 
 export interface ShopifyStoreHome extends StoreHome {
   shopDomain: string;
@@ -280,8 +281,7 @@ export const shopifyWebhooks: PlatformWebhooks = {
     }
     const topic = delivery.header('x-shopify-topic');
     const domain = delivery.header('x-shopify-shop-domain');
-    const eventId = delivery.header('x-shopify-event-id') ?? delivery.header('x-shopify-webhook-id');
-    if (!topic || !domain || !eventId) {
+    if (!topic || !domain || !(delivery.header('x-shopify-event-id') ?? delivery.header('x-shopify-webhook-id'))) {
       throw new BadRequestError('X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Event-Id are required');
     }
     const body = jsonBody(delivery.body);
@@ -296,18 +296,31 @@ export const shopifyWebhooks: PlatformWebhooks = {
       if (isCompliance) return { kind: 'answered', answer: { received: true, stored: false } };
       throw new NotFoundError('Store');
     }
-    // The headers are not signed: a body that names a shop must name this one.
-    const mismatch = namesShop(topic) ? shopMismatch(topic, parsePlatformJson(body), store) : null;
+    // The headers are not signed: a body that names a shop must name this one, and the body must
+    // be of the topic's shape.
+    const payload = parsePlatformJson(body);
+    const mismatch = namesShop(topic) ? shopMismatch(topic, payload, store) : null;
     if (mismatch) {
       ctx.logger.warn({ storeId: store.storeId, topic, reason: mismatch }, 'shopify webhook refused: addressed to another shop');
       throw new UnauthorizedError('The webhook body does not belong to the shop it is addressed to', { reason: mismatch });
+    }
+    const misfit = topicMismatch(topic, payload);
+    if (misfit) {
+      ctx.logger.warn({ storeId: store.storeId, topic, reason: misfit }, 'shopify webhook refused: the body is not of its topic');
+      throw new UnauthorizedError('The webhook body is not of the topic it is sent under', { reason: misfit });
+    }
+    if (topic === 'shop/redact' && store.status === 'active') {
+      // Shopify sends shop/redact 48 hours after an uninstall; an active store was not uninstalled
+      // (or was installed again since), and its data stays.
+      ctx.logger.warn({ storeId: store.storeId }, 'shopify shop/redact ignored: the store is installed');
+      return { kind: 'answered', answer: { received: true, ignored: true } };
     }
     if (topic === SHOPIFY_UNINSTALL_TOPIC && (await stillInstalled(ctx, store))) {
       // Shopify revokes the app's tokens on uninstall; a token that still works means it was not.
       ctx.logger.warn({ storeId: store.storeId }, 'shopify app/uninstalled ignored: the store token still works');
       return { kind: 'answered', answer: { received: true, ignored: true } };
     }
-    return { kind: 'event', store, eventId, topic, body };
+    return { kind: 'event', store, eventId: deliveryKey(topic, delivery.body), topic, body };
   },
 
   checkOwnership(topic, payload, store) {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../../api/errors.ts';
 import { systemPrincipal, withPrincipal, isUuid } from '../../db/principal.ts';
 import { z } from 'zod';
@@ -11,7 +10,9 @@ import type { StoreDirectory, StoreHome } from '../../ingest/store-directory.ts'
 import { verifyBase64Hmac } from '../../ingest/webhook-signature.ts';
 import { parseWith, platformId } from '../model.ts';
 import {
+  deliveryKey,
   jsonBody,
+  objectKeys,
   singly,
   subscribed,
   subscribedInBatches,
@@ -63,6 +64,9 @@ const orders: BatchTopicAction = async (tx, target, deliveries) =>
 const order = singly(orders);
 const customer: TopicAction = async (tx, target, payload, event) =>
   (await upsertCustomer(tx, target, normalizeWooCustomer(payload), event.body)) !== 'stale';
+
+/** What a whole order, product or customer carries and a deletion's `{id}` never does. */
+const RECORD_STAMPS = ['date_created', 'date_created_gmt', 'date_modified', 'date_modified_gmt'];
 
 /** `*.deleted` sends `{id}` only, on a move to the trash as on a deletion for good. */
 const deleted =
@@ -121,10 +125,15 @@ export const wooCommerceWebhooks: PlatformWebhooks = {
     const topic = delivery.header('x-wc-webhook-topic');
     if (!topic) throw new BadRequestError('X-WC-Webhook-Topic is required');
     const body = jsonBody(delivery.body);
-    // WooCommerce has no event id and fires the same change several times: the same topic and
-    // body is the same event.
-    const eventId = `${topic}:${createHash('sha256').update(delivery.body).digest('hex')}`;
-    return { kind: 'event', store, eventId, topic, body };
+    // The topic is not signed: a whole record re-sent as a deletion would tombstone it.
+    if (topic.endsWith('.deleted') && RECORD_STAMPS.some((key) => objectKeys(JSON.parse(body))?.has(key))) {
+      throw new UnauthorizedError('The webhook body is not of the topic it is sent under', {
+        reason: `the ${topic} body is a whole record, not a deletion`,
+      });
+    }
+    // WooCommerce has no event id and fires the same change several times: the same body of the
+    // same resource is the same delivery (deliveryKey), whatever topic it is sent under.
+    return { kind: 'event', store, eventId: deliveryKey(topic, delivery.body), topic, body };
   },
 
   // The delivery URL names the store and the signature is under that store's own secret.
