@@ -14,6 +14,7 @@ import {
 } from './principal.ts';
 import { openDatabase, type Database } from './database.ts';
 import { statement } from './statement.ts';
+import { PREPARED_PER_CONNECTION } from './pipelined-reader.ts';
 
 /** Tables allowed to go without FORCED row-level security, and why. */
 const RLS_ALLOWLIST: Record<string, string> = {
@@ -229,6 +230,30 @@ describe('row-level security, at the database level', () => {
       const statements = await held();
       expect(statements).toHaveLength(3);
       expect(new Set(statements).size).toBe(3);
+    });
+  });
+
+  it('keeps at most a bounded number of statements parsed on a connection, the least recently used closed first', async () => {
+    await onOneConnection(async (single) => {
+      const read = (text: string) => readWithPrincipal(single, adminOf(orgA), { text, values: [], parts: [text] });
+      const first = 'select 0 as kept';
+      await read(first);
+      for (let i = 1; i <= PREPARED_PER_CONNECTION + 50; i++) {
+        await read(`select ${i} as distinct_text`);
+        // Used again now and then: the most recently used stays.
+        if (i % 10 === 0) await read(first);
+      }
+      const held = (
+        await readWithPrincipal<{ statement: string }>(
+          single,
+          adminOf(orgA),
+          statement`select statement from pg_prepared_statements`,
+        )
+      ).map((row) => row.statement);
+      expect(held.length).toBeLessThanOrEqual(PREPARED_PER_CONNECTION + 1);
+      expect(held).toContain(first);
+      expect(held).not.toContain('select 1 as distinct_text');
+      expect(held).toContain(`select ${PREPARED_PER_CONNECTION + 50} as distinct_text`);
     });
   });
 

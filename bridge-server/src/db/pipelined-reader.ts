@@ -67,6 +67,9 @@ const isStaleStatement = (error: unknown) =>
 
 let statementCount = 0;
 
+/** The statements one connection keeps parsed; past this, the least recently used is closed. */
+export const PREPARED_PER_CONNECTION = 100;
+
 type Columns = { name: string; parse: (text: string) => unknown }[];
 
 /** A statement parsed on one connection: its name and, once described, the columns it returns. */
@@ -108,8 +111,14 @@ class ContextRead<Row> {
   }
 
   #prepare(connection: WireConnection, text: string): Prepared {
-    const known = this.statements.parsed.get(text);
-    if (known) return known;
+    const parsed = this.statements.parsed;
+    const known = parsed.get(text);
+    if (known) {
+      // The most recently used last, so that the least recently used is the first to go.
+      parsed.delete(text);
+      parsed.set(text, known);
+      return known;
+    }
     const fresh: Prepared = { name: `dockhand_read_${++statementCount}` };
     connection.parse({ name: fresh.name, text, types: [] });
     this.#parsing.push([text, fresh]);
@@ -179,7 +188,15 @@ class ContextRead<Row> {
   handleReadyForQuery(): void {
     if (this.#settled) return;
     this.#settled = true;
-    for (const [text, prepared] of this.#parsing) this.statements.parsed.set(text, prepared);
+    const { parsed, orphans } = this.statements;
+    for (const [text, prepared] of this.#parsing) parsed.set(text, prepared);
+    // Each statement holds its plan in the server's memory (tens of kB); the filters and sorts of
+    // the lists combine into thousands of texts, so a connection keeps the most recent few.
+    for (const [text, { name }] of parsed) {
+      if (parsed.size <= PREPARED_PER_CONNECTION) break;
+      parsed.delete(text);
+      orphans.push(name);
+    }
     this.#resolve(this.#rows);
   }
 }
