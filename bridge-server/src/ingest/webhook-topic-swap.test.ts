@@ -134,6 +134,10 @@ describe('a captured Shopify delivery re-sent to its own shop under another even
     expect(await outcome(() => shopify('orders/cancelled', update))).toEqual(duplicate);
     expect(await outcome(() => shopify('orders/delete', update))).toEqual(refused);
     expect(await outcome(() => shopify('products/delete', update))).toEqual(refused);
+    // Nor is an order's body a customer's or a product's update.
+    expect(await outcome(() => shopify('customers/update', update))).toEqual(refused);
+    expect(await outcome(() => shopify('products/update', update))).toEqual(refused);
+    expect(await outcome(() => shopify('inventory_levels/update', update))).toEqual(refused);
     // The real deletion ({id}) is taken, once; the same id deleted as a product is another delivery.
     const deletion = '{"id":820982911946154508}';
     expect(await outcome(() => shopify('orders/delete', deletion))).toEqual(stored);
@@ -159,10 +163,17 @@ describe('a captured WooCommerce delivery re-sent under another topic', () => {
       date_created_gmt: '2026-11-20T15:00:00',
       date_modified: '2026-11-20T11:00:00',
       date_modified_gmt: '2026-11-20T16:00:00',
+      line_items: [],
     });
     expect(await outcome(() => woo('order.updated', update))).toEqual(stored);
     expect(await outcome(() => woo('order.deleted', update))).toEqual(refused);
     expect(await outcome(() => woo('order.restored', update))).toEqual(duplicate);
+    // Nor is an order's body a product's or a customer's update.
+    expect(await outcome(() => woo('product.updated', update))).toEqual(refused);
+    expect(await outcome(() => woo('customer.updated', update))).toEqual(refused);
+    const product = JSON.stringify({ id: 6, name: 'Mug', type: 'simple', date_modified_gmt: '2026-11-20T16:00:00' });
+    expect(await outcome(() => woo('product.updated', product))).toEqual(stored);
+    expect(await outcome(() => woo('customer.updated', product))).toEqual(refused);
     expect(await outcome(() => woo('order.deleted', '{"id":1030}'))).toEqual(stored);
     expect(await outcome(() => woo('product.deleted', '{"id":1030}'))).toEqual(stored);
   });

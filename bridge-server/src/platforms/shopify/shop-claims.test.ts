@@ -29,7 +29,7 @@ afterAll(async () => {
 
 /** A signed orders/updated delivery for `shop`, as Shopify sends it; answers the status and where it landed. */
 async function webhookFor(shop: string): Promise<{ status: number; orgId: string | undefined }> {
-  const body = `{"id":${9007199254740993n + BigInt(Math.floor(Math.random() * 1e6))},"updated_at":"2026-11-20T10:00:00Z"}`;
+  const body = `{"id":${9007199254740993n + BigInt(Math.floor(Math.random() * 1e6))},"updated_at":"2026-11-20T10:00:00Z","line_items":[]}`;
   const eventId = randomUUID();
   const response = await fetch(`${server.url}/webhooks/shopify`, {
     method: 'POST',

@@ -75,7 +75,8 @@ const RECORD_STAMPS = ['created_at', 'updated_at'];
  * captured body re-sent under another topic must not turn an update into a deletion, or a
  * customer's data request into its erasure or the shop's. Each destructive topic's body has a
  * shape of its own (the compliance payloads as Shopify documents them; a deletion is the id, not
- * the record).
+ * the record), and a record is of its topic's resource (a product's body is never a customer's
+ * update).
  */
 export function topicMismatch(topic: string, payload: unknown): string | null {
   const keys = objectKeys(payload);
@@ -91,7 +92,21 @@ export function topicMismatch(topic: string, payload: unknown): string | null {
       return keys.has('customer') && !request ? null : 'the body is not a customer redaction';
     case 'shop/redact':
       return keys.has('customer') || keys.has('orders_to_redact') || request ? 'the body is not a shop redaction' : null;
-    default:
-      return null;
   }
+  const resource = topic.split('/', 1)[0]!;
+  if (!RECORD_RESOURCES.has(resource)) return null;
+  const carried = recordOf(keys);
+  return carried === resource
+    ? null
+    : `the ${topic} body is ${carried === 'customers' ? 'not an order, product or level' : `of ${carried}`}`;
+}
+
+const RECORD_RESOURCES = new Set(['orders', 'products', 'customers', 'inventory_levels']);
+
+/** Which resource a whole record is, by what only it carries (an order's lines, a product's variants, a level's item and location). */
+function recordOf(keys: Set<string>): string {
+  if (keys.has('line_items')) return 'orders';
+  if (keys.has('variants')) return 'products';
+  if (keys.has('inventory_item_id') && keys.has('location_id')) return 'inventory_levels';
+  return 'customers';
 }

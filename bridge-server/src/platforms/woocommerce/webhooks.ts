@@ -68,6 +68,26 @@ const customer: TopicAction = async (tx, target, payload, event) =>
 /** What a whole order, product or customer carries and a deletion's `{id}` never does. */
 const RECORD_STAMPS = ['date_created', 'date_created_gmt', 'date_modified', 'date_modified_gmt'];
 
+/** Which resource a whole record is, by what only it carries: an order its lines, a product its type. */
+function recordOf(keys: Set<string>): string {
+  if (keys.has('line_items')) return 'order';
+  if (keys.has('type')) return 'product';
+  return 'customer';
+}
+
+/** Why a body cannot be of its topic (a deletion is an id, never a whole record; a record is of its topic's resource), or null. */
+function topicMismatch(topic: string, payload: unknown): string | null {
+  const keys = objectKeys(payload);
+  if (!keys) return `the ${topic} body is not an object`;
+  if (topic.endsWith('.deleted')) {
+    return RECORD_STAMPS.some((key) => keys.has(key)) ? `the ${topic} body is a whole record, not a deletion` : null;
+  }
+  const resource = topic.split('.', 1)[0]!;
+  if (!['order', 'product', 'customer'].includes(resource)) return null;
+  const carried = recordOf(keys);
+  return carried === resource ? null : `the ${topic} body is not of a ${resource}`;
+}
+
 /** `*.deleted` sends `{id}` only, on a move to the trash as on a deletion for good. */
 const deleted =
   (record: DeletableRecord): TopicAction =>
@@ -125,11 +145,11 @@ export const wooCommerceWebhooks: PlatformWebhooks = {
     const topic = delivery.header('x-wc-webhook-topic');
     if (!topic) throw new BadRequestError('X-WC-Webhook-Topic is required');
     const body = jsonBody(delivery.body);
-    // The topic is not signed: a whole record re-sent as a deletion would tombstone it.
-    if (topic.endsWith('.deleted') && RECORD_STAMPS.some((key) => objectKeys(JSON.parse(body))?.has(key))) {
-      throw new UnauthorizedError('The webhook body is not of the topic it is sent under', {
-        reason: `the ${topic} body is a whole record, not a deletion`,
-      });
+    // The topic is not signed: a whole record re-sent as a deletion would tombstone it, and one
+    // re-sent under another resource's topic would overwrite that resource's record with it.
+    const misfit = topicMismatch(topic, JSON.parse(body));
+    if (misfit) {
+      throw new UnauthorizedError('The webhook body is not of the topic it is sent under', { reason: misfit });
     }
     // WooCommerce has no event id and fires the same change several times: the same body of the
     // same resource is the same delivery (deliveryKey), whatever topic it is sent under.
