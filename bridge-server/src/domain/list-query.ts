@@ -154,6 +154,28 @@ export async function searchOrWalk<T>(indexed: () => Promise<T>, walk: () => Pro
   }
 }
 
+/** How a list finds the rows of `q`: the search function's ids, and the walk's check of each row. */
+export interface ListSearch {
+  /** `and <id> = any(<the search function's ids for pattern, reading at most `most` matches>)`. */
+  ids(pattern: string, most: number): Statement;
+  /** `and <the row's text contains pattern>`. */
+  contains(pattern: string): Statement;
+}
+
+/** A page read with `q`'s condition (nothing without one), through the search function, or past SEARCH_MOST its walk. */
+export function searchedPage<T>(
+  q: string | undefined,
+  read: (condition: Statement) => Promise<T>,
+  search: ListSearch,
+): Promise<T> {
+  if (q === undefined) return read(statement``);
+  const pattern = containsPattern(q);
+  return searchOrWalk(
+    () => read(search.ids(pattern, SEARCH_MOST)),
+    () => read(search.contains(pattern)),
+  );
+}
+
 /**
  * `<text> contains the pattern`, as the walk of a wide search checks it on each row. Through
  * dockhand.text_contains (migration 0024), whose selectivity the planner does not guess from

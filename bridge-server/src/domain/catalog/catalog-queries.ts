@@ -5,7 +5,6 @@ import { pageQuery } from '../../api/pagination.ts';
 import { statement, type Statement } from '../../db/statement.ts';
 import {
   booleanParam,
-  containsPattern,
   decodeKeyset,
   inList,
   keysetCondition,
@@ -13,8 +12,7 @@ import {
   listParam,
   orderByClause,
   resolveSort,
-  SEARCH_MOST,
-  searchOrWalk,
+  searchedPage,
   searchParam,
   sortKeyColumn,
   sortParam,
@@ -152,15 +150,10 @@ export async function listProducts(db: Database, principal: Principal, query: Pr
     );
   // Title or SKU, through the per-organization keys (dockhand.search_product_ids, migrations 0021,
   // 0024); past SEARCH_MOST matches, down the sort's index, checking each product passed.
-  const q = query.q;
-  const rows =
-    q === undefined
-      ? await read(statement``)
-      : await searchOrWalk(
-          () =>
-            read(statement` and p.id = any(array(select dockhand.search_product_ids(${containsPattern(q)}, ${SEARCH_MOST})))`),
-          () => read(productContains(containsPattern(q))),
-        );
+  const rows = await searchedPage(query.q, read, {
+    ids: (pattern, most) => statement` and p.id = any(array(select dockhand.search_product_ids(${pattern}, ${most})))`,
+    contains: productContains,
+  });
   return keysetPage(rows, query.limit, sort, toView);
 }
 

@@ -5,7 +5,6 @@ import { pageQuery } from '../../api/pagination.ts';
 import { statement, type Statement } from '../../db/statement.ts';
 import {
   booleanParam,
-  containsPattern,
   decodeKeyset,
   inList,
   keysetCondition,
@@ -13,8 +12,7 @@ import {
   listParam,
   orderByClause,
   resolveSort,
-  SEARCH_MOST,
-  searchOrWalk,
+  searchedPage,
   searchParam,
   sortKeyColumn,
   sortParam,
@@ -138,15 +136,10 @@ export async function listCustomers(db: Database, principal: Principal, query: C
     );
   // Name or email, through the per-organization keys (dockhand.search_customer_ids, migrations
   // 0021, 0024); past SEARCH_MOST matches, down the sort's index, checking each customer passed.
-  const q = query.q;
-  const rows =
-    q === undefined
-      ? await read(statement``)
-      : await searchOrWalk(
-          () =>
-            read(statement` and c.id = any(array(select dockhand.search_customer_ids(${containsPattern(q)}, ${SEARCH_MOST})))`),
-          () => read(customerContains(containsPattern(q))),
-        );
+  const rows = await searchedPage(query.q, read, {
+    ids: (pattern, most) => statement` and c.id = any(array(select dockhand.search_customer_ids(${pattern}, ${most})))`,
+    contains: customerContains,
+  });
   return keysetPage(rows, query.limit, sort, toView);
 }
 
