@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../../test/support/test-server
 import { sendWooWebhook } from '../../test/support/woo-fixture.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import { createOrganization } from '../domain/users/user-service.ts';
+import { topicSecret } from '../platforms/woocommerce/topic-secrets.ts';
 import { signBase64Hmac } from './webhook-signature.ts';
 
 /**
@@ -150,6 +151,43 @@ describe('a captured Shopify delivery re-sent to its own shop under another even
         answer: { received: true, ignored: true },
         added: 0,
       });
+    }
+  });
+});
+
+describe('a WooCommerce delivery is signed for its topic', () => {
+  /** Sent under the topic header `sentAs`, signed with `secret`. */
+  const signed = (sentAs: string, body: string, secret: string) =>
+    fetch(`${server.url}/webhooks/woocommerce/${wooStoreId}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-wc-webhook-topic': sentAs,
+        'x-wc-webhook-signature': signBase64Hmac(body, secret),
+      },
+      body,
+    });
+  const productDeletion = topicSecret(WOO_SECRET, 'product.deleted');
+
+  it('refuses a deletion re-sent under another resource’s deletion, which carries the same body', async () => {
+    expect(await outcome(() => signed('product.deleted', '{"id":5}', productDeletion))).toEqual(stored);
+    expect(await outcome(() => signed('customer.deleted', '{"id":5}', productDeletion))).toEqual(refused);
+    expect(await outcome(() => signed('order.deleted', '{"id":5}', productDeletion))).toEqual(refused);
+  });
+
+  it('takes the store’s own secret only from a store whose webhooks were registered before topics had their own', async () => {
+    expect(await outcome(() => signed('customer.deleted', '{"id":7}', WOO_SECRET))).toEqual(refused);
+    await server.database.db.owner`update stores set webhook_topic_secrets = false where id = ${wooStoreId}`;
+    server.runtime.ctx.ingest.directory.forget(wooStoreId);
+    try {
+      expect(await outcome(() => signed('customer.deleted', '{"id":7}', WOO_SECRET))).toEqual(stored);
+      // Its topics' own secrets verify as well (its webhooks are being registered again).
+      expect(await outcome(() => signed('customer.deleted', '{"id":8}', topicSecret(WOO_SECRET, 'customer.deleted')))).toEqual(
+        stored,
+      );
+    } finally {
+      await server.database.db.owner`update stores set webhook_topic_secrets = true where id = ${wooStoreId}`;
+      server.runtime.ctx.ingest.directory.forget(wooStoreId);
     }
   });
 });

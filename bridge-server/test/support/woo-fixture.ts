@@ -5,6 +5,7 @@ import type { Sql } from 'postgres';
 import { systemPrincipal, withPrincipal } from '../../src/db/principal.ts';
 import { createOrganization } from '../../src/domain/users/user-service.ts';
 import { signBase64Hmac } from '../../src/ingest/webhook-signature.ts';
+import { topicSecret } from '../../src/platforms/woocommerce/topic-secrets.ts';
 import type { AppContext } from '../../src/api/context.ts';
 import { startSiteGate, type SiteGate } from './site-gate.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
@@ -53,7 +54,8 @@ export function sendWooWebhook(
     headers: {
       'content-type': 'application/json',
       'x-wc-webhook-topic': delivery.topic,
-      'x-wc-webhook-signature': signBase64Hmac(delivery.body, delivery.secret),
+      // Signed as the topic's webhook signs it: with the topic's own secret.
+      'x-wc-webhook-signature': signBase64Hmac(delivery.body, topicSecret(delivery.secret, delivery.topic)),
       ...delivery.headers,
     },
     body: delivery.body,

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../api/context.ts';
+import { systemPrincipal, withPrincipal } from '../../db/principal.ts';
 import type { OutboundGuard } from '../../security/outbound-guard.ts';
 import { queueFirstBackfill } from '../../sync/first-backfill.ts';
 import { createWooCommerceConnector } from './connector.ts';
@@ -44,7 +45,14 @@ export function startConnectedStore(
   });
   connector
     .registerWebhooks(`${options.publicUrl.replace(/\/+$/, '')}/webhooks/woocommerce/${storeId}`)
-    .then((result) => {
+    .then(async (result) => {
+      // Every webhook now has its topic's own secret: the store's own no longer signs for any.
+      await withPrincipal(
+        ctx.db,
+        systemPrincipal(store.orgId),
+        (tx) => tx`update stores set webhook_topic_secrets = true where id = ${storeId} and not webhook_topic_secrets`,
+      );
+      ctx.ingest.directory.forget(storeId);
       ctx.logger.info({ storeId, ...result }, 'woocommerce webhooks registered');
       options.onWebhooksRegistered?.({ storeId, ...result });
     })

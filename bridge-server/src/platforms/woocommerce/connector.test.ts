@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startWooCommerceEmulator } from '@dockhand/emulators';
@@ -14,6 +15,7 @@ import {
 } from '../connector.ts';
 import { APPLIED_CHANGES_META, createWooCommerceConnector, TRACKING_META, type WooCommerceConnector } from './connector.ts';
 import { createWooRestClient } from './rest-client.ts';
+import { topicSecret } from './topic-secrets.ts';
 import { wooCommerceWebhooks } from './webhooks.ts';
 
 type Emulator = Awaited<ReturnType<typeof startWooCommerceEmulator>>;
@@ -313,7 +315,18 @@ describe('the connector’s limiter and lock', () => {
 
 describe('registering webhooks', () => {
   it('creates the subscriptions once, and repairs instead of duplicating', async () => {
-    const receiver = http.createServer((_req, res) => res.end('ok'));
+    const received: Array<{ topic: string; signature: string; body: Buffer }> = [];
+    const receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const topic = req.headers['x-wc-webhook-topic'];
+        if (typeof topic === 'string') {
+          received.push({ topic, signature: String(req.headers['x-wc-webhook-signature']), body: Buffer.concat(chunks) });
+        }
+        res.end('ok');
+      });
+    });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const callback = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/woocommerce/store-1`;
     try {
@@ -330,6 +343,14 @@ describe('registering webhooks', () => {
       expect(await connector.registerWebhooks(callback)).toEqual({ created: 0, existing: topics.length });
       expect(hooks()).toHaveLength(topics.length);
       expect(hooks().every((hook) => hook.status === 'active')).toBe(true);
+      // Each topic's webhook signs with its topic's own secret, not the store's.
+      woo.control.createOrder('1', { status: 'pending', lineItems: [{ productId: 10, quantity: 1 }] });
+      await woo.control.flushWebhooks();
+      const created = received.find((delivery) => delivery.topic === 'order.created');
+      expect(created).toBeDefined();
+      const sign = (secret: string) => createHmac('sha256', secret).update(created!.body).digest('base64');
+      expect(created!.signature).toBe(sign(topicSecret('a'.repeat(64), 'order.created')));
+      expect(created!.signature).not.toBe(sign('a'.repeat(64)));
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }

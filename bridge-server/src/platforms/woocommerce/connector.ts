@@ -20,6 +20,7 @@ import type { OutboundGuard } from '../../security/outbound-guard.ts';
 import { DOCKHAND_TRACKING, normalizeWooCustomer, normalizeWooOrder, normalizeWooProduct, WOO_LOCATION } from './normalize.ts';
 import { createWooRestClient, WooCommerceApiError, type RawItem, type RetryPolicy, type WooRestClient } from './rest-client.ts';
 import { wooCommerceWebhooks } from './webhooks.ts';
+import { topicSecret } from './topic-secrets.ts';
 import { subscriptionNames } from '../webhooks.ts';
 
 /** The topics Dockhand subscribes every store to: those the webhook module handles. */
@@ -37,7 +38,7 @@ export interface WooCommerceConnectorOptions {
   siteUrl: string;
   consumerKey: string;
   consumerSecret: string;
-  /** The per-store secret webhooks are signed with; required by registerWebhooks. */
+  /** The per-store secret each topic's webhook secret is derived from (topicSecret); required by registerWebhooks. */
   webhookSecret?: string | undefined;
   guard: OutboundGuard;
   retry?: Partial<RetryPolicy>;
@@ -526,13 +527,21 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
       const [keep, ...duplicates] = matching;
       if (!keep) {
         await client.request('POST', 'webhooks', {
-          body: { name: `Dockhand ${topic}`, topic, delivery_url: callbackUrl, secret, status: 'active' },
+          body: {
+            name: `Dockhand ${topic}`,
+            topic,
+            delivery_url: callbackUrl,
+            secret: topicSecret(secret, topic),
+            status: 'active',
+          },
         });
         created++;
         continue;
       }
       // The secret cannot be read back, so it is always re-set; a disabled hook is re-enabled.
-      await client.request('PUT', `webhooks/${String(keep['id'])}`, { body: { secret, status: 'active' } });
+      await client.request('PUT', `webhooks/${String(keep['id'])}`, {
+        body: { secret: topicSecret(secret, topic), status: 'active' },
+      });
       for (const duplicate of duplicates) {
         await client.request('DELETE', `webhooks/${String(duplicate['id'])}`, { query: { force: 'true' } });
       }

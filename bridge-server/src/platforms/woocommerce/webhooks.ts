@@ -22,6 +22,7 @@ import {
   type WebhookTopic,
 } from '../webhooks.ts';
 import { normalizeWooCustomer, normalizeWooOrder, normalizeWooProduct, wooStockLevel } from './normalize.ts';
+import { topicSecret } from './topic-secrets.ts';
 
 const PLATFORM: Platform = 'woocommerce';
 /** WooCommerce pings a new webhook with a form body and no X-WC headers; it must get exactly 200. */
@@ -29,6 +30,8 @@ const PING = /^webhook_id=\d+$/;
 
 interface WooStoreHome extends StoreHome {
   webhookSecret: string | undefined;
+  /** Whether its webhooks were registered with each topic's own secret (topicSecret); if not, the store's secret also signs. */
+  topicSecrets: boolean;
 }
 
 /** The store named in the delivery URL, with the secret its webhooks are signed with. */
@@ -38,10 +41,20 @@ function storeOf(directory: StoreDirectory, storeId: string): Promise<WooStoreHo
     const [home] = await directory.db.app<{ org_id: string; platform: Platform; status: string }[]>`
       select org_id, platform, status from dockhand.store_home(${storeId})`;
     if (!home || home.platform !== PLATFORM) return undefined;
-    const webhookSecret = await withPrincipal(directory.db, systemPrincipal(home.org_id, 'ingest'), (tx) =>
-      directory.stores.readWebhookSecret(tx, storeId),
+    const { webhookSecret, topicSecrets } = await withPrincipal(
+      directory.db,
+      systemPrincipal(home.org_id, 'ingest'),
+      async (tx) => {
+        const [store] = await tx<
+          { webhook_topic_secrets: boolean }[]
+        >`select webhook_topic_secrets from stores where id = ${storeId}`;
+        return {
+          webhookSecret: await directory.stores.readWebhookSecret(tx, storeId),
+          topicSecrets: store?.webhook_topic_secrets ?? true,
+        };
+      },
     );
-    return { orgId: home.org_id, storeId, platform: PLATFORM, status: home.status, webhookSecret };
+    return { orgId: home.org_id, storeId, platform: PLATFORM, status: home.status, webhookSecret, topicSecrets };
   });
 }
 
@@ -139,11 +152,16 @@ export const wooCommerceWebhooks: PlatformWebhooks = {
     }
     // Only an active store receives webhooks (a disconnected store keeps no secret either).
     if (store.status !== 'active') throw new NotFoundError('Store');
-    if (!store.webhookSecret || !verifyBase64Hmac(delivery.body, store.webhookSecret, signature)) {
-      throw new UnauthorizedError('The webhook signature does not match');
-    }
     const topic = delivery.header('x-wc-webhook-topic');
-    if (!topic) throw new BadRequestError('X-WC-Webhook-Topic is required');
+    if (store.webhookSecret && !topic) throw new BadRequestError('X-WC-Webhook-Topic is required');
+    // Signed with its topic's own secret: a delivery re-sent under another topic does not verify.
+    const secret = store.webhookSecret;
+    const verified =
+      !!secret &&
+      !!topic &&
+      (verifyBase64Hmac(delivery.body, topicSecret(secret, topic), signature) ||
+        (!store.topicSecrets && verifyBase64Hmac(delivery.body, secret, signature)));
+    if (!verified || !topic) throw new UnauthorizedError('The webhook signature does not match');
     const body = jsonBody(delivery.body);
     // The topic is not signed: a whole record re-sent as a deletion would tombstone it, and one
     // re-sent under another resource's topic would overwrite that resource's record with it.
