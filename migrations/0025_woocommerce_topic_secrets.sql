@@ -6,7 +6,7 @@
 -- customer 5 (customers and posts are numbered apart, so such ids meet). The server now gives
 -- each topic's webhook a secret derived from the store's and the topic, and checks a delivery
 -- against its topic's. Stores whose webhooks were registered before keep being checked against
--- the store's secret too, until their webhooks are registered again (a new connection does);
+-- the store's secret too, until their webhooks are registered again (their next sync does);
 -- stores added from now on never are.
 alter table stores add column webhook_topic_secrets boolean not null default false;
 alter table stores alter column webhook_topic_secrets set default true;

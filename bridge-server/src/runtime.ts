@@ -194,6 +194,7 @@ export function connectorDeps(ctx: AppContext): ConnectorDeps {
     db: ctx.db,
     stores: ctx.stores,
     outbound: ctx.outbound,
+    webhookBaseUrl: ctx.config.publicUrl,
     shopify: ctx.shopify?.tokens.connectorFactory({ shopBaseUrl: ctx.shopify.shopBaseUrl }),
   };
 }

@@ -23,6 +23,12 @@ export interface ConnectorDeps {
   db: Database;
   stores: StoreService;
   outbound: OutboundGuard;
+  /**
+   * The server's public URL, where a store's webhooks are delivered: a WooCommerce store whose
+   * webhooks still share the store's secret has them registered again, each with its topic's
+   * (renewTopicSecrets). Without it, nothing is registered.
+   */
+  webhookBaseUrl?: string | undefined;
   /** Builds the Shopify connector of an installed shop (tokens are kept fresh by the Shopify token service). */
   shopify?: (store: {
     orgId: string;

@@ -7,6 +7,7 @@ import { pushInventoryRequest, recordPushFailure, type PushOutcome, type PushRet
 import type { PushJob, SyncJob } from './sync-runner.ts';
 import { emitEvents } from '../realtime/outbox.ts';
 import { syncStatusEvent } from './sync-status.ts';
+import { renewTopicSecrets } from '../platforms/woocommerce/topic-secrets.ts';
 
 /** Runs one sync job (one entity, or all of them in dependency order); both runners call this. */
 export async function runSyncJob(
@@ -25,6 +26,10 @@ export async function runSyncJob(
     // No entity run started, so nothing else records why: the store's sync status must show it.
     await recordSyncFailure(db, job, error).catch(() => {});
     throw error;
+  }
+  if (connectors.webhookBaseUrl) {
+    // Not a reason to stop the sync: tried again at the store's next one.
+    await renewTopicSecrets(db, target, connector, connectors.webhookBaseUrl).catch(() => false);
   }
   const options = { ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) };
   return job.entity

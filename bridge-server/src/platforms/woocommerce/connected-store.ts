@@ -1,9 +1,9 @@
 import type { AppContext } from '../../api/context.ts';
-import { systemPrincipal, withPrincipal } from '../../db/principal.ts';
 import type { OutboundGuard } from '../../security/outbound-guard.ts';
 import { queueFirstBackfill } from '../../sync/first-backfill.ts';
 import { createWooCommerceConnector } from './connector.ts';
 import type { WooCommerceKeys } from './store-keys.ts';
+import { markTopicSecrets, wooWebhookUrl } from './topic-secrets.ts';
 
 export interface WebhookRegistrationOutcome {
   storeId: string;
@@ -44,14 +44,9 @@ export function startConnectedStore(
     guard: options.guard,
   });
   connector
-    .registerWebhooks(`${options.publicUrl.replace(/\/+$/, '')}/webhooks/woocommerce/${storeId}`)
+    .registerWebhooks(wooWebhookUrl(options.publicUrl, storeId))
     .then(async (result) => {
-      // Every webhook now has its topic's own secret: the store's own no longer signs for any.
-      await withPrincipal(
-        ctx.db,
-        systemPrincipal(store.orgId),
-        (tx) => tx`update stores set webhook_topic_secrets = true where id = ${storeId} and not webhook_topic_secrets`,
-      );
+      await markTopicSecrets(ctx.db, store);
       ctx.ingest.directory.forget(storeId);
       ctx.logger.info({ storeId, ...result }, 'woocommerce webhooks registered');
       options.onWebhooksRegistered?.({ storeId, ...result });
