@@ -54,8 +54,8 @@ export async function openConnector(deps: ConnectorDeps, target: { orgId: string
       select platform, status, shop_domain, site_url from stores where id = ${target.storeId}`;
     if (!row) return undefined;
     const credentials = await deps.stores.readCredentials(tx, target.storeId);
-    const webhookSecret = await deps.stores.readWebhookSecret(tx, target.storeId);
-    return { ...row, credentials, webhookSecret };
+    const { secret: webhookSecret, topicSecrets } = await deps.stores.readWebhookSigning(tx, target.storeId);
+    return { ...row, credentials, webhookSecret, topicSecrets };
   });
   if (!store) throw new StoreNotConnectedError(target.storeId, 'it does not exist');
   if (store.status !== 'active') throw new StoreNotConnectedError(target.storeId, `it is ${store.status}`);
@@ -69,6 +69,7 @@ export async function openConnector(deps: ConnectorDeps, target: { orgId: string
       consumerKey,
       consumerSecret,
       webhookSecret: store.webhookSecret,
+      webhooksOnStoreSecret: !store.topicSecrets,
       guard: deps.outbound,
     });
   }

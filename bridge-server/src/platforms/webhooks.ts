@@ -160,8 +160,35 @@ export function jsonBody(body: Buffer): string {
  * (orders/create and orders/updated of a new order) carry the same record, applied once.
  */
 export function deliveryKey(topic: string, body: Buffer): string {
-  const resource = topic.split(/[/.]/, 1)[0]!;
-  return `${resource}:${createHash('sha256').update(body).digest('hex')}`;
+  return `${topicResource(topic)}:${createHash('sha256').update(body).digest('hex')}`;
+}
+
+/** The resource a topic is about: `orders` of `orders/updated`, `order` of `order.updated`. */
+export const topicResource = (topic: string): string => topic.split(/[/.]/, 1)[0]!;
+
+/** How a platform's record topics are told apart by their bodies (the topic header is not signed). */
+export interface RecordShapes {
+  /** The resources whose topics carry whole records, as their topics name them. */
+  resources: readonly string[];
+  /** What a whole record carries and a deletion's `{id}` never does. */
+  stamps: readonly string[];
+  isDeletion(topic: string): boolean;
+  /** Which resource a whole record is, by what only it carries. */
+  recordOf(keys: ReadonlySet<string>): string;
+}
+
+/**
+ * Why a body cannot be of its record topic, or null when it can: a deletion is an id, never a
+ * whole record, so an update cannot be re-sent as a deletion; a whole record is of its topic's
+ * resource, so a product cannot be re-sent as a customer's update.
+ */
+export function recordMismatch(topic: string, keys: ReadonlySet<string>, shapes: RecordShapes): string | null {
+  if (shapes.isDeletion(topic)) {
+    return shapes.stamps.some((key) => keys.has(key)) ? `the ${topic} body is a whole record, not a deletion` : null;
+  }
+  const resource = topicResource(topic);
+  if (!shapes.resources.includes(resource)) return null;
+  return shapes.recordOf(keys) === resource ? null : `the ${topic} body is not a record of ${resource}`;
 }
 
 /** Keys of `payload` when it is a JSON object, else undefined. */

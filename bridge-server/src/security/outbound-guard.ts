@@ -322,6 +322,17 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
     },
   });
 
+  /** Which limit a failed request passed, or the error's own words. */
+  function whyFailed(error: unknown, overdue: boolean): string {
+    const code = (error as { code?: string }).code;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return `timed out after ${timeoutMs} ms`;
+    }
+    if (overdue) return `took longer than ${deadlineMs} ms in all`;
+    if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return `answered more than ${maxResponseBytes} bytes`;
+    return (error as Error).message;
+  }
+
   async function guardedFetch(input: string | URL, init: GuardedRequestInit = {}): Promise<Response> {
     const target = await inspect(input);
     pinned.set(target.url.origin, target.addresses);
@@ -346,16 +357,9 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
       body = empty ? (await answer.body.dump(), null) : await answer.body.arrayBuffer();
       await new Promise((resolve) => setImmediate(resolve));
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      const detail =
-        code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
-          ? `timed out after ${timeoutMs} ms`
-          : deadline.aborted && !init.signal?.aborted
-            ? `took longer than ${deadlineMs} ms in all`
-            : code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
-              ? `answered more than ${maxResponseBytes} bytes`
-              : (error as Error).message;
-      throw new Error(`request to ${target.url.host} failed: ${detail}`, { cause: error });
+      throw new Error(`request to ${target.url.host} failed: ${whyFailed(error, deadline.aborted && !init.signal?.aborted)}`, {
+        cause: error,
+      });
     } finally {
       clearTimeout(timer);
     }

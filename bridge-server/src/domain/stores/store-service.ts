@@ -278,14 +278,27 @@ export class StoreService {
     return JSON.parse(json) as Record<string, string>;
   }
 
-  async readWebhookSecret(tx: TenantSql, storeId: string): Promise<string | undefined> {
-    const [row] = await tx<{ org_id: string; webhook_secret_ciphertext: Buffer | null; webhook_secret_key_id: string | null }[]>`
-      select org_id, webhook_secret_ciphertext, webhook_secret_key_id from stores where id = ${storeId}`;
-    if (!row?.webhook_secret_ciphertext || !row.webhook_secret_key_id) return undefined;
-    return this.keyRing.open(
+  /**
+   * The store's webhook secret, and whether its webhooks were registered with each topic's own
+   * secret derived from it (migration 0025; if not, the store's secret itself also signs).
+   */
+  async readWebhookSigning(tx: TenantSql, storeId: string): Promise<{ secret: string | undefined; topicSecrets: boolean }> {
+    const [row] = await tx<
+      {
+        org_id: string;
+        webhook_secret_ciphertext: Buffer | null;
+        webhook_secret_key_id: string | null;
+        webhook_topic_secrets: boolean;
+      }[]
+    >`
+      select org_id, webhook_secret_ciphertext, webhook_secret_key_id, webhook_topic_secrets from stores where id = ${storeId}`;
+    const topicSecrets = row?.webhook_topic_secrets ?? true;
+    if (!row?.webhook_secret_ciphertext || !row.webhook_secret_key_id) return { secret: undefined, topicSecrets };
+    const secret = this.keyRing.open(
       { ciphertext: row.webhook_secret_ciphertext, keyId: row.webhook_secret_key_id },
       storeSecretContext(row.org_id, storeId, 'webhook_secret'),
     );
+    return { secret, topicSecrets };
   }
 
   /** Re-seals every store secret of the principal's organization that is not under the active key. */

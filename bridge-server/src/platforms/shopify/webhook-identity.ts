@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { platformId } from '../model.ts';
-import { objectKeys } from '../webhooks.ts';
+import { objectKeys, recordMismatch, type RecordShapes } from '../webhooks.ts';
 
 /**
  * Shopify signs a webhook's body only: `X-Shopify-Shop-Domain` and `X-Shopify-Topic` are not
@@ -67,23 +67,32 @@ export function shopMismatch(topic: string, payload: unknown, shop: ShopIdentity
   return null;
 }
 
-/** What a whole order, product, customer or level carries and a deletion's `{id}` never does. */
-const RECORD_STAMPS = ['created_at', 'updated_at'];
+/** Shopify's record topics, told apart by their bodies. */
+const RECORD_SHAPES: RecordShapes = {
+  resources: ['orders', 'products', 'customers', 'inventory_levels'],
+  stamps: ['created_at', 'updated_at'],
+  isDeletion: (topic) => topic.endsWith('/delete'),
+  // An order carries its lines, a product its variants, a level its item and location.
+  recordOf: (keys) =>
+    keys.has('line_items')
+      ? 'orders'
+      : keys.has('variants')
+        ? 'products'
+        : keys.has('inventory_item_id') && keys.has('location_id')
+          ? 'inventory_levels'
+          : 'customers',
+};
 
 /**
  * Why a delivery's body cannot be of its topic, or null when it can. The topic is not signed: a
- * captured body re-sent under another topic must not turn an update into a deletion, or a
- * customer's data request into its erasure or the shop's. Each destructive topic's body has a
- * shape of its own (the compliance payloads as Shopify documents them; a deletion is the id, not
- * the record), and a record is of its topic's resource (a product's body is never a customer's
- * update).
+ * captured body re-sent under another topic must not turn an update into a deletion, a product
+ * into a customer, or a customer's data request into its erasure or the shop's. The compliance
+ * payloads each have a shape of their own, as Shopify documents them; the record topics are
+ * checked by recordMismatch.
  */
 export function topicMismatch(topic: string, payload: unknown): string | null {
   const keys = objectKeys(payload);
   if (!keys) return `the ${topic} body is not an object`;
-  if (topic.endsWith('/delete')) {
-    return RECORD_STAMPS.some((key) => keys.has(key)) ? `the ${topic} body is a whole record, not a deletion` : null;
-  }
   const request = keys.has('data_request') || keys.has('orders_requested');
   switch (topic) {
     case 'customers/data_request':
@@ -92,21 +101,7 @@ export function topicMismatch(topic: string, payload: unknown): string | null {
       return keys.has('customer') && !request ? null : 'the body is not a customer redaction';
     case 'shop/redact':
       return keys.has('customer') || keys.has('orders_to_redact') || request ? 'the body is not a shop redaction' : null;
+    default:
+      return recordMismatch(topic, keys, RECORD_SHAPES);
   }
-  const resource = topic.split('/', 1)[0]!;
-  if (!RECORD_RESOURCES.has(resource)) return null;
-  const carried = recordOf(keys);
-  return carried === resource
-    ? null
-    : `the ${topic} body is ${carried === 'customers' ? 'not an order, product or level' : `of ${carried}`}`;
-}
-
-const RECORD_RESOURCES = new Set(['orders', 'products', 'customers', 'inventory_levels']);
-
-/** Which resource a whole record is, by what only it carries (an order's lines, a product's variants, a level's item and location). */
-function recordOf(keys: Set<string>): string {
-  if (keys.has('line_items')) return 'orders';
-  if (keys.has('variants')) return 'products';
-  if (keys.has('inventory_item_id') && keys.has('location_id')) return 'inventory_levels';
-  return 'customers';
 }

@@ -40,6 +40,8 @@ export interface WooCommerceConnectorOptions {
   consumerSecret: string;
   /** The per-store secret each topic's webhook secret is derived from (topicSecret); required by registerWebhooks. */
   webhookSecret?: string | undefined;
+  /** Whether the store's webhooks were registered before each topic had a secret of its own (migration 0025). */
+  webhooksOnStoreSecret?: boolean | undefined;
   guard: OutboundGuard;
   retry?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
@@ -50,6 +52,8 @@ export interface WooCommerceConnectorOptions {
 export interface WooCommerceConnector extends StoreConnector {
   readonly platform: 'woocommerce';
   readonly client: WooRestClient;
+  /** Whether the store's webhooks are still signed with its own secret, not their topics' (renewTopicSecrets). */
+  readonly webhooksOnStoreSecret: boolean;
   /**
    * Proves the keys work against this store: one authenticated read that needs a valid key
    * and a user who may manage WooCommerce behind it (what registering webhooks needs next).
@@ -552,6 +556,7 @@ export function createWooCommerceConnector(options: WooCommerceConnectorOptions)
 
   return {
     platform: 'woocommerce',
+    webhooksOnStoreSecret: options.webhooksOnStoreSecret ?? false,
     client,
     async fetchPage<E extends SyncEntity>(entity: E, request: PageRequest): Promise<Page<EntityTypes[E]>> {
       const perPage = Math.max(1, Math.min(MAX_PAGE, request.pageSize ?? MAX_PAGE));

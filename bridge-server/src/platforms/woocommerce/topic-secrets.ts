@@ -39,13 +39,7 @@ export async function renewTopicSecrets(
   connector: StoreConnector,
   webhookBaseUrl: string,
 ): Promise<boolean> {
-  if (connector.platform !== 'woocommerce') return false;
-  const [store] = await withPrincipal(
-    db,
-    systemPrincipal(target.orgId),
-    (tx) => tx<{ webhook_topic_secrets: boolean }[]>`select webhook_topic_secrets from stores where id = ${target.storeId}`,
-  );
-  if (!store || store.webhook_topic_secrets) return false;
+  if (connector.platform !== 'woocommerce' || !(connector as WooCommerceConnector).webhooksOnStoreSecret) return false;
   // Only where its webhooks are: a process whose public URL is not the one they were registered
   // with would add webhooks elsewhere, and the old ones, refused once this is recorded, would be
   // turned off by WooCommerce after their failures.

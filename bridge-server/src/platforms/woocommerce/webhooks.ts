@@ -13,11 +13,13 @@ import {
   deliveryKey,
   jsonBody,
   objectKeys,
+  recordMismatch,
   singly,
   subscribed,
   subscribedInBatches,
   type BatchTopicAction,
   type PlatformWebhooks,
+  type RecordShapes,
   type TopicAction,
   type WebhookTopic,
 } from '../webhooks.ts';
@@ -41,18 +43,10 @@ function storeOf(directory: StoreDirectory, storeId: string): Promise<WooStoreHo
     const [home] = await directory.db.app<{ org_id: string; platform: Platform; status: string }[]>`
       select org_id, platform, status from dockhand.store_home(${storeId})`;
     if (!home || home.platform !== PLATFORM) return undefined;
-    const { webhookSecret, topicSecrets } = await withPrincipal(
+    const { secret: webhookSecret, topicSecrets } = await withPrincipal(
       directory.db,
       systemPrincipal(home.org_id, 'ingest'),
-      async (tx) => {
-        const [store] = await tx<
-          { webhook_topic_secrets: boolean }[]
-        >`select webhook_topic_secrets from stores where id = ${storeId}`;
-        return {
-          webhookSecret: await directory.stores.readWebhookSecret(tx, storeId),
-          topicSecrets: store?.webhook_topic_secrets ?? true,
-        };
-      },
+      (tx) => directory.stores.readWebhookSigning(tx, storeId),
     );
     return { orgId: home.org_id, storeId, platform: PLATFORM, status: home.status, webhookSecret, topicSecrets };
   });
@@ -78,28 +72,14 @@ const order = singly(orders);
 const customer: TopicAction = async (tx, target, payload, event) =>
   (await upsertCustomer(tx, target, normalizeWooCustomer(payload), event.body)) !== 'stale';
 
-/** What a whole order, product or customer carries and a deletion's `{id}` never does. */
-const RECORD_STAMPS = ['date_created', 'date_created_gmt', 'date_modified', 'date_modified_gmt'];
-
-/** Which resource a whole record is, by what only it carries: an order its lines, a product its type. */
-function recordOf(keys: Set<string>): string {
-  if (keys.has('line_items')) return 'order';
-  if (keys.has('type')) return 'product';
-  return 'customer';
-}
-
-/** Why a body cannot be of its topic (a deletion is an id, never a whole record; a record is of its topic's resource), or null. */
-function topicMismatch(topic: string, payload: unknown): string | null {
-  const keys = objectKeys(payload);
-  if (!keys) return `the ${topic} body is not an object`;
-  if (topic.endsWith('.deleted')) {
-    return RECORD_STAMPS.some((key) => keys.has(key)) ? `the ${topic} body is a whole record, not a deletion` : null;
-  }
-  const resource = topic.split('.', 1)[0]!;
-  if (!['order', 'product', 'customer'].includes(resource)) return null;
-  const carried = recordOf(keys);
-  return carried === resource ? null : `the ${topic} body is not of a ${resource}`;
-}
+/** WooCommerce's record topics, told apart by their bodies. */
+const RECORD_SHAPES: RecordShapes = {
+  resources: ['order', 'product', 'customer'],
+  stamps: ['date_created', 'date_created_gmt', 'date_modified', 'date_modified_gmt'],
+  isDeletion: (topic) => topic.endsWith('.deleted'),
+  // An order carries its lines, a product its type.
+  recordOf: (keys) => (keys.has('line_items') ? 'order' : keys.has('type') ? 'product' : 'customer'),
+};
 
 /** `*.deleted` sends `{id}` only, on a move to the trash as on a deletion for good. */
 const deleted =
@@ -152,20 +132,20 @@ export const wooCommerceWebhooks: PlatformWebhooks = {
     }
     // Only an active store receives webhooks (a disconnected store keeps no secret either).
     if (store.status !== 'active') throw new NotFoundError('Store');
-    const topic = delivery.header('x-wc-webhook-topic');
-    if (store.webhookSecret && !topic) throw new BadRequestError('X-WC-Webhook-Topic is required');
-    // Signed with its topic's own secret: a delivery re-sent under another topic does not verify.
     const secret = store.webhookSecret;
-    const verified =
-      !!secret &&
-      !!topic &&
-      (verifyBase64Hmac(delivery.body, topicSecret(secret, topic), signature) ||
-        (!store.topicSecrets && verifyBase64Hmac(delivery.body, secret, signature)));
-    if (!verified || !topic) throw new UnauthorizedError('The webhook signature does not match');
+    if (!secret) throw new UnauthorizedError('The webhook signature does not match');
+    const topic = delivery.header('x-wc-webhook-topic');
+    if (!topic) throw new BadRequestError('X-WC-Webhook-Topic is required');
+    // Signed with its topic's own secret: a delivery re-sent under another topic does not verify.
+    const signedWith = (key: string) => verifyBase64Hmac(delivery.body, key, signature);
+    if (!signedWith(topicSecret(secret, topic)) && (store.topicSecrets || !signedWith(secret))) {
+      throw new UnauthorizedError('The webhook signature does not match');
+    }
     const body = jsonBody(delivery.body);
     // The topic is not signed: a whole record re-sent as a deletion would tombstone it, and one
     // re-sent under another resource's topic would overwrite that resource's record with it.
-    const misfit = topicMismatch(topic, JSON.parse(body));
+    const keys = objectKeys(JSON.parse(body));
+    const misfit = keys ? recordMismatch(topic, keys, RECORD_SHAPES) : `the ${topic} body is not an object`;
     if (misfit) {
       throw new UnauthorizedError('The webhook body is not of the topic it is sent under', { reason: misfit });
     }
