@@ -136,7 +136,7 @@ describe('refresh tokens', () => {
 describe('two-factor sign-in (TOTP)', () => {
   it('once enrolled and verified, is required at sign-in', async () => {
     const org = await signedInOrg(server, 'Totp');
-    const enroll = await api('POST', '/v1/auth/totp/enroll', { token: org.token });
+    const enroll = await api('POST', '/v1/auth/totp/enroll', { token: org.token, body: { currentPassword: PASSWORD } });
     expect(enroll.status).toBe(200);
     expect(enroll.body.data.uri).toMatch(/^otpauth:\/\/totp\//);
     const secret: string = enroll.body.data.secret;
@@ -166,6 +166,48 @@ describe('two-factor sign-in (TOTP)', () => {
     const [row] = await server.database.db.owner<{ totp_secret_ciphertext: Buffer }[]>`
       select totp_secret_ciphertext from users where id = ${org.userId}`;
     expect(row!.totp_secret_ciphertext.toString('latin1')).not.toContain(secret);
+  });
+});
+
+describe('turning two-factor sign-in on', () => {
+  it('needs the current password: a stolen access token alone cannot lock the member out with its own secret', async () => {
+    const org = await signedInOrg(server, 'TotpThief');
+    const secretOf = async () => {
+      const [row] = await server.database.db.owner<{ totp_secret_ciphertext: Buffer | null; totp_enabled: boolean }[]>`
+        select totp_secret_ciphertext, totp_enabled from users where id = ${org.userId}`;
+      return row!;
+    };
+    const bare = await api('POST', '/v1/auth/totp/enroll', { token: org.token });
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.code).toBe('BAD_REQUEST');
+    const wrong = await api('POST', '/v1/auth/totp/enroll', { token: org.token, body: { currentPassword: 'a guess' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details.field).toBe('currentPassword');
+    expect(await secretOf()).toEqual({ totp_secret_ciphertext: null, totp_enabled: false });
+    // Sign-in still needs no code.
+    const login = await api('POST', '/v1/auth/login', { body: { email: org.email, password: PASSWORD } });
+    expect(login.status).toBe(200);
+  });
+
+  it('counts wrong passwords against the sign-in throttle', async () => {
+    const org = await signedInOrg(server, 'TotpGuess');
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 8 && !statuses.includes(429); attempt++) {
+      const guess = await api('POST', '/v1/auth/totp/enroll', { token: org.token, body: { currentPassword: `guess ${attempt}` } });
+      statuses.push(guess.status);
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.filter((status) => status !== 400 && status !== 429)).toEqual([]);
+  });
+
+  it('is refused to a member disabled after its token was issued', async () => {
+    const org = await signedInOrg(server, 'TotpDisabled');
+    await server.database.db.owner`update users set disabled_at = now() where id = ${org.userId}`;
+    const enroll = await api('POST', '/v1/auth/totp/enroll', { token: org.token, body: { currentPassword: PASSWORD } });
+    expect(enroll.status).toBe(401);
+    const [row] = await server.database.db.owner<{ totp_secret_ciphertext: Buffer | null }[]>`
+      select totp_secret_ciphertext from users where id = ${org.userId}`;
+    expect(row!.totp_secret_ciphertext).toBeNull();
   });
 });
 

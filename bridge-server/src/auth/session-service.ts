@@ -50,8 +50,9 @@ export type LoginOutcome =
   | { kind: 'totp_required' }
   | { kind: 'throttled'; retryAfterSeconds: number };
 
-export type PasswordChangeOutcome =
-  { kind: 'ok'; session: IssuedSession } | { kind: 'invalid' } | { kind: 'throttled'; retryAfterSeconds: number };
+/** The answer of a change made only once the signed-in member has typed its password again. */
+export type ConfirmedOutcome<T> =
+  { kind: 'ok'; value: T } | { kind: 'invalid' } | { kind: 'throttled'; retryAfterSeconds: number };
 
 export type RefreshOutcome = { kind: 'ok'; session: IssuedSession } | { kind: 'invalid' } | { kind: 'reused' };
 
@@ -267,28 +268,48 @@ export class SessionService {
   }
 
   /**
-   * The signed-in member changes the password of this membership (and of no other: a membership
-   * of the same email in another organization keeps its own). Every session of this membership
-   * ends; the caller gets a fresh one. Wrong current passwords count against the sign-in throttle
-   * like failed sign-ins.
+   * Runs `change` in one transaction once the signed-in member has typed this membership's password
+   * again: for changes to how it signs in (its password, its one-time codes), which a stolen access
+   * token alone must not make. The member's row is locked and the password checked inside the
+   * transaction; a disabled member is refused. Wrong passwords count against the sign-in throttle
+   * like failed sign-ins, and a right one clears it.
    */
-  async changePassword(
+  async withPasswordConfirmed<T>(
     principal: Principal,
-    input: { currentPassword: string; newPassword: string },
+    password: string,
     source: string,
-    requestId?: string,
-  ): Promise<PasswordChangeOutcome> {
+    change: (tx: TenantSql, userId: string) => Promise<T>,
+  ): Promise<ConfirmedOutcome<T>> {
     const userId = principal.userId;
     if (!userId) return { kind: 'invalid' };
     const me = await withPrincipal(this.db, principal, (tx) => memberById(tx, userId));
     if (!me) return { kind: 'invalid' };
     const retryAfterSeconds = await this.throttle.attempt(me.email, source);
     if (retryAfterSeconds > 0) return { kind: 'throttled', retryAfterSeconds };
-    const newHash = await hashPassword(input.newPassword);
     const outcome = await withPrincipal(this.db, principal, async (tx) => {
       const [current] = await tx<{ password_hash: string }[]>`
         select password_hash from users where id = ${userId} and disabled_at is null for update`;
-      if (!current || !(await verifyPassword(current.password_hash, input.currentPassword))) return { kind: 'invalid' } as const;
+      if (!current || !(await verifyPassword(current.password_hash, password))) return { kind: 'invalid' } as const;
+      return { kind: 'ok', value: await change(tx, userId) } as const;
+    });
+    if (outcome.kind === 'ok') await this.throttle.succeeded(me.email, source);
+    return outcome;
+  }
+
+  /**
+   * The signed-in member changes the password of this membership (and of no other: a membership
+   * of the same email in another organization keeps its own). Every session of this membership
+   * ends; the caller gets a fresh one.
+   */
+  async changePassword(
+    principal: Principal,
+    input: { currentPassword: string; newPassword: string },
+    source: string,
+    requestId?: string,
+  ): Promise<ConfirmedOutcome<IssuedSession>> {
+    return this.withPasswordConfirmed(principal, input.currentPassword, source, async (tx, userId) => {
+      // Hashed only once the current password matched: a throttled or wrong attempt costs no hash.
+      const newHash = await hashPassword(input.newPassword);
       await tx`update users set password_hash = ${newHash}, updated_at = now() where id = ${userId}`;
       await tx`
         update refresh_token_families set revoked_at = now(), revoked_reason = 'password changed'
@@ -297,10 +318,8 @@ export class SessionService {
       const member = (await memberById(tx, userId))!;
       const [family] = await tx<{ id: string }[]>`
         insert into refresh_token_families (org_id, user_id) values (${member.org_id}, ${member.id}) returning id`;
-      return { kind: 'ok', session: await this.issue(tx, member, family!.id) } as const;
+      return this.issue(tx, member, family!.id);
     });
-    if (outcome.kind === 'ok') await this.throttle.succeeded(me.email, source);
-    return outcome;
   }
 
   async userSummary(tx: TenantSql, userId: string): Promise<SessionUser | undefined> {

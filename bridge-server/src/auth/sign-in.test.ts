@@ -37,8 +37,9 @@ afterAll(async () => {
 /** Lets the throttle's next attempt through now, as if its delay had passed (no sleeping in tests). */
 const skipThrottleDelay = () => server.database.db.owner`update sign_in_throttle set next_attempt_at = now()`;
 
-async function enrolTotp(token: string): Promise<string> {
-  const enroll = await api('POST', '/v1/auth/totp/enroll', { token });
+async function enrolTotp(token: string, currentPassword = PASSWORD): Promise<string> {
+  const enroll = await api('POST', '/v1/auth/totp/enroll', { token, body: { currentPassword } });
+  expect(enroll.status).toBe(200);
   const secret: string = enroll.body.data.secret;
   const verify = await api('POST', '/v1/auth/totp/verify', { token, body: { code: currentTotp(secret) } });
   expect(verify.status).toBe(200);
@@ -315,7 +316,7 @@ describe('#8.5 sign-in weaknesses', () => {
       const person = await signIn({ email: victim, password: 'the victim org set this' });
       expect(person.body.data.user).toMatchObject({ id: real, orgId: victimOrg.orgId, role: 'admin' });
       // Turning on a second factor in the victim's organization shows nowhere else.
-      await enrolTotp(person.body.data.accessToken);
+      await enrolTotp(person.body.data.accessToken, 'the victim org set this');
       const seen = await api('GET', `/v1/users/${planted}`, { token: hostile.token });
       expect(seen.body.data.totpEnabled).toBe(false);
     });

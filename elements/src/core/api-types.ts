@@ -768,7 +768,7 @@ export interface paths {
             'application/json': components['schemas']['Session'];
           };
         };
-        /** @description Invalid input, or a new password too short or too common */
+        /** @description Invalid input, a wrong current password, or a new password too short or too common */
         400: {
           headers: {
             [name: string]: unknown;
@@ -777,7 +777,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Not signed in, or a wrong current password */
+        /** @description Missing, expired or revoked access token */
         401: {
           headers: {
             [name: string]: unknown;
@@ -893,7 +893,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Start TOTP enrolment: returns the secret and otpauth URI */
+    /**
+     * Start TOTP enrolment, with the current password typed again: returns the secret and otpauth URI
+     * @description The password is asked again so that a stolen access token alone cannot turn two-factor sign-in on with a secret of its own and lock the member out. Wrong passwords count against the sign-in throttle.
+     */
     post: {
       parameters: {
         query?: never;
@@ -901,7 +904,11 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody?: {
+        content: {
+          'application/json': components['schemas']['TotpEnrolment'];
+        };
+      };
       responses: {
         /** @description Success */
         200: {
@@ -917,6 +924,15 @@ export interface paths {
             };
           };
         };
+        /** @description Invalid input, or a wrong current password */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
         /** @description Missing, expired or revoked access token */
         401: {
           headers: {
@@ -928,6 +944,15 @@ export interface paths {
         };
         /** @description Two-factor sign-in is already on */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The body is larger than DOCKHAND_BODY_LIMIT */
+        413: {
           headers: {
             [name: string]: unknown;
           };
@@ -5322,6 +5347,9 @@ export interface components {
        * @enum {string}
        */
       mode: 'backfill' | 'reconcile';
+    };
+    TotpEnrolment: {
+      currentPassword: string;
     };
     TrackingInput: {
       carrier: string;

@@ -72,7 +72,9 @@ describe('<dh-sign-in> (the console host adapter)', () => {
 
   it('asks for the one-time code when two-factor sign-in is on, then signs in with it', async () => {
     const fixture = await createFixture();
-    const enrolled = await callApi<{ data: { secret: string } }>(fixture, 'POST', '/v1/auth/totp/enroll');
+    const enrolled = await callApi<{ data: { secret: string } }>(fixture, 'POST', '/v1/auth/totp/enroll', {
+      currentPassword: fixture.password,
+    });
     const secret = enrolled.body.data.secret;
     // Confirm with the previous step's code (accepted for clock drift), so the current one is still unused.
     const verified = await callApi(fixture, 'POST', '/v1/auth/totp/verify', { code: await totp(secret, Date.now() - 30_000) });

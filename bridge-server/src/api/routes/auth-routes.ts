@@ -64,6 +64,13 @@ const passwordChange = z
   .strict()
   .meta({ id: 'PasswordChange' });
 const totpCode = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
+const totpEnrolment = z.object({ currentPassword: z.string().min(1).max(1024) }).strict().meta({ id: 'TotpEnrolment' });
+
+/** A change that needed the current password typed again and did not get it. */
+function refuseConfirmation(outcome: { kind: 'invalid' } | { kind: 'throttled'; retryAfterSeconds: number }): never {
+  if (outcome.kind === 'throttled') throw new RateLimitedError('Too many attempts; try again later', outcome.retryAfterSeconds);
+  throw new BadRequestError('The current password is not right', { field: 'currentPassword' });
+}
 
 documentRoute({
   method: 'post',
@@ -101,7 +108,7 @@ documentRoute({
   tags: ['auth'],
   body: passwordChange,
   response: sessionResponse,
-  errors: { 400: 'Invalid input, or a new password too short or too common', 401: 'Not signed in, or a wrong current password' },
+  errors: { 400: 'Invalid input, a wrong current password, or a new password too short or too common' },
 });
 documentRoute({
   method: 'get',
@@ -113,10 +120,16 @@ documentRoute({
 documentRoute({
   method: 'post',
   path: '/v1/auth/totp/enroll',
-  summary: 'Start TOTP enrolment: returns the secret and otpauth URI',
+  summary: 'Start TOTP enrolment, with the current password typed again: returns the secret and otpauth URI',
+  description:
+    'The password is asked again so that a stolen access token alone cannot turn two-factor sign-in on with a secret of its own and lock the member out. Wrong passwords count against the sign-in throttle.',
   tags: ['auth'],
+  body: totpEnrolment,
   response: dataOf(z.object({ secret: z.string(), uri: z.string() })),
-  errors: { 409: 'Two-factor sign-in is already on' },
+  errors: {
+    400: 'Invalid input, or a wrong current password',
+    409: 'Two-factor sign-in is already on',
+  },
 });
 documentRoute({
   method: 'post',
@@ -223,23 +236,20 @@ export function authRoutes(ctx: AppContext): Router {
     const outcome = await ctx.sessions.changePassword(principalOf(res), body, req.ip ?? 'unknown', requestIdOf(res));
     switch (outcome.kind) {
       case 'ok':
-        return sendSession(res, outcome.session);
-      case 'throttled':
-        throw new RateLimitedError('Too many attempts; try again later', outcome.retryAfterSeconds);
-      case 'invalid':
-        throw new BadRequestError('The current password is not right', { field: 'currentPassword' });
+        return sendSession(res, outcome.value);
+      default:
+        return refuseConfirmation(outcome);
     }
   });
 
-  router.post('/totp/enroll', authed, authorize('POST /v1/auth/totp/enroll'), async (_req, res) => {
+  router.post('/totp/enroll', authed, authorize('POST /v1/auth/totp/enroll'), async (req, res) => {
+    const { currentPassword } = parseInput(totpEnrolment, req.body);
     const principal = principalOf(res);
-    const userId = principal.userId!;
-    const data = await withPrincipal(ctx.db, principal, async (tx) => {
+    const outcome = await ctx.sessions.withPasswordConfirmed(principal, currentPassword, req.ip ?? 'unknown', async (tx, userId) => {
       const [member] = await tx<{ email: string; totp_enabled: boolean }[]>`
-        select email, totp_enabled from users where id = ${userId} for update`;
-      if (!member) throw new UnauthorizedError('This user no longer exists');
-      if (member.totp_enabled) throw new ConflictError('Two-factor sign-in is already on');
-      const { secret, uri } = newTotpSecret(member.email);
+        select email, totp_enabled from users where id = ${userId}`;
+      if (member!.totp_enabled) throw new ConflictError('Two-factor sign-in is already on');
+      const { secret, uri } = newTotpSecret(member!.email);
       const sealed = ctx.keyRing.seal(secret, totpContext(principal.orgId, userId));
       await tx`
         update users set totp_secret_ciphertext = ${sealed.ciphertext}, totp_secret_key_id = ${sealed.keyId},
@@ -247,8 +257,9 @@ export function authRoutes(ctx: AppContext): Router {
         where id = ${userId}`;
       return { secret, uri };
     });
+    if (outcome.kind !== 'ok') return refuseConfirmation(outcome);
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ data });
+    res.json({ data: outcome.value });
   });
 
   router.post('/totp/verify', authed, authorize('POST /v1/auth/totp/verify'), async (req, res) => {
