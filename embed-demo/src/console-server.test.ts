@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,5 +96,80 @@ describe('the fulfillment console of `npm start`', () => {
     expect(stream.status).toBe(200);
     expect(stream.headers.get('content-type')).toContain('text/event-stream');
     controller.abort();
+  });
+
+  describe('forwards only to its own API', () => {
+    /** Another server on this machine: a hostile page's, or an internal one. It must never be reached. */
+    let elsewhere: Server;
+    let elsewhereHits = 0;
+    let elsewhereHost = '';
+    beforeAll(async () => {
+      elsewhere = createServer((_req, res) => {
+        elsewhereHits++;
+        res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': 'planted=1' }).end('<script>steal()</script>');
+      });
+      elsewhere.listen(0, '127.0.0.1');
+      await once(elsewhere, 'listening');
+      elsewhereHost = `127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => elsewhere.close(() => resolve())));
+
+    /** Sends a request-target exactly as written (fetch would normalize it). */
+    const raw = (path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const console = new URL(demo!.consoleUrl);
+        const sent = request({ host: console.hostname, port: console.port, path, method, headers }, (answer) => {
+          let text = '';
+          answer.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          answer.on('end', () => resolve({ status: answer.statusCode!, headers: answer.headers, body: text }));
+        });
+        sent.on('error', reject);
+        sent.end(body);
+      });
+
+    it('refuses request-targets that name another host: `//host/…`, `/\\host/…`, absolute form', async () => {
+      for (const path of [
+        `//${elsewhereHost}/v1/x`,
+        `/\\${elsewhereHost}/v1/x`,
+        `/\\/${elsewhereHost}/v1/x`,
+        `http://${elsewhereHost}/v1/x`,
+        `//${elsewhereHost}/health`,
+      ]) {
+        const answer = await raw(path);
+        expect(answer.status, path).toBe(400);
+        expect(answer.body, path).not.toContain('steal');
+        expect(answer.headers['set-cookie'], path).toBeUndefined();
+      }
+      expect(elsewhereHits).toBe(0);
+      // A path that only looks like a host stays on the API.
+      const onApi = await raw(`/v1/..//${elsewhereHost}/v1/x`);
+      expect(onApi.body).not.toContain('steal');
+      expect(elsewhereHits).toBe(0);
+    });
+
+    it('marks what it relays as data that cannot run as the console, and keeps /metrics to the API port', async () => {
+      const health = await raw('/health');
+      expect(health.status).toBe(200);
+      expect(health.headers['x-content-type-options']).toBe('nosniff');
+      expect(health.headers['content-security-policy']).toContain("default-src 'none'");
+      expect((await raw('/metrics')).status).toBe(404);
+    });
+
+    it('tells the API the real client address, never the one a client claims', async () => {
+      // Each wrong password claims another address; the API must count them all against this one.
+      const email = 'nobody-at-all@example.test';
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 10 && !statuses.includes(429); attempt++) {
+        const answer = await raw(
+          '/v1/auth/login',
+          { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${attempt + 1}`, forwarded: `for=198.51.100.${attempt + 1}` },
+          'POST',
+          JSON.stringify({ email, password: `guess ${attempt}` }),
+        );
+        statuses.push(answer.status);
+      }
+      expect(statuses).toContain(429);
+      expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    });
   });
 });

@@ -1,4 +1,11 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -8,8 +15,32 @@ export const CONSOLE_SOURCE_DIR = fileURLToPath(
   new URL(import.meta.url.includes('/dist/') ? '../../console/' : '../console/', import.meta.url),
 );
 
-/** What the API serves: forwarded as they are, so the page and the API share one origin (and the refresh cookie). */
-const API_PREFIXES = ['/v1/', '/health', '/metrics'];
+/**
+ * What the API serves: forwarded as they are, so the page and the API share one origin (and the
+ * refresh cookie). Not `/metrics`: it is the operator's, read on the API's own port.
+ */
+const API_PREFIXES = ['/v1/', '/health'];
+
+/** Headers a client could send to pass for another address or scheme; the console says who it is talking to itself. */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip'];
+
+const BASE = 'http://console.invalid';
+
+/**
+ * The path and query of a request-target in origin form (`/path?query`), or undefined for any other
+ * form: `//host/…`, `/\host/…` and `http://host/…` would each name another host to a URL parser,
+ * and the API would be swapped for it.
+ */
+export function originFormTarget(requestTarget: string | undefined): { pathname: string; search: string } | undefined {
+  if (requestTarget === undefined || !/^\/(?![/\\])/.test(requestTarget)) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(requestTarget, BASE);
+  } catch {
+    return undefined;
+  }
+  return parsed.origin === BASE ? { pathname: parsed.pathname, search: parsed.search } : undefined;
+}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -64,9 +95,14 @@ export interface ConsoleServer {
 export async function startConsoleServer(options: { apiUrl: string; port: number; host: string }): Promise<ConsoleServer> {
   let files: Promise<Files> | undefined;
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://console').pathname;
+    const target = originFormTarget(req.url);
+    if (!target) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request target\n');
+      return;
+    }
+    const path = target.pathname;
     if (API_PREFIXES.some((prefix) => path === prefix.replace(/\/$/, '') || path.startsWith(prefix))) {
-      forward(options.apiUrl, req, res);
+      forward(options.apiUrl, target, req, res);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -131,11 +167,25 @@ function bindFirstFree(server: Server, port: number, host: string): Promise<stri
   });
 }
 
-/** Forwards one request to the API byte for byte and streams the answer back (the event stream included). */
-function forward(target: string, req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', target);
-  const upstream = httpRequest(url, { method: req.method, headers: { ...req.headers, host: url.host } }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
+/**
+ * Forwards one request to the API and streams the answer back (the event stream included). Only
+ * ever to the API's own origin; the API learns the client's address from `X-Forwarded-For` (it
+ * trusts that header from loopback, where this server is), set here and never taken from the client.
+ */
+function forward(apiUrl: string, target: { pathname: string; search: string }, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(apiUrl);
+  url.pathname = target.pathname;
+  url.search = target.search;
+  const headers: OutgoingHttpHeaders = { ...req.headers, host: url.host };
+  for (const name of FORWARDING_HEADERS) delete headers[name];
+  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  const upstream = httpRequest(url, { method: req.method, headers }, (answer) => {
+    // The API answers data, never a page: nothing it relays may run as the console's origin.
+    res.writeHead(answer.statusCode ?? 502, {
+      ...answer.headers,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    });
     answer.pipe(res);
   });
   upstream.on('error', (error) => {
