@@ -211,6 +211,30 @@ describe('turning two-factor sign-in on', () => {
   });
 });
 
+describe('a stolen access token', () => {
+  it('cannot set its member’s own password through PATCH /v1/users/:id, which asks no current password', async () => {
+    const org = await signedInOrg(server, 'OwnReset');
+    const reset = await api('PATCH', `/v1/users/${org.userId}`, {
+      token: org.token,
+      body: { password: 'the thief chose this one 42' },
+    });
+    expect(reset.status).toBe(400);
+    expect(reset.body.error.details.field).toBe('password');
+    expect(reset.body.error.message).toContain('/v1/auth/password');
+    const thief = await api('POST', '/v1/auth/login', { body: { email: org.email, password: 'the thief chose this one 42' } });
+    expect(thief.status).toBe(401);
+    const owner = await api('POST', '/v1/auth/login', { body: { email: org.email, password: PASSWORD } });
+    expect(owner.status).toBe(200);
+    // Nothing else in the request was applied either.
+    const named = await api('PATCH', `/v1/users/${org.userId}`, {
+      token: org.token,
+      body: { displayName: 'Renamed', password: 'the thief chose this one 42' },
+    });
+    expect(named.status).toBe(400);
+    expect((await api('GET', `/v1/users/${org.userId}`, { token: org.token })).body.data.displayName).not.toBe('Renamed');
+  });
+});
+
 describe('user management', () => {
   it('lets an admin create, list and disable users; a disabled user cannot sign in', async () => {
     const org = await signedInOrg(server, 'Users');

@@ -214,6 +214,11 @@ describe('#8.5 sign-in weaknesses', () => {
 
     it('applies to creating users, changing passwords and creating organizations', async () => {
       const org = await signedInOrg(server, 'Policy');
+      const member = await api('POST', '/v1/users', {
+        token: org.token,
+        body: { email: uniqueEmail('member'), password: 'a long enough password 1', role: 'staff' },
+      });
+      expect(member.status).toBe(201);
       for (const password of ['password1234', '            ']) {
         const created = await api('POST', '/v1/users', {
           token: org.token,
@@ -221,8 +226,9 @@ describe('#8.5 sign-in weaknesses', () => {
         });
         expect(created.status).toBe(400);
         expect(created.body.error.code).toBe('BAD_REQUEST');
-        const changed = await api('PATCH', `/v1/users/${org.userId}`, { token: org.token, body: { password } });
+        const changed = await api('PATCH', `/v1/users/${member.body.data.id}`, { token: org.token, body: { password } });
         expect(changed.status).toBe(400);
+        expect(changed.body.error.message).toMatch(/password/i);
         await expect(
           createOrganization(server.runtime.ctx.db, { name: 'Weak', adminEmail: uniqueEmail('weak'), adminPassword: password }),
         ).rejects.toBeInstanceOf(WeakPasswordError);

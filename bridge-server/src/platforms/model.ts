@@ -14,6 +14,17 @@ export interface NormalizedOrderLine {
   price: string;
 }
 
+/**
+ * A link a platform gave, kept only when it is an http(s) URL. A store's data is written by whoever
+ * runs the store (or a plugin there); a `javascript:` or `data:` tracking link would become script
+ * in any page that makes it clickable.
+ */
+export function webUrl(value: string | null | undefined): string | null {
+  if (!value || !URL.canParse(value)) return null;
+  const { protocol } = new URL(value);
+  return protocol === 'https:' || protocol === 'http:' ? value : null;
+}
+
 /** A shipment of the order as the platform holds it (made there, or pushed by Dockhand). */
 export interface NormalizedFulfillment {
   /** Shopify's fulfillment id; WooCommerce: `{order id}:{tracking number}`. */
@@ -22,6 +33,7 @@ export interface NormalizedFulfillment {
   status: string;
   trackingNumber: string | null;
   carrier: string | null;
+  /** http(s) only (`webUrl`). */
   trackingUrl: string | null;
   createdAt: string | null;
 }

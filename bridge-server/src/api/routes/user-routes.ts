@@ -152,6 +152,12 @@ export function userRoutes(ctx: AppContext): Router {
       if (id === principal.userId && (body.disabled || (body.role && body.role !== current.role))) {
         throw new BadRequestError('You cannot disable yourself or change your own role');
       }
+      // Setting one's own password here would skip the current one, which a stolen access token lacks.
+      if (id === principal.userId && body.password) {
+        throw new BadRequestError('Change your own password with POST /v1/auth/password {currentPassword, newPassword}', {
+          field: 'password',
+        });
+      }
       // This membership's password only: the same email elsewhere keeps its own.
       if (body.password) await setMemberPassword(tx, id, body.password);
       await tx`

@@ -4,6 +4,7 @@ import {
   money,
   parseWith,
   platformId,
+  webUrl,
   type NormalizedCustomer,
   type NormalizedFulfillment,
   type NormalizedInventoryLevel,
@@ -69,7 +70,7 @@ export function normalizeShopifyOrder(payload: unknown): NormalizedOrder {
     status: fulfillment.status?.toLowerCase() ?? 'success',
     trackingNumber: fulfillment.tracking_number,
     carrier: fulfillment.tracking_company,
-    trackingUrl: fulfillment.tracking_url,
+    trackingUrl: webUrl(fulfillment.tracking_url),
     createdAt: isoOrNull(fulfillment.created_at),
   }));
   return {
@@ -258,7 +259,7 @@ export function normalizeShopifyGraphqlOrder(node: unknown): NormalizedOrder {
             status: fulfillment.status?.toLowerCase() ?? 'success',
             trackingNumber: fulfillment.trackingInfo[0]?.number ?? null,
             carrier: fulfillment.trackingInfo[0]?.company ?? null,
-            trackingUrl: fulfillment.trackingInfo[0]?.url ?? null,
+            trackingUrl: webUrl(fulfillment.trackingInfo[0]?.url),
             createdAt: isoOrNull(fulfillment.createdAt),
           })),
         }

@@ -3,6 +3,7 @@ import {
   money,
   parseWith,
   platformId,
+  webUrl,
   type NormalizedCustomer,
   type NormalizedFulfillment,
   type NormalizedInventoryLevel,
@@ -81,7 +82,7 @@ function wooFulfillments(order: z.infer<typeof restOrder>): NormalizedFulfillmen
       status: 'success',
       trackingNumber: number,
       carrier: text(entry['custom_tracking_provider']) ?? text(entry['tracking_provider']),
-      trackingUrl: text(entry['custom_tracking_link']),
+      trackingUrl: webUrl(text(entry['custom_tracking_link'])),
       createdAt: Number.isFinite(shipped) && shipped > 0 ? new Date(shipped * 1000).toISOString() : shippedAt,
     });
   }
@@ -92,7 +93,7 @@ function wooFulfillments(order: z.infer<typeof restOrder>): NormalizedFulfillmen
       status: 'success',
       trackingNumber: number,
       carrier: text(meta.get(DOCKHAND_TRACKING.company)),
-      trackingUrl: text(meta.get(DOCKHAND_TRACKING.url)),
+      trackingUrl: webUrl(text(meta.get(DOCKHAND_TRACKING.url))),
       createdAt: shippedAt,
     });
   }
