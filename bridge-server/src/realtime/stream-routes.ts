@@ -18,9 +18,11 @@ const MAX_BUFFERED_BYTES = 1 << 20;
 /** When a refused stream is told to try again: a slot frees only when another stream ends. */
 const STREAM_RETRY_AFTER_SECONDS = 10;
 
-const EVENT_ID = /^\d{1,19}$/;
+/** The largest event id there can be (a PostgreSQL bigint); a larger one could only be made up. */
+const LARGEST_EVENT_ID = 2n ** 63n - 1n;
+const isEventId = (value: string) => /^\d{1,19}$/.test(value) && BigInt(value) <= LARGEST_EVENT_ID;
 const streamQuery = z.object({
-  lastEventId: z.string().regex(EVENT_ID, 'must be an event id').optional().meta({
+  lastEventId: z.string().refine(isEventId, 'must be an event id').optional().meta({
     description: 'Resume after this event id when the client cannot send the `Last-Event-ID` header (the header wins).',
   }),
 });
@@ -119,7 +121,7 @@ export function streamRoutes(ctx: AppContext): Router {
   router.get('/', authorize('GET /v1/stream'), async (req: Request, res: Response) => {
     const query = parseInput(streamQuery, req.query, 'query');
     const header = req.get('last-event-id');
-    if (header !== undefined && !EVENT_ID.test(header.trim())) {
+    if (header !== undefined && !isEventId(header.trim())) {
       throw new BadRequestError('Last-Event-ID must be an event id', { header: 'Last-Event-ID' });
     }
     const lastEventId = header?.trim() ?? query.lastEventId;

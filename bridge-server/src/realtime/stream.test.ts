@@ -103,6 +103,15 @@ describe('GET /v1/stream', () => {
     const bad = await fetch(`${server.url}/v1/stream`, { headers: { authorization: `Bearer ${token}`, 'last-event-id': 'abc' } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
+    // 19 digits but past the largest bigint: no event can have it, and the stream could read nothing after it.
+    const past = await fetch(`${server.url}/v1/stream`, {
+      headers: { authorization: `Bearer ${token}`, 'last-event-id': '9999999999999999999' },
+    });
+    expect(past.status).toBe(400);
+    const pastQuery = await fetch(`${server.url}/v1/stream?lastEventId=9223372036854775808`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(pastQuery.status).toBe(400);
   });
 
   it('delivers inventory.level.updated when a webhook really changes a level, and nothing when it does not', async () => {

@@ -480,6 +480,18 @@ describe.each(['postgres', 'pglite'] as const)('fulfillment on %s', (backend) =>
       });
       expect(closed.body.data).toEqual([{ id: shopifyOrderRow.id, ok: true, status: 'closed' }]);
       expect((await shopifyOrder(numericId(placedShopify.id))).closed).toBe(true);
+
+      // One order named twice in two cases is named twice; an id in capitals is still that order.
+      const twice = await api('POST', '/v1/orders/bulk', {
+        token: org.token,
+        body: { action: 'changeStatus', ids: [wooOrder.id, wooOrder.id.toUpperCase()], status: 'processing' },
+      });
+      expect(twice.status).toBe(400);
+      const capitals = await api('POST', '/v1/orders/bulk', {
+        token: org.token,
+        body: { action: 'changeStatus', ids: [wooOrder.id.toUpperCase()], status: 'processing' },
+      });
+      expect(capitals.body.data).toEqual([{ id: wooOrder.id, ok: true, status: 'processing' }]);
     });
   });
 

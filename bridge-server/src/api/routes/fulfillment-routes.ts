@@ -38,7 +38,8 @@ const createFulfillmentBody = z
 
 const trackingInput = z.object(tracking).meta({ id: 'TrackingInput' });
 const bulkIds = z
-  .array(z.uuid())
+  // Lowercase, as the single routes take any case: one order in two cases is one order named twice.
+  .array(z.uuid().transform((id) => id.toLowerCase()))
   .min(1)
   .max(BULK_MAX_IDS)
   .refine((ids) => new Set(ids).size === ids.length, 'must not name an order twice');
