@@ -1524,7 +1524,7 @@ export interface paths {
             };
           };
         };
-        /** @description Invalid input (`details` says what) */
+        /** @description Invalid input, or a change the level cannot take: past 1,000,000,000, or a decrease below 0 */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1737,7 +1737,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The request is not pending or in conflict */
+        /** @description The request is not pending or in conflict, or the level has moved so that its result can no longer be held */
         409: {
           headers: {
             [name: string]: unknown;

@@ -9,13 +9,14 @@ import {
   listRequests,
   rejectRequest,
   REQUEST_STATUSES,
+  RequestQuantityError,
   RequestStateError,
   RequestTargetNotFoundError,
   retryRequest,
 } from '../../domain/inventory/requests.ts';
 import type { PushJob } from '../../sync/sync-runner.ts';
 import { principalOf, requestIdOf, type AppContext } from '../context.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { dataOf, documentRoute, pageOf } from '../openapi.ts';
 import { decodeCursor, encodeCursor, pageQuery, toPage } from '../pagination.ts';
 import { authorize } from '../policy.ts';
@@ -203,7 +204,10 @@ documentRoute({
   body: createBody,
   response: dataOf(request),
   status: 201,
-  errors: { 404: 'The variant or location is not there (or not in one of your stores)' },
+  errors: {
+    400: 'Invalid input, or a change the level cannot take: past 1,000,000,000, or a decrease below 0',
+    404: 'The variant or location is not there (or not in one of your stores)',
+  },
 });
 documentRoute({
   method: 'get',
@@ -225,7 +229,10 @@ documentRoute({
   params: idParams,
   body: approveBody,
   response: dataOf(request),
-  errors: { 403: 'Not for merchants or staff without the right', 409: 'The request is not pending or in conflict' },
+  errors: {
+    403: 'Not for merchants or staff without the right',
+    409: 'The request is not pending or in conflict, or the level has moved so that its result can no longer be held',
+  },
 });
 documentRoute({
   method: 'post',
@@ -328,6 +335,13 @@ export function inventoryRoutes(ctx: AppContext): Router {
         requestIdOf(res),
       ),
     ).catch((error: unknown) => {
+      if (error instanceof RequestQuantityError) {
+        throw new BadRequestError(error.message, {
+          field: body.set === undefined ? 'delta' : 'set',
+          available: error.available,
+          result: error.result,
+        });
+      }
       throw error instanceof RequestTargetNotFoundError ? new NotFoundError(error.what) : error;
     });
     res.status(201).json({ data: created });
@@ -340,10 +354,17 @@ export function inventoryRoutes(ctx: AppContext): Router {
     res.json({ data: found });
   });
 
-  /** Runs a transition; a request in the wrong state answers 409, one not there 404. */
+  /**
+   * Runs a transition; a request in the wrong state answers 409, and so does an approval whose
+   * result the level can no longer hold (it moved since the request); one not there 404.
+   */
   const transition = async <T>(work: () => Promise<T | undefined>): Promise<T> => {
     const result = await work().catch((error: unknown) => {
-      throw error instanceof RequestStateError ? new ConflictError(error.message, { status: error.status }) : error;
+      if (error instanceof RequestStateError) throw new ConflictError(error.message, { status: error.status });
+      if (error instanceof RequestQuantityError) {
+        throw new ConflictError(error.message, { available: error.available, result: error.result });
+      }
+      throw error;
     });
     if (result === undefined) throw new NotFoundError('Inventory request');
     return result;

@@ -93,8 +93,8 @@ for (const runner of RUNNERS) {
         select l.variant_id, l.location_id, v.platform_id from inventory_levels l
         join product_variants v on v.id = l.variant_id join products p on p.id = v.product_id
         where l.store_id = ${target.storeId} and p.platform_id = v.platform_id and l.available > 20
-        order by v.platform_id limit 8`;
-      expect(rows).toHaveLength(8);
+        order by v.platform_id limit 9`;
+      expect(rows).toHaveLength(9);
       levels = rows.map((row) => ({
         variantId: row.variant_id,
         locationId: row.location_id,
@@ -398,6 +398,43 @@ for (const runner of RUNNERS) {
       expect(await storeStock(level)).toBe(before + 2);
       const again = await api('POST', `/v1/inventory/requests/${id}/retry`, { token: admin.token });
       expect(again.status).toBe(409);
+    });
+
+    it('a change the level cannot hold is refused when asked and again at approval; a store’s own absurd count is held at the bound', async () => {
+      const level = levels[8]!;
+      const before = await dockhandLevel(level);
+      const refused = async (change: { delta: number } | { set: number }) => {
+        const answer = await api('POST', '/v1/inventory/requests', {
+          token: merchant.token,
+          body: { variantId: level.variantId, locationId: level.locationId, reason: 'count', ...change },
+        });
+        expect(answer.status, JSON.stringify(answer.body)).toBe(400);
+        return answer.body.error.details;
+      };
+      // Below 0 by a decrease, and past the most a level holds (a chain of sets could reach it otherwise).
+      expect(await refused({ delta: -(before + 1) })).toMatchObject({ field: 'delta', available: before, result: -1 });
+      expect(await refused({ delta: 1_000_000_000 })).toMatchObject({ available: before, result: before + 1_000_000_000 });
+      expect(await refused({ delta: -1_000_000_000 })).toMatchObject({ result: before - 1_000_000_000 });
+
+      // Asked while it fitted; the store's count then fell, so at approval it no longer does.
+      const id = await request(level, { delta: -before });
+      emulator.control.setStock(siteId(), level.productId, before - 5);
+      await reconcile();
+      const approval = await api('POST', `/v1/inventory/requests/${id}/approve`, { token: admin.token, body: {} });
+      expect(approval.status).toBe(409);
+      expect(approval.body.error.details).toEqual({ available: before - 5, result: -5 });
+      expect((await getRequest(id)).status).toBe('pending');
+      expect(await eventTypes(id)).toEqual(['inventory.request.created']);
+      expect(await storeStock(level)).toBe(before - 5);
+
+      // A store's admin can type any count; the sync holds it at the bound instead of failing every page.
+      emulator.control.setStock(siteId(), level.productId, 3_000_000_000);
+      await reconcile();
+      expect(await dockhandLevel(level)).toBe(1_000_000_000);
+      const [state] = await db()<{ status: string }[]>`
+        select status from sync_state where store_id = ${target.storeId} and entity = 'inventory'`;
+      expect(state?.status).not.toBe('failed');
+      expect(await refused({ delta: 1 })).toMatchObject({ available: 1_000_000_000, result: 1_000_000_001 });
     });
   });
 }

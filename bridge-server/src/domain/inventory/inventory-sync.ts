@@ -2,6 +2,18 @@ import type { TenantSql } from '../../db/principal.ts';
 import type { NormalizedInventoryLevel } from '../../platforms/model.ts';
 import { emitEvent, type OutboxEvent } from '../../realtime/outbox.ts';
 
+/**
+ * The most a level holds, either way: Shopify's own bound on a quantity. The columns are 32-bit
+ * integers, so a level and a movement between two levels (at most twice this) always fit.
+ */
+export const MAX_STOCK_LEVEL = 1_000_000_000;
+
+/**
+ * A quantity a store reported, within ±MAX_STOCK_LEVEL. A store's admin can type any number; one
+ * past the column would fail every page of the store's inventory sync, so it is held at the bound.
+ */
+export const storedLevel = (available: number): number => Math.max(-MAX_STOCK_LEVEL, Math.min(MAX_STOCK_LEVEL, available));
+
 /** One stock level: a variant at a location of a store. */
 export interface LevelKey {
   orgId: string;
@@ -82,6 +94,7 @@ export async function applyInventoryLevel(
           select id from product_variants
           where org_id = ${target.orgId} and store_id = ${target.storeId} and platform_id = ${level.variant.platformId}`;
   if (!variant) return { kind: 'unknown_variant' };
+  level = { ...level, available: storedLevel(level.available) };
   const [location] = await tx<{ id: string }[]>`
     insert into locations (org_id, store_id, platform_id, name)
     values (${target.orgId}, ${target.storeId}, ${level.locationPlatformId}, ${level.locationName ?? level.locationPlatformId})
@@ -135,6 +148,7 @@ export async function applyPushedLevel(
   key: LevelKey,
   push: { requestId: string; expected: number; available: number },
 ): Promise<number> {
+  push = { ...push, available: storedLevel(push.available) };
   const current = await lockLevel(tx, key);
   if (current.available !== push.expected) return 0;
   const delta = push.available - current.available;

@@ -5,6 +5,7 @@ import { emitEvent, type EventType } from '../../realtime/outbox.ts';
 import type { PushJob } from '../../sync/sync-runner.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { isoTimeOrNull } from '../iso-time.ts';
+import { MAX_STOCK_LEVEL } from './inventory-sync.ts';
 
 /**
  * Inventory requests: a merchant (or an admin) asks for a stock change, an admin approves or
@@ -63,6 +64,39 @@ export class RequestStateError extends Error {
     super(`The request is ${status}: it cannot be ${action}`);
     this.name = 'RequestStateError';
   }
+}
+
+/** A change that would take the level out of what a level may hold. */
+export class RequestQuantityError extends Error {
+  constructor(
+    readonly available: number,
+    readonly result: number,
+  ) {
+    super(
+      result < 0
+        ? `The level is ${available}: taking that much would leave ${result}, and a decrease cannot go below 0`
+        : `The level is ${available}: that would make ${result}, more than the ${MAX_STOCK_LEVEL} a level can hold`,
+    );
+    this.name = 'RequestQuantityError';
+  }
+}
+
+/**
+ * Refuses a change whose result a level cannot hold: more than MAX_STOCK_LEVEL, or a decrease
+ * below 0 (an increase of a level already below 0, which a store can be, is fine).
+ */
+function assertReachable(change: { kind: 'delta' | 'set'; delta: number | null; setTo: number | null }, available: number): void {
+  const result = change.kind === 'set' ? change.setTo! : available + change.delta!;
+  if (result > MAX_STOCK_LEVEL || (change.kind === 'delta' && change.delta! < 0 && result < 0)) {
+    throw new RequestQuantityError(available, result);
+  }
+}
+
+/** Dockhand's level of a variant at a location now (0 when none is recorded yet). */
+async function levelNow(tx: TenantSql, variantId: string, locationId: string): Promise<number> {
+  const [level] = await tx<{ available: number }[]>`
+    select available from inventory_levels where variant_id = ${variantId} and location_id = ${locationId}`;
+  return level?.available ?? 0;
 }
 
 export class RequestTargetNotFoundError extends Error {
@@ -199,6 +233,8 @@ export async function createRequest(
   if (!location) throw new RequestTargetNotFoundError('Location');
   const delta = input.change.kind === 'delta' ? input.change.delta : null;
   const setTo = input.change.kind === 'set' ? input.change.setTo : null;
+  // Checked again at approval, against the level then.
+  assertReachable({ kind: input.change.kind, delta, setTo }, await levelNow(tx, input.variantId, input.locationId));
   const [row] = await tx<{ id: string }[]>`
     insert into inventory_requests (org_id, store_id, variant_id, location_id, kind, delta, set_to, reason, requested_by)
     values (${principal.orgId}, ${variant.store_id}, ${input.variantId}, ${input.locationId}, ${input.change.kind}, ${delta},
@@ -226,9 +262,19 @@ export async function createRequest(
 /** Locks the request row for a transition; undefined when the principal cannot see it. */
 async function lockRequest(tx: TenantSql, id: string) {
   const [row] = await tx<
-    { status: RequestStatus; variant_id: string; location_id: string; approvals: number; push_round: number }[]
+    {
+      status: RequestStatus;
+      variant_id: string;
+      location_id: string;
+      kind: 'delta' | 'set';
+      delta: number | null;
+      set_to: number | null;
+      approvals: number;
+      push_round: number;
+    }[]
   >`
-    select status, variant_id, location_id, approvals, push_round from inventory_requests where id = ${id} for update`;
+    select status, variant_id, location_id, kind, delta, set_to, approvals, push_round
+    from inventory_requests where id = ${id} for update`;
   return row;
 }
 
@@ -247,9 +293,8 @@ export async function approveRequest(
   const locked = await lockRequest(tx, id);
   if (!locked) return undefined;
   if (locked.status !== 'pending' && locked.status !== 'conflict') throw new RequestStateError(locked.status, 'approved');
-  const [level] = await tx<{ available: number }[]>`
-    select available from inventory_levels where variant_id = ${locked.variant_id} and location_id = ${locked.location_id}`;
-  const expected = level?.available ?? 0;
+  const expected = await levelNow(tx, locked.variant_id, locked.location_id);
+  assertReachable({ kind: locked.kind, delta: locked.delta, setTo: locked.set_to }, expected);
   await tx`
     update inventory_requests set status = 'approved', expected_available = ${expected}, actual_available = null,
       approvals = approvals + 1, push_round = push_round + 1, attempts = 0, next_attempt_at = now(), last_error = null,
