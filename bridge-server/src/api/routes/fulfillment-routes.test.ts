@@ -376,6 +376,43 @@ describe.each(['postgres', 'pglite'] as const)('fulfillment on %s', (backend) =>
       const notes = (await wooApi.get(`orders/${placed['id']}/notes`)).data as Array<{ note: string; customer_note: boolean }>;
       expect(notes.map((note) => note.customer_note)).toEqual([false, false]);
     });
+
+    it('ships no unit twice: a line counts its earlier shipments, a tracking number is one parcel, a shipped order takes no more', async () => {
+      const [product] = (await wooApi.get('products', { per_page: 1, type: 'simple', status: 'publish' })).data as Array<{
+        id: number;
+      }>;
+      const placed = woo.control.createOrder('1', { status: 'processing', lineItems: [{ productId: product!.id, quantity: 3 }] });
+      await syncOrders(org.wooStoreId);
+      const order = await dockhandOrder(org.wooStoreId, String(placed['id']));
+      const line = order.lines[0]!;
+      const ship = (body: Record<string, unknown>) => api('POST', `/v1/orders/${order.id}/fulfillments`, { token: org.token, body });
+
+      const first = await ship({ lines: [{ lineId: line.id, quantity: 2 }], trackingNumber: 'TWICE-1', carrier: 'UPS' });
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      // 2 of 3 have shipped: 2 more is over.
+      const over = await ship({ lines: [{ lineId: line.id, quantity: 2 }], trackingNumber: 'TWICE-2', carrier: 'UPS' });
+      expect(over.status).toBe(400);
+      expect(over.body.error.message).toContain('1 left to ship');
+      // The same parcel again, with another carrier and no key: refused, naming the first, nothing left pending.
+      const sameParcel = await ship({ lines: [{ lineId: line.id, quantity: 1 }], trackingNumber: 'TWICE-1', carrier: 'DHL' });
+      expect(sameParcel.status).toBe(409);
+      expect(sameParcel.body.error.details).toEqual({ fulfillmentId: first.body.data.id });
+
+      const last = await ship({ lines: [{ lineId: line.id, quantity: 1 }], trackingNumber: 'TWICE-3', carrier: 'UPS' });
+      expect(last.status).toBe(201);
+      await syncOrders(org.wooStoreId);
+      const again = await ship({ trackingNumber: 'TWICE-4', carrier: 'UPS', notify: true });
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toContain('has shipped');
+      const rows = await server.database.db.owner<{ status: string; tracking_number: string }[]>`
+        select status, tracking_number from fulfillments where order_id = ${order.id} and source = 'dockhand' order by created_at`;
+      expect(rows).toEqual([
+        { status: 'pushed', tracking_number: 'TWICE-1' },
+        { status: 'pushed', tracking_number: 'TWICE-3' },
+      ]);
+      const notes = (await wooApi.get(`orders/${placed['id']}/notes`)).data as Array<{ customer_note: boolean }>;
+      expect(notes.filter((note) => note.customer_note)).toEqual([]);
+    });
   });
 
   describe('who may fulfil which order', () => {

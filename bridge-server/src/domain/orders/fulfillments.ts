@@ -146,6 +146,7 @@ interface OrderRow {
   store_id: string;
   platform_id: string;
   status: string;
+  fulfillment_status: string | null;
   deleted_at: Date | null;
 }
 
@@ -173,25 +174,53 @@ async function fulfillmentByKey(tx: TenantSql, clientKey: string): Promise<Keyed
   return row;
 }
 
-/** The order lines asked for, checked against the order: each once, at most its quantity. */
+/**
+ * The order lines asked for, checked against the order: each once, at most what is left of it
+ * after the lines of the order's earlier fulfillments that reached the platform or are being
+ * pushed (WooCommerce keeps no count of shipped units, so nothing there would stop a second
+ * shipment of the same units).
+ */
 async function resolveLines(
   tx: TenantSql,
   orderId: string,
   lines: FulfillmentInput['lines'],
 ): Promise<Array<{ lineId: string; quantity: number; platformId: string }> | undefined> {
   if (!lines?.length) return undefined;
-  const rows = await tx<{ id: string; platform_id: string; quantity: number }[]>`
-    select id, platform_id, quantity from order_lines where order_id = ${orderId}`;
+  const rows = await tx<{ id: string; platform_id: string; quantity: number; shipped: number }[]>`
+    select ol.id, ol.platform_id, ol.quantity, coalesce(sum((l ->> 'quantity')::int), 0)::int as shipped
+    from order_lines ol
+    left join fulfillments f on f.order_id = ol.order_id and f.status in ('pushed', 'pending') and f.lines is not null
+    left join lateral jsonb_array_elements(f.lines) l on (l ->> 'lineId')::uuid = ol.id
+    where ol.order_id = ${orderId}
+    group by ol.id, ol.platform_id, ol.quantity`;
   const seen = new Set<string>();
   return lines.map((line, index) => {
     const found = rows.find((row) => row.id === line.lineId);
     if (!found) throw new FulfillmentRefusedError('BAD_REQUEST', `lines.${index}.lineId is not a line of this order`);
     if (seen.has(line.lineId)) throw new FulfillmentRefusedError('BAD_REQUEST', `lines.${index}.lineId is listed twice`);
     seen.add(line.lineId);
-    if (line.quantity > found.quantity)
-      throw new FulfillmentRefusedError('BAD_REQUEST', `lines.${index}.quantity is more than the line's ${found.quantity}`);
+    const left = Math.max(0, found.quantity - found.shipped);
+    if (line.quantity > left) {
+      throw new FulfillmentRefusedError(
+        'BAD_REQUEST',
+        `lines.${index}.quantity is more than the ${left} left to ship of the line's ${found.quantity}`,
+      );
+    }
     return { lineId: line.lineId, quantity: line.quantity, platformId: found.platform_id };
   });
+}
+
+/**
+ * A fulfillment of this order, shipped or being pushed, with this tracking number: the same
+ * parcel. Recording it twice would give two records one platform shipment (WooCommerce's id is
+ * the order and the tracking number).
+ */
+async function sameParcel(tx: TenantSql, orderId: string, trackingNumber: string): Promise<string | undefined> {
+  const [row] = await tx<{ id: string }[]>`
+    select id from fulfillments
+    where order_id = ${orderId} and tracking_number = ${trackingNumber} and status in ('pushed', 'pending')
+    limit 1`;
+  return row?.id;
 }
 
 /**
@@ -268,12 +297,21 @@ export async function createFulfillment(
     | { row: FulfillmentRow; order: OrderRow; lines: Awaited<ReturnType<typeof resolveLines>>; completesOrder: boolean };
   const started = await withPrincipal(deps.db, principal, async (tx): Promise<Started> => {
     const [order] = await tx<OrderRow[]>`
-      select id, store_id, platform_id, status, deleted_at from orders where id = ${orderId}`;
+      select id, store_id, platform_id, status, fulfillment_status, deleted_at from orders where id = ${orderId}`;
     if (!order) throw new FulfillmentRefusedError('NOT_FOUND', 'Order not found');
     const existing = await fulfillmentByKey(tx, clientKey);
     if (existing) return { existing };
     if (order.deleted_at) throw new FulfillmentRefusedError('CONFLICT', 'The order was deleted on the platform');
     if (order.status === 'cancelled') throw new FulfillmentRefusedError('CONFLICT', 'The order is cancelled');
+    if (order.fulfillment_status === 'fulfilled') {
+      throw new FulfillmentRefusedError('CONFLICT', 'Every unit of this order has shipped');
+    }
+    const parcel = await sameParcel(tx, order.id, input.trackingNumber);
+    if (parcel) {
+      throw new FulfillmentRefusedError('CONFLICT', 'This order already has a shipment with this tracking number', {
+        fulfillmentId: parcel,
+      });
+    }
     const lines = await resolveLines(tx, order.id, input.lines);
     const completesOrder = lines ? await shipsTheRest(tx, order.id, lines) : true;
     const stored = lines?.map(({ lineId, quantity }) => ({ lineId, quantity })) ?? null;
@@ -373,6 +411,15 @@ async function settle(
 ): Promise<FulfillmentRow> {
   return withPrincipal(db, principal, async (tx) => {
     let updated: FulfillmentRow | undefined;
+    if (outcome.ok) {
+      // Two requests with one tracking number at once: the platform has one shipment, recorded by the first.
+      const [recorded] = await tx<{ id: string }[]>`
+        select id from fulfillments where store_id = ${pending.store_id} and platform_id = ${outcome.platformId}
+          and source <> 'platform' and id <> ${pending.id}`;
+      if (recorded) {
+        outcome = { ok: false, reason: `The platform holds this shipment as fulfillment ${recorded.id} already` };
+      }
+    }
     if (outcome.ok) {
       // The sync may have recorded the platform's copy before matching it to this one: this one wins.
       await tx`
