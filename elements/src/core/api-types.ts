@@ -3940,7 +3940,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description You already have a view with this name */
+        /** @description You already have a view with this name, or the most views one person can keep (100) */
         409: {
           headers: {
             [name: string]: unknown;

@@ -77,6 +77,25 @@ describe.each<Backend>(['postgres', 'pglite'])('/v1/views on %s', (backend) => {
     expect((await api('GET', `/v1/views/${mine.body.data.id}`, { token: org.token })).status).toBe(200);
   });
 
+  it('keeps at most 100 views a person, so that the list of them stays bounded', async () => {
+    const person = await memberSession(server, org.orgId, 'staff');
+    const create = (name: string) => api('POST', '/v1/views', { token: person.token, body: { name, sort: '-placed' } });
+    const made: string[] = [];
+    for (let n = 0; n < 100; n++) {
+      const answer = await create(`View ${n}`);
+      expect(answer.status).toBe(201);
+      made.push(answer.body.data.id);
+    }
+    const over = await create('One too many');
+    expect(over.status).toBe(409);
+    expect(over.body.error.message).toContain('delete one');
+    // Everyone else keeps their own allowance.
+    expect((await api('POST', '/v1/views', { token: org.token, body: { name: 'Owner’s next' } })).status).toBe(201);
+    expect((await api('DELETE', `/v1/views/${made[0]}`, { token: person.token })).status).toBe(200);
+    expect((await create('One too many')).status).toBe(201);
+    expect((await api('GET', '/v1/views', { token: person.token })).body.data).toHaveLength(100);
+  });
+
   it('validates filters, sort and columns by the order list’s names', async () => {
     for (const body of [
       { name: '' },

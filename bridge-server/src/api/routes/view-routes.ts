@@ -4,6 +4,7 @@ import { withPrincipal, type Principal } from '../../db/principal.ts';
 import {
   createView,
   createViewBody,
+  TooManyViewsError,
   deleteView,
   getView,
   listViews,
@@ -35,7 +36,10 @@ documentRoute({
   body: createViewBody,
   response: dataOf(savedView),
   status: 201,
-  errors: { 403: 'Views belong to a signed-in user', 409: 'You already have a view with this name' },
+  errors: {
+    403: 'Views belong to a signed-in user',
+    409: 'You already have a view with this name, or the most views one person can keep (100)',
+  },
 });
 documentRoute({
   method: 'get',
@@ -71,7 +75,7 @@ function userPrincipal(principal: Principal): Principal & { userId: string } {
 }
 
 const conflict = (error: unknown): never => {
-  if (error instanceof ViewNameTakenError) throw new ConflictError(error.message);
+  if (error instanceof ViewNameTakenError || error instanceof TooManyViewsError) throw new ConflictError(error.message);
   throw error;
 };
 

@@ -44,6 +44,16 @@ export const savedView = z
   .meta({ id: 'SavedView' });
 export type SavedView = z.infer<typeof savedView>;
 
+/** Views one user may keep: `GET /v1/views` answers them all at once, so their number is bounded. */
+export const MAX_VIEWS_PER_USER = 100;
+
+export class TooManyViewsError extends Error {
+  constructor() {
+    super(`You have ${MAX_VIEWS_PER_USER} saved views, the most one person can keep: delete one first`);
+    this.name = 'TooManyViewsError';
+  }
+}
+
 export class ViewNameTakenError extends Error {
   constructor(name: string) {
     super(`You already have a view named ${JSON.stringify(name)}`);
@@ -96,6 +106,10 @@ export async function createView(
   input: z.infer<typeof createViewBody>,
   requestId: string,
 ): Promise<SavedView> {
+  // One user's creations one at a time, so that two at once cannot both pass the count.
+  await tx`select pg_advisory_xact_lock(hashtextextended(${`saved_views:${principal.userId}`}, 0))`;
+  const [kept] = await tx<{ n: number }[]>`select count(*)::int as n from saved_views where user_id = ${principal.userId}`;
+  if (kept!.n >= MAX_VIEWS_PER_USER) throw new TooManyViewsError();
   const [row] = await tx<ViewRow[]>`
     insert into saved_views (org_id, user_id, name, filters, sort, columns)
     values (${principal.orgId}, ${principal.userId}, ${input.name}, ${tx.json(input.filters as never)}, ${input.sort},
