@@ -50,10 +50,8 @@ export class WebhookInbox {
 
 /** One organization's deliveries in one transaction; answers a row id per delivery, in order. */
 async function insertBatch(db: Database, orgId: string, events: InboundWebhook[]): Promise<StoredWebhook[]> {
-  const rows = await withPrincipal(
-    db,
-    systemPrincipal(orgId, 'ingest'),
-    (tx) => tx<{ id: string; platform_event_id: string; store_id: string; inserted: boolean }[]>`
+  const rows = await withPrincipal(db, systemPrincipal(orgId, 'ingest'), async (tx) => {
+    const found = await tx<{ id: string; platform_event_id: string; store_id: string; inserted: boolean }[]>`
     with incoming as (
       select * from unnest(${events.map((event) => event.storeId)}::uuid[], ${events.map((event) => event.platform)}::text[],
                            ${events.map((event) => event.eventId)}::text[], ${events.map((event) => event.topic)}::text[],
@@ -77,8 +75,20 @@ async function insertBatch(db: Database, orgId: string, events: InboundWebhook[]
       select e.id, e.platform_event_id, e.store_id from webhook_events e
       where e.org_id = ${orgId} and e.store_id = i.store_id and e.platform_event_id = i.platform_event_id
     ) e
-    where not exists (select 1 from inserted n where n.store_id = i.store_id and n.platform_event_id = i.platform_event_id)`,
-  );
+    where not exists (select 1 from inserted n where n.store_id = i.store_id and n.platform_event_id = i.platform_event_id)`;
+    // A copy another transaction stored while this statement ran: its insert waited for that one
+    // to commit and skipped the row, but the statement's snapshot, older, cannot see it. A new
+    // statement can.
+    const seen = new Set(found.map((row) => `${row.store_id}:${row.platform_event_id}`));
+    const missing = events.filter((event) => !seen.has(`${event.storeId}:${event.eventId}`));
+    if (missing.length === 0) return found;
+    const late = await tx<{ id: string; platform_event_id: string; store_id: string; inserted: boolean }[]>`
+      select e.id, e.platform_event_id, e.store_id, false as inserted
+      from unnest(${missing.map((event) => event.storeId)}::uuid[], ${missing.map((event) => event.eventId)}::text[])
+        as m(store_id, platform_event_id)
+      join webhook_events e on e.org_id = ${orgId} and e.store_id = m.store_id and e.platform_event_id = m.platform_event_id`;
+    return [...found, ...late];
+  });
   const byKey = new Map(rows.map((row) => [`${row.store_id}:${row.platform_event_id}`, row]));
   const claimed = new Set<string>();
   return events.map((event) => {
