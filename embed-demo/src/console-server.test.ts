@@ -162,7 +162,11 @@ describe('the fulfillment console of `npm start`', () => {
       for (let attempt = 0; attempt < 10 && !statuses.includes(429); attempt++) {
         const answer = await raw(
           '/v1/auth/login',
-          { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${attempt + 1}`, forwarded: `for=198.51.100.${attempt + 1}` },
+          {
+            'content-type': 'application/json',
+            'x-forwarded-for': `198.51.100.${attempt + 1}`,
+            forwarded: `for=198.51.100.${attempt + 1}`,
+          },
           'POST',
           JSON.stringify({ email, password: `guess ${attempt}` }),
         );

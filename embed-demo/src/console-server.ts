@@ -22,7 +22,14 @@ export const CONSOLE_SOURCE_DIR = fileURLToPath(
 const API_PREFIXES = ['/v1/', '/health'];
 
 /** Headers a client could send to pass for another address or scheme; the console says who it is talking to itself. */
-const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip'];
+const FORWARDING_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
+];
 
 const BASE = 'http://console.invalid';
 

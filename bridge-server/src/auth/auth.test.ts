@@ -193,7 +193,10 @@ describe('turning two-factor sign-in on', () => {
     const org = await signedInOrg(server, 'TotpGuess');
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 8 && !statuses.includes(429); attempt++) {
-      const guess = await api('POST', '/v1/auth/totp/enroll', { token: org.token, body: { currentPassword: `guess ${attempt}` } });
+      const guess = await api('POST', '/v1/auth/totp/enroll', {
+        token: org.token,
+        body: { currentPassword: `guess ${attempt}` },
+      });
       statuses.push(guess.status);
     }
     expect(statuses).toContain(429);

@@ -41,8 +41,22 @@ describe('tracking links from a platform', () => {
       fulfillment_status: 'fulfilled',
       total_price: '10.00',
       fulfillments: [
-        { id: 1, status: 'success', created_at: null, tracking_number: 'A', tracking_company: 'UPS', tracking_url: 'javascript:alert(1)' },
-        { id: 2, status: 'success', created_at: null, tracking_number: 'B', tracking_company: 'UPS', tracking_url: 'https://ups.example/B' },
+        {
+          id: 1,
+          status: 'success',
+          created_at: null,
+          tracking_number: 'A',
+          tracking_company: 'UPS',
+          tracking_url: 'javascript:alert(1)',
+        },
+        {
+          id: 2,
+          status: 'success',
+          created_at: null,
+          tracking_number: 'B',
+          tracking_company: 'UPS',
+          tracking_url: 'https://ups.example/B',
+        },
       ],
       line_items: [],
     });

@@ -64,7 +64,10 @@ const passwordChange = z
   .strict()
   .meta({ id: 'PasswordChange' });
 const totpCode = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
-const totpEnrolment = z.object({ currentPassword: z.string().min(1).max(1024) }).strict().meta({ id: 'TotpEnrolment' });
+const totpEnrolment = z
+  .object({ currentPassword: z.string().min(1).max(1024) })
+  .strict()
+  .meta({ id: 'TotpEnrolment' });
 
 /** A change that needed the current password typed again and did not get it. */
 function refuseConfirmation(outcome: { kind: 'invalid' } | { kind: 'throttled'; retryAfterSeconds: number }): never {
@@ -245,18 +248,23 @@ export function authRoutes(ctx: AppContext): Router {
   router.post('/totp/enroll', authed, authorize('POST /v1/auth/totp/enroll'), async (req, res) => {
     const { currentPassword } = parseInput(totpEnrolment, req.body);
     const principal = principalOf(res);
-    const outcome = await ctx.sessions.withPasswordConfirmed(principal, currentPassword, req.ip ?? 'unknown', async (tx, userId) => {
-      const [member] = await tx<{ email: string; totp_enabled: boolean }[]>`
+    const outcome = await ctx.sessions.withPasswordConfirmed(
+      principal,
+      currentPassword,
+      req.ip ?? 'unknown',
+      async (tx, userId) => {
+        const [member] = await tx<{ email: string; totp_enabled: boolean }[]>`
         select email, totp_enabled from users where id = ${userId}`;
-      if (member!.totp_enabled) throw new ConflictError('Two-factor sign-in is already on');
-      const { secret, uri } = newTotpSecret(member!.email);
-      const sealed = ctx.keyRing.seal(secret, totpContext(principal.orgId, userId));
-      await tx`
+        if (member!.totp_enabled) throw new ConflictError('Two-factor sign-in is already on');
+        const { secret, uri } = newTotpSecret(member!.email);
+        const sealed = ctx.keyRing.seal(secret, totpContext(principal.orgId, userId));
+        await tx`
         update users set totp_secret_ciphertext = ${sealed.ciphertext}, totp_secret_key_id = ${sealed.keyId},
                          totp_last_step = null, updated_at = now()
         where id = ${userId}`;
-      return { secret, uri };
-    });
+        return { secret, uri };
+      },
+    );
     if (outcome.kind !== 'ok') return refuseConfirmation(outcome);
     res.setHeader('Cache-Control', 'no-store');
     res.json({ data: outcome.value });

@@ -385,7 +385,8 @@ describe.each(['postgres', 'pglite'] as const)('fulfillment on %s', (backend) =>
       await syncOrders(org.wooStoreId);
       const order = await dockhandOrder(org.wooStoreId, String(placed['id']));
       const line = order.lines[0]!;
-      const ship = (body: Record<string, unknown>) => api('POST', `/v1/orders/${order.id}/fulfillments`, { token: org.token, body });
+      const ship = (body: Record<string, unknown>) =>
+        api('POST', `/v1/orders/${order.id}/fulfillments`, { token: org.token, body });
 
       const first = await ship({ lines: [{ lineId: line.id, quantity: 2 }], trackingNumber: 'TWICE-1', carrier: 'UPS' });
       expect(first.status, JSON.stringify(first.body)).toBe(201);
