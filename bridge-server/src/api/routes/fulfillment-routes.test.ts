@@ -336,14 +336,19 @@ describe.each(['postgres', 'pglite'] as const)('fulfillment on %s', (backend) =>
   });
 
   describe('shipping some lines of a WooCommerce order', () => {
-    it('keeps the status until every unit has shipped (WooCommerce has no partial fulfilment), and checks the lines asked for', async () => {
+    /** A processing WooCommerce order of one line of 3 units, synced. */
+    async function wooOrderOfThree() {
       const [product] = (await wooApi.get('products', { per_page: 1, type: 'simple', status: 'publish' })).data as Array<{
         id: number;
       }>;
       const placed = woo.control.createOrder('1', { status: 'processing', lineItems: [{ productId: product!.id, quantity: 3 }] });
       await syncOrders(org.wooStoreId);
       const order = await dockhandOrder(org.wooStoreId, String(placed['id']));
-      const line = order.lines[0]!;
+      return { placed, order, line: order.lines[0]! };
+    }
+
+    it('keeps the status until every unit has shipped (WooCommerce has no partial fulfilment), and checks the lines asked for', async () => {
+      const { placed, order, line } = await wooOrderOfThree();
       const tooMany = await api('POST', `/v1/orders/${order.id}/fulfillments`, {
         token: org.token,
         body: { lines: [{ lineId: line.id, quantity: 4 }], trackingNumber: 'P-0', carrier: 'DHL' },
@@ -378,13 +383,7 @@ describe.each(['postgres', 'pglite'] as const)('fulfillment on %s', (backend) =>
     });
 
     it('ships no unit twice: a line counts its earlier shipments, a tracking number is one parcel, a shipped order takes no more', async () => {
-      const [product] = (await wooApi.get('products', { per_page: 1, type: 'simple', status: 'publish' })).data as Array<{
-        id: number;
-      }>;
-      const placed = woo.control.createOrder('1', { status: 'processing', lineItems: [{ productId: product!.id, quantity: 3 }] });
-      await syncOrders(org.wooStoreId);
-      const order = await dockhandOrder(org.wooStoreId, String(placed['id']));
-      const line = order.lines[0]!;
+      const { placed, order, line } = await wooOrderOfThree();
       const ship = (body: Record<string, unknown>) =>
         api('POST', `/v1/orders/${order.id}/fulfillments`, { token: org.token, body });
 
