@@ -21,7 +21,15 @@ export interface Subscriber {
   /** The last id delivered to it: it is sent every event after this, in id order. */
   cursor: bigint;
   deliver(events: readonly StreamEvent[]): void;
+  /**
+   * Its member's access has just changed (disabled, signed out, another role or other stores;
+   * migration 0026 announces it): check the token again now rather than at the next heartbeat.
+   */
+  accessChanged?(): void;
 }
+
+/** How a change to a member's access is announced on the events channel: `access:<org>:<user>`. */
+const ACCESS_PREFIX = 'access:';
 
 interface EventRow {
   id: string;
@@ -215,6 +223,15 @@ export class EventHub {
   }
 
   private notified(payload: string): void {
+    if (payload.startsWith(ACCESS_PREFIX)) {
+      const [orgId, userId] = payload.slice(ACCESS_PREFIX.length).split(':');
+      for (const audience of this.feeds.get(orgId!)?.audiences.values() ?? []) {
+        for (const subscriber of audience.subscribers) {
+          if (subscriber.principal.userId === userId) subscriber.accessChanged?.();
+        }
+      }
+      return;
+    }
     const feed = this.feeds.get(payload.slice(0, payload.indexOf(':')));
     if (feed) this.pass(feed);
   }

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('stream attacks: rights that change mid-stream', () => {
-  it('a user disabled while streaming is cut off at the next heartbeat', async () => {
+  it('a user disabled while streaming is cut off', async () => {
     const member = await memberSession(server, orgId, 'staff');
     const client = await SseClient.open(server.url, { token: member.token });
     try {
@@ -106,6 +106,96 @@ describe('stream attacks: rights that change mid-stream', () => {
       await client.next((message) => message.id === visible);
       const seen = client.events().map((message) => message.id);
       for (const id of hidden) expect(seen).not.toContain(id);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('stream attacks: rights that change mid-stream, long before any heartbeat', () => {
+  /** Heartbeats five minutes apart: only the access change's own announcement can act in time. */
+  let quiet: TestServer;
+  let quietOrg: Awaited<ReturnType<typeof signedInOrg>>;
+  let quietStores: [string, string];
+  const emitQuiet = (storeId: string) =>
+    withPrincipal(quiet.runtime.ctx.db, systemPrincipal(quietOrg.orgId), (tx) =>
+      emitEvents(tx, quietOrg.orgId, [{ type: 'order.updated', storeId, subjectId: randomBytes(4).toString('hex'), data: {} }]),
+    ).then(([id]) => id!);
+
+  beforeAll(async () => {
+    quiet = await startTestServer({ env: { DOCKHAND_STREAM_HEARTBEAT_MS: '300000' } });
+    quietOrg = await signedInOrg(quiet, 'QuietStreams');
+    const stores: string[] = [];
+    for (const n of [1, 2]) {
+      const [store] = await quiet.runtime.ctx.db.owner<{ id: string }[]>`
+        insert into stores (org_id, platform, name, shop_domain, status)
+        values (${quietOrg.orgId}, 'shopify', ${`Quiet ${n}`}, ${`quiet-${randomBytes(4).toString('hex')}.myshopify.com`}, 'active')
+        returning id`;
+      stores.push(store!.id);
+    }
+    quietStores = stores as [string, string];
+  });
+  afterAll(async () => {
+    await quiet?.close();
+  });
+
+  it.each([
+    ['disabled by an admin', (userId: string) => ({ method: 'PATCH', path: `/v1/users/${userId}`, body: { disabled: true } })],
+    [
+      'given another password by an admin',
+      (userId: string) => ({
+        method: 'PATCH',
+        path: `/v1/users/${userId}`,
+        body: { password: 'an admin reset this one' },
+      }),
+    ],
+  ] as const)('a member %s is cut off at once', async (_case, change) => {
+    const member = await memberSession(quiet, quietOrg.orgId, 'staff');
+    const client = await SseClient.open(quiet.url, { token: member.token });
+    try {
+      await client.next((message) => message.event === 'ready');
+      const { method, path, body } = change(member.userId);
+      expect((await apiClient(quiet.url)(method, path, { token: quietOrg.token, body })).status).toBe(200);
+      const error = await client.next((message) => message.event === 'error', 10_000);
+      expect(error.json).toMatchObject({ code: 'UNAUTHORIZED' });
+      await client.ended;
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a member who signs out elsewhere is cut off at once', async () => {
+    const member = await memberSession(quiet, quietOrg.orgId, 'staff');
+    const client = await SseClient.open(quiet.url, { token: member.token });
+    try {
+      await client.next((message) => message.event === 'ready');
+      await quiet.runtime.ctx.db.owner`
+        update refresh_token_families set revoked_at = now(), revoked_reason = 'logout'
+        where user_id = ${member.userId} and revoked_at is null`;
+      expect((await client.next((message) => message.event === 'error', 10_000)).json).toMatchObject({ code: 'UNAUTHORIZED' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a merchant moved to another store sees the new store’s events and no more of the old one’s', async () => {
+    const [storeOne, storeTwo] = quietStores;
+    const merchant = await memberSession(quiet, quietOrg.orgId, 'merchant', [storeOne]);
+    const client = await SseClient.open(quiet.url, { token: merchant.token });
+    try {
+      await client.next((message) => message.event === 'ready');
+      const moved = await apiClient(quiet.url)('PATCH', `/v1/users/${merchant.userId}`, {
+        token: quietOrg.token,
+        body: { storeIds: [storeTwo] },
+      });
+      expect(moved.status).toBe(200);
+      // Emitted after the move: only a stream that re-checked at once can be sent it.
+      const first = await emitQuiet(storeTwo);
+      await client.next((message) => message.id === first, 10_000);
+      const formerStore = await emitQuiet(storeOne);
+      const newStore = await emitQuiet(storeTwo);
+      await client.next((message) => message.id === newStore);
+      expect(client.events().map((message) => message.id)).not.toContain(formerStore);
     } finally {
       client.close();
     }

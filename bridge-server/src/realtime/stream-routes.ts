@@ -187,15 +187,25 @@ export function streamRoutes(ctx: AppContext): Router {
           end();
         }
       },
+      accessChanged: () => void recheck(),
     };
     const join = () => {
       unsubscribe = ctx.realtime.subscribe(subscriber, () => end());
     };
 
     let checking = false;
-    /** The token is checked again on every heartbeat: an expired or revoked one ends the stream. */
+    let checkAgain = false;
+    /**
+     * The token is checked again on every heartbeat, and as soon as its member's access changes:
+     * an expired or revoked one ends the stream. A change heard during a check (which may have
+     * read the state before it) is checked again after it.
+     */
     const recheck = async () => {
-      if (checking || ended) return;
+      if (ended) return;
+      if (checking) {
+        checkAgain = true;
+        return;
+      }
       checking = true;
       try {
         const now = await principalOfBearer(ctx.accessTokens, req.get('authorization'));
@@ -220,6 +230,10 @@ export function streamRoutes(ctx: AppContext): Router {
         }
       } finally {
         checking = false;
+        if (checkAgain) {
+          checkAgain = false;
+          void recheck();
+        }
       }
     };
     heartbeat = setInterval(() => {
