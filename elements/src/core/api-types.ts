@@ -1551,6 +1551,15 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
+        /** @description You have 1000 requests waiting for an answer, the most one person can */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
         /** @description The body is larger than DOCKHAND_BODY_LIMIT */
         413: {
           headers: {

@@ -12,6 +12,7 @@ import {
   RequestQuantityError,
   RequestStateError,
   RequestTargetNotFoundError,
+  TooManyPendingRequestsError,
   retryRequest,
 } from '../../domain/inventory/requests.ts';
 import type { PushJob } from '../../sync/sync-runner.ts';
@@ -207,6 +208,7 @@ documentRoute({
   errors: {
     400: 'Invalid input, or a change the level cannot take: past 1,000,000,000, or a decrease below 0',
     404: 'The variant or location is not there (or not in one of your stores)',
+    409: 'You have 1000 requests waiting for an answer, the most one person can',
   },
 });
 documentRoute({
@@ -342,6 +344,7 @@ export function inventoryRoutes(ctx: AppContext): Router {
           result: error.result,
         });
       }
+      if (error instanceof TooManyPendingRequestsError) throw new ConflictError(error.message);
       throw error instanceof RequestTargetNotFoundError ? new NotFoundError(error.what) : error;
     });
     res.status(201).json({ data: created });

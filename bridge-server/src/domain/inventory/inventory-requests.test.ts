@@ -436,5 +436,22 @@ for (const runner of RUNNERS) {
       expect(state?.status).not.toBe('failed');
       expect(await refused({ delta: 1 })).toMatchObject({ available: 1_000_000_000, result: 1_000_000_001 });
     });
+
+    it('holds one person to 1000 requests waiting for an answer; another person still asks', async () => {
+      const level = levels[3]!;
+      const flooder = await memberSession(server, target.orgId, 'merchant', [target.storeId]);
+      await db()`
+        insert into inventory_requests (org_id, store_id, variant_id, location_id, kind, delta, reason, requested_by)
+        select ${target.orgId}, ${target.storeId}, ${level.variantId}, ${level.locationId}, 'delta', 1, 'flood ' || n, ${flooder.userId}
+        from generate_series(1, 999) n`;
+      await request(level, { delta: 1 }, flooder.token);
+      const over = await api('POST', '/v1/inventory/requests', {
+        token: flooder.token,
+        body: { variantId: level.variantId, locationId: level.locationId, reason: 'one more', delta: 1 },
+      });
+      expect(over.status).toBe(409);
+      expect(over.body.error.message).toContain('1000 requests waiting');
+      await request(level, { delta: 1 }, merchant.token);
+    });
   });
 }

@@ -66,6 +66,19 @@ export class RequestStateError extends Error {
   }
 }
 
+/**
+ * Requests one person may have waiting at once: past it, the approvers' queue (and every stream
+ * of the store, which announces each request) is no longer theirs to flood.
+ */
+export const MAX_PENDING_PER_REQUESTER = 1000;
+
+export class TooManyPendingRequestsError extends Error {
+  constructor() {
+    super(`You have ${MAX_PENDING_PER_REQUESTER} requests waiting for an answer, the most one person can; wait for answers first`);
+    this.name = 'TooManyPendingRequestsError';
+  }
+}
+
 /** A change that would take the level out of what a level may hold. */
 export class RequestQuantityError extends Error {
   constructor(
@@ -235,6 +248,11 @@ export async function createRequest(
   const setTo = input.change.kind === 'set' ? input.change.setTo : null;
   // Checked again at approval, against the level then.
   assertReachable({ kind: input.change.kind, delta, setTo }, await levelNow(tx, input.variantId, input.locationId));
+  // One person's requests one at a time, so that two at once cannot both pass the count.
+  await tx`select pg_advisory_xact_lock(hashtextextended(${`inventory_requests:${principal.userId!}`}, 0))`;
+  const [waiting] = await tx<{ n: number }[]>`
+    select count(*)::int as n from inventory_requests where requested_by = ${principal.userId!} and status = 'pending'`;
+  if (waiting!.n >= MAX_PENDING_PER_REQUESTER) throw new TooManyPendingRequestsError();
   const [row] = await tx<{ id: string }[]>`
     insert into inventory_requests (org_id, store_id, variant_id, location_id, kind, delta, set_to, reason, requested_by)
     values (${principal.orgId}, ${variant.store_id}, ${input.variantId}, ${input.locationId}, ${input.change.kind}, ${delta},
