@@ -74,7 +74,9 @@ export const MAX_PENDING_PER_REQUESTER = 1000;
 
 export class TooManyPendingRequestsError extends Error {
   constructor() {
-    super(`You have ${MAX_PENDING_PER_REQUESTER} requests waiting for an answer, the most one person can; wait for answers first`);
+    super(
+      `You have ${MAX_PENDING_PER_REQUESTER} requests waiting for an answer, the most one person can; wait for answers first`,
+    );
     this.name = 'TooManyPendingRequestsError';
   }
 }
