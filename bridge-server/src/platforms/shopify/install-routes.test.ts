@@ -269,6 +269,25 @@ describe('when the install callback is tampered with or its state cookie is miss
     expect(installs.some((entry) => entry.shop === shop)).toBe(false);
   });
 
+  it('rejects a callback naming a parameter twice: a leaked code of one shop put before another shop’s signed callback', async () => {
+    // The victim's install stopped at its callback, whose URL (and unused code) the attacker has.
+    const victim = emulator.shops[2]!.domain;
+    const leaked = await approveOnShopify(emulator, await new CookieJar().fetch(`${appUrl}/shopify/auth?shop=${victim}`));
+    // The attacker approves a shop of its own, in its own browser: a callback Shopify signed, with its state.
+    const attacker = new CookieJar();
+    const own = await approveOnShopify(
+      emulator,
+      await attacker.fetch(`${appUrl}/shopify/auth?shop=${emulator.shops[3]!.domain}`),
+    );
+    const polluted = new URL(`${appUrl}/shopify/auth/callback`);
+    polluted.search = `shop=${victim}&code=${leaked.searchParams.get('code')}&${own.search.slice(1)}`;
+    const callback = await attacker.fetch(polluted);
+    expect(callback.status).toBe(400);
+    expect(((await callback.json()) as { error: { details: unknown } }).error.details).toEqual({ reason: 'invalid_callback' });
+    expect(installs.some((entry) => entry.shop === victim)).toBe(false);
+    expect(await storesOf(victim)).toEqual([]);
+  });
+
   it('rejects a callback without the state cookie with 401', async () => {
     const shop = emulator.shops[2]!.domain;
     const callbackUrl = await approveOnShopify(emulator, await new CookieJar().fetch(`${appUrl}/shopify/auth?shop=${shop}`));

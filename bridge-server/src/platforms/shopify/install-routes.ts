@@ -330,6 +330,7 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
   });
 
   router.get('/auth/callback', async (req, res) => {
+    refuseRepeatedParameters(req.originalUrl);
     let session: Session;
     // The node adapter has already set these on `res` (and answers undefined); other adapters return them.
     let headers: Record<string, string | string[]> | undefined;
@@ -517,6 +518,20 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
   }
 
   return router;
+}
+
+/**
+ * A callback whose query names a parameter twice is not one Shopify sent. The library checks the
+ * signature, state and timestamp over the last copy of each parameter but exchanges the first
+ * `code` at the first `shop`: a leaked code of the victim's shop, put before the attacker's own
+ * signed callback, would join the victim's shop to the attacker's organization.
+ */
+function refuseRepeatedParameters(url: string): void {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  const names = [...new URLSearchParams(query).keys()];
+  if (new Set(names).size !== names.length) {
+    throw new BadRequestError('The install callback is not valid (a parameter given twice)', { reason: 'invalid_callback' });
+  }
 }
 
 /** The library's OAuth failures as the public error envelope. */
