@@ -14,7 +14,7 @@ import {
   type SyncEntity,
 } from '../connector.ts';
 import { APPLIED_CHANGES_META, createWooCommerceConnector, TRACKING_META, type WooCommerceConnector } from './connector.ts';
-import { createWooRestClient } from './rest-client.ts';
+import { createWooRestClient, holdsMoreJsonValues, MAX_JSON_VALUES, WooCommerceApiError } from './rest-client.ts';
 import { topicSecret } from './topic-secrets.ts';
 import { wooCommerceWebhooks } from './webhooks.ts';
 
@@ -434,6 +434,48 @@ describe('failures', () => {
       guard,
     });
     await expect(wrong.fetchPage('orders', { since: null, cursor: null })).rejects.toBeInstanceOf(PlatformAuthError);
+  });
+
+  describe('when the store answers more than any WooCommerce page holds', () => {
+    let server: http.Server;
+    let url = '';
+    let body = '';
+    beforeAll(async () => {
+      server = http.createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-wp-total': '1', 'x-wp-totalpages': '1' });
+        res.end(body);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/shop`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const client = () => createWooRestClient({ siteUrl: url, consumerKey: 'ck_x', consumerSecret: 'cs_x', guard });
+
+    it('refuses an answer of more JSON values than a page holds before parsing it (parsed, each costs ~60 times its text)', async () => {
+      // 600 kB, far under the byte cap: parsed, it would be a few hundred thousand objects.
+      body = `[${'0,'.repeat(MAX_JSON_VALUES)}0]`;
+      const failure = await client()
+        .list('webhooks', { per_page: 1 })
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(WooCommerceApiError);
+      expect((failure as WooCommerceApiError).code).toBe('too_large');
+      await expect(client().request('GET', 'system_status')).rejects.toThrow(/more than 250000 JSON values/);
+    });
+
+    it('refuses a page longer than the per_page it asked for', async () => {
+      body = JSON.stringify(Array.from({ length: 3 }, (_, id) => ({ id })));
+      await expect(client().list('webhooks', { per_page: 2 })).rejects.toThrow(/3 items from webhooks for a page of 2/);
+      body = JSON.stringify(Array.from({ length: 2 }, (_, id) => ({ id })));
+      expect((await client().list('webhooks', { per_page: 2 })).items).toHaveLength(2);
+    });
+
+    it('counts values outside strings only: commas and brackets in text are not values', () => {
+      const text = JSON.stringify([{ note: ',,,[[[{{{', quoted: 'a \\" , [' }, 1, 2]);
+      // The array and the object open, and three commas separate: five, whatever the strings hold.
+      expect(holdsMoreJsonValues(text, 5)).toBe(false);
+      expect(holdsMoreJsonValues(text, 4)).toBe(true);
+    });
   });
 
   describe('when the store answers 429 and 5xx', () => {

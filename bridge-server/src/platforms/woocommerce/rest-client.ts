@@ -96,6 +96,32 @@ function toPlain(node: unknown): unknown {
   return node;
 }
 
+/**
+ * The most JSON values one answer may hold. A page of 100 WooCommerce orders holds about 30,000.
+ * Parsed, a value costs some 60 times its text (`[0,0,0,…]`: a 12 MiB answer took 720 MiB), so
+ * an answer within the byte cap could still take the process's memory, every organization's.
+ */
+export const MAX_JSON_VALUES = 250_000;
+
+/** An error answer's body is read for its code and message only up to this length. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/** Whether `text` holds more than `most` JSON values: commas and openings outside strings, counted without parsing. */
+export function holdsMoreJsonValues(text: string, most: number): boolean {
+  let count = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c)
+        i++; // the escaped character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if ((code === 0x2c || code === 0x5b || code === 0x7b) && ++count > most) return true;
+  }
+  return false;
+}
+
 function parseBody(text: string): unknown {
   return parse(text);
 }
@@ -191,16 +217,24 @@ export function createWooRestClient(options: WooRestClientOptions): WooRestClien
         continue;
       }
       const text = await response.text();
+      const status = response.status;
+      const success = status >= 200 && status < 300;
+      if (success && holdsMoreJsonValues(text, MAX_JSON_VALUES)) {
+        throw new WooCommerceApiError(
+          status,
+          'too_large',
+          `The store answered more than ${MAX_JSON_VALUES} JSON values for one request; no WooCommerce page holds that many`,
+        );
+      }
       let value: unknown = null;
-      if (text !== '') {
+      if (text !== '' && (success || text.length <= MAX_ERROR_BODY)) {
         try {
           value = parseBody(text);
         } catch {
           value = null;
         }
       }
-      const status = response.status;
-      if (status >= 200 && status < 300) {
+      if (success) {
         if (value === null && text !== '')
           throw new WooCommerceApiError(status, 'invalid_json', 'The store answered with something that is not JSON');
         return { status, headers: response.headers, value };
@@ -245,6 +279,15 @@ export function createWooRestClient(options: WooRestClientOptions): WooRestClien
       const response = await request('GET', path, { query });
       if (!Array.isArray(response.value)) {
         throw new WooCommerceApiError(response.status, 'invalid_list', `Expected a JSON array from ${path}`);
+      }
+      // WooCommerce answers at most per_page items (100 at most): a longer page is not a WooCommerce answer.
+      const perPage = Number(query['per_page'] ?? 100);
+      if (response.value.length > perPage) {
+        throw new WooCommerceApiError(
+          response.status,
+          'invalid_list',
+          `The store answered ${response.value.length} items from ${path} for a page of ${perPage}`,
+        );
       }
       return {
         items: (response.value as unknown[]).map((node) => ({ value: toPlain(node), raw: stringify(node) ?? 'null' })),
