@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,6 +153,20 @@ describe('the fulfillment console of `npm start`', () => {
       expect(health.headers['x-content-type-options']).toBe('nosniff');
       expect(health.headers['content-security-policy']).toContain("default-src 'none'");
       expect((await raw('/metrics')).status).toBe(404);
+    });
+
+    it('frames what it relays for its own client: an HTTP/1.0 client gets a whole body, not the API’s chunks', async () => {
+      const console = new URL(demo!.consoleUrl);
+      const socket = connect(Number(console.port), console.hostname);
+      // Without keep-alive, an HTTP/1.0 answer ends when the connection does.
+      socket.write('GET /health HTTP/1.0\r\nHost: console\r\nConnection: x-secret\r\nX-Secret: 1\r\n\r\n');
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      await once(socket, 'close');
+      const [head, body] = answer.split('\r\n\r\n') as [string, string];
+      expect(head).toMatch(/^HTTP\/1\.1 200/);
+      expect(head.toLowerCase()).not.toContain('transfer-encoding');
+      expect((JSON.parse(body) as { status: string }).status).toBe('ok');
     });
 
     it('tells the API the real client address, never the one a client claims', async () => {

@@ -31,6 +31,20 @@ const FORWARDING_HEADERS = [
   'x-real-ip',
 ];
 
+/** Headers of one connection, not of the message (RFC 9110 §7.6.1): each hop sets its own. */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'];
+
+/** `headers` without the hop-by-hop ones, those its `Connection` names included. */
+function endToEnd<T extends Record<string, unknown>>(headers: T): T {
+  const named = String(headers['connection'] ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  const kept = { ...headers };
+  for (const name of [...HOP_BY_HOP, ...named]) delete kept[name];
+  return kept;
+}
+
 const BASE = 'http://console.invalid';
 
 /**
@@ -183,13 +197,14 @@ function forward(apiUrl: string, target: { pathname: string; search: string }, r
   const url = new URL(apiUrl);
   url.pathname = target.pathname;
   url.search = target.search;
-  const headers: OutgoingHttpHeaders = { ...req.headers, host: url.host };
+  const headers: OutgoingHttpHeaders = { ...endToEnd(req.headers), host: url.host };
   for (const name of FORWARDING_HEADERS) delete headers[name];
   headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
   const upstream = httpRequest(url, { method: req.method, headers }, (answer) => {
     // The API answers data, never a page: nothing it relays may run as the console's origin.
+    // Framed by this server for its own client (an HTTP/1.0 one gets no chunks).
     res.writeHead(answer.statusCode ?? 502, {
-      ...answer.headers,
+      ...endToEnd(answer.headers),
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
     });
