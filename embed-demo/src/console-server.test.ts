@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_ADMIN_EMAIL } from './demo.ts';
 
 /** What `npm start` runs: the compiled demo. */
@@ -155,18 +155,30 @@ describe('the fulfillment console of `npm start`', () => {
       expect((await raw('/metrics')).status).toBe(404);
     });
 
-    it('frames what it relays for its own client: an HTTP/1.0 client gets a whole body, not the API’s chunks', async () => {
+    it('frames what it relays for its own client: an HTTP/1.0 client gets the stream as it is, not the API’s chunks', async () => {
+      const login = await fetch(`${demo!.consoleUrl}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: DEMO_ADMIN_EMAIL, password: demo!.password }),
+      });
+      const { data } = (await login.json()) as { data: { accessToken: string } };
       const console = new URL(demo!.consoleUrl);
       const socket = connect(Number(console.port), console.hostname);
-      // Without keep-alive, an HTTP/1.0 answer ends when the connection does.
-      socket.write('GET /health HTTP/1.0\r\nHost: console\r\nConnection: x-secret\r\nX-Secret: 1\r\n\r\n');
       let answer = '';
-      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-      await once(socket, 'close');
+      try {
+        // The event stream is chunked by the API; this client speaks HTTP/1.0, which has no chunks.
+        socket.write(
+          `GET /v1/stream HTTP/1.0\r\nHost: console\r\nAuthorization: Bearer ${data.accessToken}\r\nConnection: x-secret\r\nX-Secret: 1\r\n\r\n`,
+        );
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        await vi.waitFor(() => expect(answer).toContain('event: ready'), { timeout: 10_000, interval: 20 });
+      } finally {
+        socket.destroy();
+      }
       const [head, body] = answer.split('\r\n\r\n') as [string, string];
       expect(head).toMatch(/^HTTP\/1\.1 200/);
       expect(head.toLowerCase()).not.toContain('transfer-encoding');
-      expect((JSON.parse(body) as { status: string }).status).toBe('ok');
+      expect(body.startsWith('retry: 2000\n')).toBe(true);
     });
 
     it('tells the API the real client address, never the one a client claims', async () => {
