@@ -4417,7 +4417,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description No bearer and no connect_token, or a connect_token that is invalid, used or expired */
+        /** @description No bearer and no connect_token, or a connect_token that is invalid, used or expired, or opened in another browser than the one that asked for it */
         401: {
           headers: {
             [name: string]: unknown;

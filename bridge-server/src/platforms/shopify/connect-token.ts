@@ -1,6 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ROLES, type Principal } from '../../db/principal.ts';
+import { bindingMatches, newBrowserBinding } from '../../security/browser-binding.ts';
 import { SignedTokens } from '../../security/signed-tokens.ts';
 
 /**
@@ -27,8 +27,6 @@ export class ConnectTokenError extends Error {
   }
 }
 
-const bindingHash = (binding: string) => createHash('sha256').update(binding).digest('base64url');
-
 export class ConnectTokens {
   private readonly tokens: SignedTokens;
 
@@ -39,10 +37,10 @@ export class ConnectTokens {
 
   /** A token for `shop` and the binding value to set as the browser's cookie. */
   async mint(principal: Principal, shop: string): Promise<{ token: string; binding: string }> {
-    const binding = randomBytes(32).toString('base64url');
+    const { binding, hash } = newBrowserBinding();
     const token = await this.tokens.sign(
       'shopify-connect',
-      { org: principal.orgId, sub: principal.subject, role: principal.role, shop, bnd: bindingHash(binding) },
+      { org: principal.orgId, sub: principal.subject, role: principal.role, shop, bnd: hash },
       CONNECT_TOKEN_TTL_SECONDS,
     );
     return { token, binding };
@@ -64,12 +62,7 @@ export class ConnectTokens {
   async verify(token: string, shop: string, binding: string | undefined): Promise<ConnectClaims> {
     const read = await this.read(token);
     if (read.shop !== shop) throw new ConnectTokenError('The connect token is for another shop');
-    if (!binding) throw new ConnectTokenError('The connect token was issued to another browser');
-    const given = Buffer.from(bindingHash(binding));
-    const expected = Buffer.from(read.bnd);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new ConnectTokenError('The connect token was issued to another browser');
-    }
+    if (!bindingMatches(read.bnd, binding)) throw new ConnectTokenError('The connect token was issued to another browser');
     return read;
   }
 }

@@ -1,3 +1,4 @@
+import { readCookie } from '../../security/browser-binding.ts';
 import {
   BotActivityDetected,
   CookieNotFound,
@@ -180,21 +181,6 @@ documentRoute({
     503: 'The database is unavailable, or Shopify is not configured on this server',
   },
 });
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) {
-      try {
-        return decodeURIComponent(value.join('='));
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
 
 export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps = {}): Router {
   const router = Router();

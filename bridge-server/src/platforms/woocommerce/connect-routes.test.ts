@@ -329,11 +329,16 @@ describe('#8.8 connecting a WooCommerce store over plain http', () => {
 });
 
 describe('#8.9 a WooCommerce connect token is single-use and bound to one store', () => {
-  const mint = (token: string, body: unknown) =>
-    api('POST', '/woocommerce/connect-token', { token, body }) as Promise<{
+  /** A connect link, and the binding cookie its browser got with it. */
+  const mint = async (token: string, body: unknown) => {
+    const answer = (await api('POST', '/woocommerce/connect-token', { token, body })) as {
       status: number;
       body: { data: { connectUrl: string; connectToken: string } };
-    }>;
+      headers: Headers;
+    };
+    const cookie = (answer.headers.getSetCookie()[0] ?? '').split(';')[0]!;
+    return { ...answer, browser: { cookie } };
+  };
 
   it('is minted only for a named store', async () => {
     expect((await mint(owner.token, {})).status).toBe(400);
@@ -345,16 +350,16 @@ describe('#8.9 a WooCommerce connect token is single-use and bound to one store'
     const site = woo.sites[0]!;
     const minted = await mint(org.token, { storeUrl: `${site.baseUrl}/?utm=x#frag` });
     expect(minted.status).toBe(200);
-    const first = await get(minted.body.data.connectUrl);
+    const first = await get(minted.body.data.connectUrl, minted.browser);
     expect(first.status).toBe(302);
     const authorize = new URL(first.headers.get('location')!);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${site.baseUrl}/wc-auth/v1/authorize`);
 
-    const again = await get(minted.body.data.connectUrl);
+    const again = await get(minted.body.data.connectUrl, minted.browser);
     expect(again.status).toBe(401);
     expect(again.headers.get('location')).toBeNull();
     // Tampering with the token does not help either.
-    expect((await get(`${minted.body.data.connectUrl}x`)).status).toBe(401);
+    expect((await get(`${minted.body.data.connectUrl}x`, minted.browser)).status).toBe(401);
     expect((await attemptsOf(org.orgId)).map((attempt) => attempt.status)).toEqual(['started']);
     expect(await storesOf(org.orgId)).toEqual([]);
   });
@@ -366,19 +371,39 @@ describe('#8.9 a WooCommerce connect token is single-use and bound to one store'
     for (const elsewhere of [woo.sites[1]!.baseUrl, 'https://attacker.example']) {
       const response = await get(
         `${server.url}/woocommerce/connect?${new URLSearchParams({ connect_token: token, store_url: elsewhere })}`,
+        minted.browser,
       );
       expect(response.status).toBe(400);
       expect(response.headers.get('location')).toBeNull();
     }
-    const own = await get(`${server.url}/woocommerce/connect?${new URLSearchParams({ connect_token: token })}`);
+    const own = await get(`${server.url}/woocommerce/connect?${new URLSearchParams({ connect_token: token })}`, minted.browser);
     expect(own.status).toBe(302);
     expect(own.headers.get('location')).toContain(`${woo.sites[0]!.baseUrl}/wc-auth/v1/authorize?`);
+  });
+
+  it('works only in the browser that asked for it: sent to a store’s owner, it cannot get keys approved for the sender', async () => {
+    const attacker = await signedInOrg(server, 'Sender');
+    const minted = await mint(attacker.token, { storeUrl: woo.sites[0]!.baseUrl });
+    expect(minted.browser.cookie).toMatch(/^dockhand_woocommerce_binding=/);
+    expect(minted.headers.getSetCookie()[0]).toMatch(/HttpOnly/i);
+    // The store's owner opens it in a browser of their own: no binding, or another one.
+    for (const elsewhere of [{}, { cookie: 'dockhand_woocommerce_binding=someone-else' }] as Record<string, string>[]) {
+      const opened = await get(minted.body.data.connectUrl, elsewhere);
+      expect(opened.status).toBe(401);
+      expect(opened.headers.get('location')).toBeNull();
+      expect(((await opened.json()) as { error: { details: unknown } }).error.details).toEqual({
+        reason: 'connect_token_browser',
+      });
+    }
+    // Nothing was used up: the link still works where it was asked for.
+    expect((await attemptsOf(attacker.orgId)).map((attempt) => attempt.status)).toEqual(['minted']);
+    expect((await get(minted.body.data.connectUrl, minted.browser)).status).toBe(302);
   });
 
   it('starts one attempt when the same link is opened four times at once', async () => {
     const org = await signedInOrg(server, 'Race');
     const minted = await mint(org.token, { storeUrl: woo.sites[0]!.baseUrl });
-    const answers = await Promise.all([1, 2, 3, 4].map(() => get(minted.body.data.connectUrl)));
+    const answers = await Promise.all([1, 2, 3, 4].map(() => get(minted.body.data.connectUrl, minted.browser)));
     expect(answers.map((answer) => answer.status).sort()).toEqual([302, 401, 401, 401]);
     expect((await attemptsOf(org.orgId)).map((attempt) => attempt.status)).toEqual(['started']);
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { principalOf, requestIdOf, type AppContext } from '../../api/context.ts';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../api/errors.ts';
@@ -7,6 +7,7 @@ import { authenticate } from '../../api/middleware/authenticate.ts';
 import { dataOf, documentRoute } from '../../api/openapi.ts';
 import { parseInput } from '../../api/validate.ts';
 import { systemPrincipal, withPrincipal, type TenantSql } from '../../db/principal.ts';
+import { bindingMatches, newBrowserBinding, readCookie } from '../../security/browser-binding.ts';
 import { OutboundUrlRefusedError, type OutboundGuard } from '../../security/outbound-guard.ts';
 import { assertCallbackAccepted } from './callback-url.ts';
 import {
@@ -31,7 +32,9 @@ import { can } from '../../api/policy.ts';
  *
  * 1. `POST /woocommerce/connect-token {storeUrl}` (Bearer, owner/admin) records a `minted`
  *    attempt for that store and answers a `connectUrl` carrying a 5-minute, single-use signed
- *    `connect_token`, for browsers that navigate and so cannot send a header.
+ *    `connect_token`, for browsers that navigate and so cannot send a header. The link works only
+ *    in the browser that asked for it (a binding cookie, browser-binding.ts): sent to a store's
+ *    owner, it cannot get them to approve keys for the sender's organization.
  * 2. `GET /woocommerce/connect` with that token (its `store_url`, if given, must be the token's),
  *    or with `Authorization: Bearer` and `store_url`: refuses a PUBLIC_URL WooCommerce would not
  *    post keys to (not https), checks the store URL against the outbound guard (SSRF), starts the
@@ -59,7 +62,9 @@ export interface WooCommerceConnectDeps {
 const CONNECT_TOKEN_TTL = 5 * 60;
 const STATE_TTL = 30 * 60;
 
-const connectTokenClaims = z.object({ org: z.uuid(), attempt: z.uuid() });
+const connectTokenClaims = z.object({ org: z.uuid(), attempt: z.uuid(), bnd: z.string() });
+/** The browser binding of a connect link (browser-binding.ts): set when it is minted, checked when it is opened. */
+export const WOOCOMMERCE_BINDING_COOKIE = 'dockhand_woocommerce_binding';
 const stateClaims = z.object({ org: z.uuid(), attempt: z.uuid() });
 
 const connectTokenBody = z.object({ storeUrl: storeUrlSchema });
@@ -98,7 +103,7 @@ documentRoute({
   query: connectQuery,
   status: 302,
   errors: {
-    401: 'No bearer and no connect_token, or a connect_token that is invalid, used or expired',
+    401: 'No bearer and no connect_token, or a connect_token that is invalid, used or expired, or opened in another browser than the one that asked for it',
     403: 'Owners and admins only',
     503: 'The database is unavailable, or PUBLIC_URL cannot receive the keys',
   },
@@ -166,6 +171,9 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
   const json = express.json({ limit: ctx.config.bodyLimit, strict: true });
   const bearer = authenticate(ctx.accessTokens);
+  /** The binding cookie's attributes: Secure only when the server is reached over https (a browser drops it over http). */
+  const bindingCookie = (req: Request) =>
+    ({ httpOnly: true, sameSite: 'lax', secure: publicUrl.startsWith('https:'), path: req.baseUrl || '/' }) as const;
 
   const requireConnector: RequestHandler = (_req, res, next) => {
     const principal = principalOf(res);
@@ -180,11 +188,13 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
     assertCallbackAccepted(publicUrl, storeUrl);
     const principal = principalOf(res);
     const attemptId = await withPrincipal(ctx.db, principal, (tx) => mintAttempt(tx, principal, storeUrl, CONNECT_TOKEN_TTL));
+    const { binding, hash } = newBrowserBinding();
     const connectToken = await tokens.sign(
       'woocommerce-connect',
-      { org: principal.orgId, attempt: attemptId },
+      { org: principal.orgId, attempt: attemptId, bnd: hash },
       CONNECT_TOKEN_TTL,
     );
+    res.cookie(WOOCOMMERCE_BINDING_COOKIE, binding, { ...bindingCookie(req), maxAge: CONNECT_TOKEN_TTL * 1000 });
     const connectUrl = `${publicUrl}/woocommerce/connect?${new URLSearchParams({ store_url: storeUrl, connect_token: connectToken })}`;
     res.json({ data: { connectToken, connectUrl, expiresIn: CONNECT_TOKEN_TTL } });
   });
@@ -211,6 +221,13 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
         if (error instanceof InvalidSignedTokenError) throw new UnauthorizedError(`connect_token: ${error.message}`);
         throw error;
       }
+      // Checked before anything is used up: a link opened in another browser leaves the attempt as it was.
+      if (!bindingMatches(claims.bnd, readCookie(req.get('cookie'), WOOCOMMERCE_BINDING_COOKIE))) {
+        throw new UnauthorizedError(
+          'connect_token: this link was made for another browser; open it in the browser that asked for it',
+          { reason: 'connect_token_browser' },
+        );
+      }
       const principal = systemPrincipal(claims.org, 'woocommerce-connect');
       const minted = await withPrincipal(ctx.db, principal, (tx) => findAttempt(tx, claims.attempt));
       if (!minted || minted.status !== 'minted' || minted.expired) {
@@ -229,6 +246,7 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
         throw new UnauthorizedError('connect_token: already used or expired; start connecting the store again from Dockhand');
       }
       started = { orgId: claims.org, attemptId: claims.attempt, storeUrl: consumed.storeUrl, orgName: consumed.orgName };
+      res.clearCookie(WOOCOMMERCE_BINDING_COOKIE, bindingCookie(req));
     } else {
       if (asked === undefined) throw new BadRequestError('store_url is required');
       await guardStoreUrl(deps.guard, asked);
