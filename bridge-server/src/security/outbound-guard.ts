@@ -283,7 +283,9 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
       for (const { address } of addresses) {
         const reason = blockedAddressReason(address);
         if (reason) {
-          throw new OutboundUrlRefusedError(text, `${url.hostname} resolves to ${address}, a ${reason} address`, entry);
+          // The address itself is not said: the refusal reaches tenants, who would map the server's network by it.
+          const what = ipaddr.isValid(bare) ? `${url.hostname} is` : `${url.hostname} resolves to`;
+          throw new OutboundUrlRefusedError(text, `${what} a ${reason} address`, entry);
         }
       }
     }

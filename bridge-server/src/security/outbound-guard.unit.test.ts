@@ -74,6 +74,17 @@ describe('the outbound guard', () => {
       expect((await refusal(guard.check(url))).reason).toMatch(reason);
     });
 
+    it('says of a name which kind of address it resolves to, never the address (tenants read refusals)', async () => {
+      for (const [url, kind, address] of [
+        ['http://metadata.example.com/', 'link-local', '169.254.169.254'],
+        ['http://sneaky.example.com/', 'private', '10.1.2.3'],
+      ] as const) {
+        const error = await refusal(guard.check(url));
+        expect(error.reason).toContain(`resolves to a ${kind}`);
+        expect(error.message).not.toContain(address);
+      }
+    });
+
     it('never puts the credentials of a refused URL into its message', async () => {
       const error = await refusal(guard.check('https://user:hunter2@127.0.0.1/'));
       expect(error.message).not.toContain('hunter2');
