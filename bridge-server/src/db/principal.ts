@@ -122,6 +122,14 @@ declare const tenantScope: unique symbol;
 export type TenantSql = ReservedSql & { readonly [tenantScope]: true };
 
 /**
+ * Holds `key` until the transaction ends: transactions that take the same key run the statements
+ * after it one at a time (a count checked before an insert, a row looked up before it is made).
+ */
+export async function lockUntilCommit(tx: TenantSql, key: string): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+}
+
+/**
  * The only way to reach tenant data: opens a transaction on an app connection, becomes the app
  * role for it, and sets the tenant context with set_config(…, true) so it dies with the
  * transaction. Row-level security does the rest.

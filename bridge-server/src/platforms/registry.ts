@@ -5,7 +5,8 @@ import type { OutboundGuard } from '../security/outbound-guard.ts';
 import type { StoreConnector } from './connector.ts';
 import { PlatformAuthError } from './connector.ts';
 import { shopifyWebhooks } from './shopify/webhooks.ts';
-import { createWooCommerceConnector } from './woocommerce/connector.ts';
+import { createWooCommerceConnector, type WooCommerceConnector } from './woocommerce/connector.ts';
+import { renewTopicSecrets } from './woocommerce/topic-secrets.ts';
 import { wooCommerceWebhooks } from './woocommerce/webhooks.ts';
 import type { PlatformWebhooks } from './webhooks.ts';
 
@@ -80,4 +81,19 @@ export async function openConnector(deps: ConnectorDeps, target: { orgId: string
     );
   }
   return deps.shopify({ ...target, shopDomain: store.shop_domain!, credentials: store.credentials });
+}
+
+/**
+ * What an opened connector's store needs done to its webhooks' signing before it syncs: a
+ * WooCommerce store whose webhooks still share the store's secret has them registered again with
+ * their topics' (renewTopicSecrets). Answers whether anything was done; nothing without
+ * `webhookBaseUrl`.
+ */
+export async function renewWebhookSigning(
+  deps: ConnectorDeps,
+  target: { orgId: string; storeId: string },
+  connector: StoreConnector,
+): Promise<boolean> {
+  if (!deps.webhookBaseUrl || connector.platform !== 'woocommerce') return false;
+  return renewTopicSecrets(deps.db, target, connector as WooCommerceConnector, deps.webhookBaseUrl);
 }

@@ -138,15 +138,17 @@ export function subscriptionNames(webhooks: PlatformWebhooks): string[] {
     .map(([name]) => webhooks.subscriptionName(name));
 }
 
-/** The body as text, refused unless it is JSON. */
-export function jsonBody(body: Buffer): string {
+/**
+ * The body as text and as parsed, refused unless it is JSON. The parse is `JSON.parse`'s: enough
+ * to tell the body's shape, not for ids above 2^53 (parsePlatformJson keeps those).
+ */
+export function jsonBody(body: Buffer): { text: string; payload: unknown } {
   const text = body.toString('utf8');
   try {
-    JSON.parse(text);
+    return { text, payload: JSON.parse(text) as unknown };
   } catch {
     throw new BadRequestError('The webhook body is not valid JSON');
   }
-  return text;
 }
 
 /**

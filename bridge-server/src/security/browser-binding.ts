@@ -21,6 +21,14 @@ export function bindingMatches(hash: string, binding: string | undefined): boole
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/**
+ * The attributes of a connect flow's cookies: httpOnly, sent along the top-level navigations of
+ * the flow (Lax), and Secure only when the server is reached over https (over plain http, in
+ * development, a browser would drop it).
+ */
+export const linkCookieOptions = (publicUrl: string) =>
+  ({ httpOnly: true, sameSite: 'lax', secure: publicUrl.startsWith('https:') }) as const;
+
 /** One cookie's value from a Cookie header (undefined when absent or not decodable). */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;

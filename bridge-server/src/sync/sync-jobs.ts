@@ -1,13 +1,12 @@
 import type { Database } from '../db/database.ts';
 import { systemPrincipal, withPrincipal } from '../db/principal.ts';
 import type { StoreConnector } from '../platforms/connector.ts';
-import { openConnector, type ConnectorDeps } from '../platforms/registry.ts';
+import { openConnector, renewWebhookSigning, type ConnectorDeps } from '../platforms/registry.ts';
 import { SYNC_ORDER, syncEntity, syncStore, type SyncRunResult } from './backfill.ts';
 import { pushInventoryRequest, recordPushFailure, type PushOutcome, type PushRetryPolicy } from './push-inventory.ts';
 import type { PushJob, SyncJob } from './sync-runner.ts';
 import { emitEvents } from '../realtime/outbox.ts';
 import { syncStatusEvent } from './sync-status.ts';
-import { renewTopicSecrets } from '../platforms/woocommerce/topic-secrets.ts';
 
 /** Runs one sync job (one entity, or all of them in dependency order); both runners call this. */
 export async function runSyncJob(
@@ -27,10 +26,8 @@ export async function runSyncJob(
     await recordSyncFailure(db, job, error).catch(() => {});
     throw error;
   }
-  if (connectors.webhookBaseUrl) {
-    // Not a reason to stop the sync: tried again at the store's next one.
-    await renewTopicSecrets(db, target, connector, connectors.webhookBaseUrl).catch(() => false);
-  }
+  // Not a reason to stop the sync: tried again at the store's next one.
+  await renewWebhookSigning(connectors, target, connector).catch(() => false);
   const options = { ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) };
   return job.entity
     ? [await syncEntity(db, target, connector, job.entity, job.mode, options)]

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import { readWithPrincipal, type Principal, type TenantSql } from '../../db/principal.ts';
+import { lockUntilCommit, readWithPrincipal, type Principal, type TenantSql } from '../../db/principal.ts';
 import { statement } from '../../db/statement.ts';
 import { emitEvent, type EventType } from '../../realtime/outbox.ts';
 import type { PushJob } from '../../sync/sync-runner.ts';
@@ -251,7 +251,7 @@ export async function createRequest(
   // Checked again at approval, against the level then.
   assertReachable({ kind: input.change.kind, delta, setTo }, await levelNow(tx, input.variantId, input.locationId));
   // One person's requests one at a time, so that two at once cannot both pass the count.
-  await tx`select pg_advisory_xact_lock(hashtextextended(${`inventory_requests:${principal.userId!}`}, 0))`;
+  await lockUntilCommit(tx, `inventory_requests:${principal.userId!}`);
   const [waiting] = await tx<{ n: number }[]>`
     select count(*)::int as n from inventory_requests where requested_by = ${principal.userId!} and status = 'pending'`;
   if (waiting!.n >= MAX_PENDING_PER_REQUESTER) throw new TooManyPendingRequestsError();

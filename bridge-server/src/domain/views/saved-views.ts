@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Principal, TenantSql } from '../../db/principal.ts';
+import { lockUntilCommit, type Principal, type TenantSql } from '../../db/principal.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { ORDER_COLUMNS, orderFilters, orderSort } from '../orders/order-queries.ts';
 
@@ -107,7 +107,7 @@ export async function createView(
   requestId: string,
 ): Promise<SavedView> {
   // One user's creations one at a time, so that two at once cannot both pass the count.
-  await tx`select pg_advisory_xact_lock(hashtextextended(${`saved_views:${principal.userId}`}, 0))`;
+  await lockUntilCommit(tx, `saved_views:${principal.userId}`);
   const [kept] = await tx<{ n: number }[]>`select count(*)::int as n from saved_views where user_id = ${principal.userId}`;
   if (kept!.n >= MAX_VIEWS_PER_USER) throw new TooManyViewsError();
   const [row] = await tx<ViewRow[]>`

@@ -1,4 +1,4 @@
-import { readCookie } from '../../security/browser-binding.ts';
+import { linkCookieOptions, readCookie } from '../../security/browser-binding.ts';
 import {
   BotActivityDetected,
   CookieNotFound,
@@ -186,8 +186,7 @@ export function shopifyInstallRoutes(ctx: AppContext, deps: ShopifyInstallDeps =
   const router = Router();
   const config = ctx.config.shopify;
   const publicUrl = ctx.config.publicUrl.replace(/\/+$/, '');
-  // Secure only when the server is reached over https: over plain http (development) a browser would drop it.
-  const cookieOptions = { httpOnly: true, sameSite: 'lax', secure: publicUrl.startsWith('https:') } as const;
+  const cookieOptions = linkCookieOptions(publicUrl);
   let shopify: Shopify | undefined = deps.shopify;
   const api = (): Shopify => {
     if (shopify) return shopify;

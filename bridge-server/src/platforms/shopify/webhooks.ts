@@ -284,7 +284,7 @@ export const shopifyWebhooks: PlatformWebhooks = {
     if (!topic || !domain || !(delivery.header('x-shopify-event-id') ?? delivery.header('x-shopify-webhook-id'))) {
       throw new BadRequestError('X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Event-Id are required');
     }
-    const body = jsonBody(delivery.body);
+    const { text: body, payload } = jsonBody(delivery.body);
     const isCompliance = isComplianceTopic(topic);
     // Only an active store receives webhooks; a compliance request also reaches the store the
     // shop was last connected to (shop/redact comes 48 hours after the uninstall).
@@ -298,8 +298,8 @@ export const shopifyWebhooks: PlatformWebhooks = {
     }
     // The headers are not signed: a body that names a shop must name this one, and the body must
     // be of the topic's shape.
-    const payload = parsePlatformJson(body);
-    const mismatch = namesShop(topic) ? shopMismatch(topic, payload, store) : null;
+    // Shop ids are compared exactly, so a shop-naming body is read again keeping ids above 2^53.
+    const mismatch = namesShop(topic) ? shopMismatch(topic, parsePlatformJson(body), store) : null;
     if (mismatch) {
       ctx.logger.warn({ storeId: store.storeId, topic, reason: mismatch }, 'shopify webhook refused: addressed to another shop');
       throw new UnauthorizedError('The webhook body does not belong to the shop it is addressed to', { reason: mismatch });

@@ -7,7 +7,7 @@ import { authenticate } from '../../api/middleware/authenticate.ts';
 import { dataOf, documentRoute } from '../../api/openapi.ts';
 import { parseInput } from '../../api/validate.ts';
 import { systemPrincipal, withPrincipal, type TenantSql } from '../../db/principal.ts';
-import { bindingMatches, newBrowserBinding, readCookie } from '../../security/browser-binding.ts';
+import { bindingMatches, linkCookieOptions, newBrowserBinding, readCookie } from '../../security/browser-binding.ts';
 import { OutboundUrlRefusedError, type OutboundGuard } from '../../security/outbound-guard.ts';
 import { assertCallbackAccepted } from './callback-url.ts';
 import {
@@ -171,9 +171,7 @@ export function wooCommerceConnectRoutes(ctx: AppContext, deps: WooCommerceConne
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
   const json = express.json({ limit: ctx.config.bodyLimit, strict: true });
   const bearer = authenticate(ctx.accessTokens);
-  /** The binding cookie's attributes: Secure only when the server is reached over https (a browser drops it over http). */
-  const bindingCookie = (req: Request) =>
-    ({ httpOnly: true, sameSite: 'lax', secure: publicUrl.startsWith('https:'), path: req.baseUrl || '/' }) as const;
+  const bindingCookie = (req: Request) => ({ ...linkCookieOptions(publicUrl), path: req.baseUrl || '/' });
 
   const requireConnector: RequestHandler = (_req, res, next) => {
     const principal = principalOf(res);

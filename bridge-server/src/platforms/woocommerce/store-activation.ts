@@ -1,4 +1,4 @@
-import type { Principal, TenantSql } from '../../db/principal.ts';
+import { lockUntilCommit, type Principal, type TenantSql } from '../../db/principal.ts';
 import type { StoreService } from '../../domain/stores/store-service.ts';
 
 /** The organization already has this store connected (POST /v1/stores does not re-key an active store). */
@@ -33,7 +33,7 @@ export async function activateWithVerifiedKeys(
   requestId?: string,
 ): Promise<string> {
   // One store row per organization and URL, even when two connects finish at once.
-  await tx`select pg_advisory_xact_lock(hashtextextended(${`woocommerce-store:${principal.orgId}:${keys.storeUrl}`}, 0))`;
+  await lockUntilCommit(tx, `woocommerce-store:${principal.orgId}:${keys.storeUrl}`);
   const [existing] = await tx<{ id: string; status: string }[]>`
     select id, status from stores where platform = 'woocommerce' and site_url = ${keys.storeUrl} for update`;
   if (!existing) {

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import { systemPrincipal, withPrincipal } from '../../db/principal.ts';
-import type { StoreConnector } from '../connector.ts';
 import type { WooCommerceConnector } from './connector.ts';
 import type { WooRestClient } from './rest-client.ts';
 
@@ -36,15 +35,15 @@ export async function markTopicSecrets(db: Database, target: { orgId: string; st
 export async function renewTopicSecrets(
   db: Database,
   target: { orgId: string; storeId: string },
-  connector: StoreConnector,
+  connector: WooCommerceConnector,
   webhookBaseUrl: string,
 ): Promise<boolean> {
-  if (connector.platform !== 'woocommerce' || !(connector as WooCommerceConnector).webhooksOnStoreSecret) return false;
+  if (!connector.webhooksOnStoreSecret) return false;
   // Only where its webhooks are: a process whose public URL is not the one they were registered
   // with would add webhooks elsewhere, and the old ones, refused once this is recorded, would be
   // turned off by WooCommerce after their failures.
   const url = wooWebhookUrl(webhookBaseUrl, target.storeId);
-  if (!(await hasWebhookAt((connector as WooCommerceConnector).client, url))) return false;
+  if (!(await hasWebhookAt(connector.client, url))) return false;
   await connector.registerWebhooks(url);
   await markTopicSecrets(db, target);
   return true;

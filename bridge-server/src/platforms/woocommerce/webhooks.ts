@@ -141,10 +141,10 @@ export const wooCommerceWebhooks: PlatformWebhooks = {
     if (!signedWith(topicSecret(secret, topic)) && (store.topicSecrets || !signedWith(secret))) {
       throw new UnauthorizedError('The webhook signature does not match');
     }
-    const body = jsonBody(delivery.body);
+    const { text: body, payload } = jsonBody(delivery.body);
     // The topic is not signed: a whole record re-sent as a deletion would tombstone it, and one
     // re-sent under another resource's topic would overwrite that resource's record with it.
-    const keys = objectKeys(JSON.parse(body));
+    const keys = objectKeys(payload);
     const misfit = keys ? recordMismatch(topic, keys, RECORD_SHAPES) : `the ${topic} body is not an object`;
     if (misfit) {
       throw new UnauthorizedError('The webhook body is not of the topic it is sent under', { reason: misfit });
